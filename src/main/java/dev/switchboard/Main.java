@@ -1,0 +1,145 @@
+package dev.switchboard;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.SwitchboardConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line: reads flags over the config file over the environment over built-in defaults,
+ * starts every listener, and stops them in reverse order on SIGTERM.
+ */
+@Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
+        sortOptions = false, showDefaultValues = true, usageHelpWidth = 110,
+        description = "Self-hosted WebRTC server: Socket.IO signaling, STUN/TURN, web app and media store.%n"
+                + "Every option can also be set in the config file or as an environment variable "
+                + "(SWITCHBOARD_ + key, e.g. SWITCHBOARD_HTTP_PORT).%n")
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file.")
+    Path configFile;
+
+    @Option(names = "--bind", paramLabel = "IP", descriptionKey = "bind", description = "Address every listener binds to.")
+    String bind;
+
+    @Option(names = "--http-port", paramLabel = "PORT", descriptionKey = "http.port",
+            description = "HTTP port for the web app, API and Socket.IO (0 disables).")
+    Integer httpPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", descriptionKey = "data-dir",
+            description = "Directory for media, database and generated secrets.")
+    String dataDir;
+
+    @Option(names = "--room-capacity", paramLabel = "N", descriptionKey = "signaling.room-capacity",
+            description = "Peers per mesh room.")
+    Integer roomCapacity;
+
+    @Option(names = "--codelab-room-capacity", paramLabel = "N", descriptionKey = "signaling.codelab-room-capacity",
+            description = "Peers per room of the codelab protocol ('create or join').")
+    Integer codelabRoomCapacity;
+
+    @Option(names = "--allowed-origin", paramLabel = "ORIGIN", descriptionKey = "signaling.allowed-origins",
+            description = "Browser origin allowed to connect (repeatable; none given: any origin).")
+    List<String> allowedOrigins;
+
+    @Option(names = "--ping-interval", paramLabel = "DURATION", descriptionKey = "signaling.ping-interval",
+            description = "Engine.IO heartbeat interval (e.g. 25s).")
+    String pingInterval;
+
+    @Option(names = "--ping-timeout", paramLabel = "DURATION", descriptionKey = "signaling.ping-timeout",
+            description = "Engine.IO heartbeat timeout.")
+    String pingTimeout;
+
+    @Option(names = "--max-payload", paramLabel = "BYTES", descriptionKey = "signaling.max-payload",
+            description = "Largest Engine.IO payload.")
+    Integer maxPayload;
+
+    @Option(names = "--conformance-fixture", defaultValue = "false", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "Run only the Socket.IO engine as the official socket.io-protocol test suite expects "
+                    + "(port 3000, echo handlers); not for serving.")
+    boolean conformanceFixture;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setDefaultValueProvider(new DefaultsProvider());
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (conformanceFixture) {
+            ConformanceFixture.run();
+            return 0;
+        }
+        SwitchboardConfig config;
+        try {
+            config = ConfigLoader.load(configFile, System.getenv(), overrides());
+        } catch (ConfigException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            return 2;
+        }
+        Switchboard server = new Switchboard(config);
+        try {
+            server.start();
+        } catch (Exception e) {
+            System.err.println("switchboard: cannot start: " + e.getMessage());
+            server.close();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "sb-shutdown"));
+        System.out.println(server.banner());
+        stopped.await();
+        return 0;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Only the flags actually given, keyed by config key (so file and environment are not overridden). */
+    private Map<String, Object> overrides() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        for (OptionSpec opt : spec.options()) {
+            String key = opt.descriptionKey();
+            if (key != null && !key.isEmpty() && pr.hasMatchedOption(opt)) {
+                o.put(key, opt.getValue());
+            }
+        }
+        return o;
+    }
+
+    /** Fills option defaults from the built-in config so --help shows them. */
+    static final class DefaultsProvider implements CommandLine.IDefaultValueProvider {
+        private final com.typesafe.config.Config defaults = ConfigLoader.defaults();
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            if (arg instanceof OptionSpec opt && opt.descriptionKey() != null && !opt.descriptionKey().isEmpty()
+                    && defaults.hasPath(opt.descriptionKey())) {
+                var v = defaults.getValue(opt.descriptionKey());
+                if (v.valueType() == com.typesafe.config.ConfigValueType.LIST) {
+                    return null;
+                }
+                return String.valueOf(v.unwrapped());
+            }
+            return null;
+        }
+    }
+}

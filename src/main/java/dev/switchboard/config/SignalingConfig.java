@@ -1,0 +1,36 @@
+package dev.switchboard.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Engine.IO / Socket.IO transport settings and the per-connection and per-room limits. */
+public record SignalingConfig(
+        Duration pingInterval,
+        Duration pingTimeout,
+        Duration connectTimeout,
+        int maxPayload,
+        List<String> allowedOrigins,
+        int roomCapacity,
+        int codelabRoomCapacity,
+        int maxMessageBytes,
+        int messagesPerSecond,
+        int messageBurst,
+        int roomsPerConnection,
+        int outboundQueueBytes) {
+
+    public SignalingConfig {
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /**
+     * True when a request with this Origin header may connect. An empty list allows every origin. A
+     * request without the header comes from a non-browser client (which could send any header it
+     * likes), so the check, a browser protection, lets it through.
+     */
+    public boolean originAllowed(String origin) {
+        if (origin == null || allowedOrigins.isEmpty() || allowedOrigins.contains("*")) {
+            return true;
+        }
+        return allowedOrigins.contains(origin);
+    }
+}

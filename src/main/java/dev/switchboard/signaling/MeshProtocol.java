@@ -1,0 +1,153 @@
+package dev.switchboard.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.signaling.engineio.EnginePacket;
+import dev.switchboard.signaling.socketio.Ack;
+import dev.switchboard.signaling.socketio.SioSocket;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mesh rooms of up to N peers (docs/signaling.md): {@code join}, {@code signal} (to one peer or the
+ * room), {@code leave}; {@code peer-joined} and {@code peer-left} to the others. Every request is acked
+ * with {@code {ok: true, ...}} or {@code {ok: false, error}}, and every refusal also emits {@code error}.
+ */
+final class MeshProtocol {
+    private static final int MAX_NAME = 64;
+    private final Signaling signaling;
+
+    MeshProtocol(Signaling signaling) {
+        this.signaling = signaling;
+    }
+
+    void install(Peer peer) {
+        SioSocket s = peer.socket;
+        s.on("join", (sock, args, ack) -> join(peer, args.path(0), ack));
+        s.on("signal", (sock, args, ack) -> signal(peer, args.path(0), ack));
+        s.on("leave", (sock, args, ack) -> leave(peer, args.path(0), ack));
+    }
+
+    private void join(Peer peer, JsonNode req, Ack ack) {
+        String event = "join";
+        if (!signaling.admit(peer, event, ack)) {
+            return;
+        }
+        String name = req.isTextual() ? req.asText() : req.path("room").isTextual() ? req.path("room").asText() : null;
+        if (!RoomName.isValid(name)) {
+            Signaling.refuse(peer, event, SignalingError.BAD_ROOM_NAME, ack);
+            return;
+        }
+        if (peer.room(name, Room.Kind.MESH) != null) {
+            Signaling.refuse(peer, event, SignalingError.ALREADY_JOINED, ack);
+            return;
+        }
+        if (peer.rooms.size() >= signaling.config.roomsPerConnection()) {
+            Signaling.refuse(peer, event, SignalingError.TOO_MANY_ROOMS, ack);
+            return;
+        }
+        peer.name = displayName(req.path("name"));
+        Room room = signaling.meshRooms.join(name, peer);
+        if (room == null) {
+            Signaling.refuse(peer, event, SignalingError.ROOM_FULL, ack);
+            return;
+        }
+        peer.rooms.add(room);
+        List<Map<String, Object>> peers = new ArrayList<>();
+        for (Peer p : room.members()) {
+            if (p != peer) {
+                peers.add(Map.of("id", p.id(), "name", p.name));
+            }
+        }
+        room.sendToOthers(peer, SioSocket.encodeEvent("/", "peer-joined",
+                Map.of("room", name, "id", peer.id(), "name", peer.name)));
+        if (ack != null) {
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("ok", true);
+            res.put("room", name);
+            res.put("id", peer.id());
+            res.put("name", peer.name);
+            res.put("peers", peers);
+            res.put("capacity", signaling.config.roomCapacity());
+            ack.send(res);
+        }
+    }
+
+    private void signal(Peer peer, JsonNode req, Ack ack) {
+        String event = "signal";
+        if (!signaling.admit(peer, event, ack)) {
+            return;
+        }
+        if (!req.isObject() || !req.has("data") || !req.path("room").isTextual()) {
+            Signaling.refuse(peer, event, SignalingError.BAD_REQUEST, ack);
+            return;
+        }
+        Room room = peer.room(req.get("room").asText(), Room.Kind.MESH);
+        if (room == null) {
+            Signaling.refuse(peer, event, SignalingError.NOT_IN_ROOM, ack);
+            return;
+        }
+        Peer target = null;
+        JsonNode to = req.get("to");
+        if (to != null && !to.isNull()) {
+            target = to.isTextual() ? room.find(to.asText()) : null;
+            if (target == null || target == peer) {
+                Signaling.refuse(peer, event, SignalingError.NO_SUCH_PEER, ack);
+                return;
+            }
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("room", room.name());
+        out.put("from", peer.id());
+        if (target != null) {
+            out.put("to", target.id());
+        }
+        out.set("data", req.get("data"));
+        List<EnginePacket> encoded = SioSocket.encodeEvent("/", "signal", out);
+        if (!signaling.sizeOk(peer, event, encoded, ack)) {
+            return;
+        }
+        if (target != null) {
+            target.socket.send(encoded);
+        } else {
+            room.sendToOthers(peer, encoded);
+        }
+        if (ack != null) {
+            ack.send(Map.of("ok", true));
+        }
+    }
+
+    private void leave(Peer peer, JsonNode req, Ack ack) {
+        String name = req.isTextual() ? req.asText() : req.path("room").asText(null);
+        Room room = name == null ? null : peer.room(name, Room.Kind.MESH);
+        if (room == null) {
+            Signaling.refuse(peer, "leave", SignalingError.NOT_IN_ROOM, ack);
+            return;
+        }
+        leave(peer, room, "left");
+        if (ack != null) {
+            ack.send(Map.of("ok", true));
+        }
+    }
+
+    void leave(Peer peer, Room room, String reason) {
+        peer.rooms.remove(room);
+        signaling.meshRooms.leave(room, peer);
+        room.sendToOthers(peer, SioSocket.encodeEvent("/", "peer-left",
+                Map.of("room", room.name(), "id", peer.id(), "reason", reason)));
+    }
+
+    private static String displayName(JsonNode n) {
+        if (!n.isTextual()) {
+            return "Guest";
+        }
+        StringBuilder sb = new StringBuilder();
+        n.asText().codePoints().filter(c -> !Character.isISOControl(c)).limit(MAX_NAME).forEach(sb::appendCodePoint);
+        String s = sb.toString().strip();
+        return s.isEmpty() ? "Guest" : s;
+    }
+
+}

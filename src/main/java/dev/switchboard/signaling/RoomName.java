@@ -1,0 +1,14 @@
+package dev.switchboard.signaling;
+
+import java.util.regex.Pattern;
+
+/** Room names: 1 to 64 characters of {@code [A-Za-z0-9_-]}. */
+public final class RoomName {
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private RoomName() {}
+
+    public static boolean isValid(String name) {
+        return name != null && VALID.matcher(name).matches();
+    }
+}

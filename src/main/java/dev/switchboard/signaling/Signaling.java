@@ -1,0 +1,91 @@
+package dev.switchboard.signaling;
+
+import dev.switchboard.config.SignalingConfig;
+import dev.switchboard.signaling.engineio.EnginePacket;
+import dev.switchboard.signaling.socketio.Ack;
+import dev.switchboard.signaling.socketio.SioServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The room service on the main namespace: the codelab protocol ({@link CodelabProtocol}) and the mesh
+ * protocol ({@link MeshProtocol}) side by side, sharing per-connection limits. See docs/signaling.md.
+ */
+public final class Signaling {
+    private static final Logger log = LoggerFactory.getLogger(Signaling.class);
+
+    final SignalingConfig config;
+    final RoomRegistry codelabRooms;
+    final RoomRegistry meshRooms;
+    private final CodelabProtocol codelab;
+    private final MeshProtocol mesh;
+
+    public Signaling(SignalingConfig config) {
+        this.config = config;
+        this.codelabRooms = new RoomRegistry(Room.Kind.CODELAB, config.codelabRoomCapacity());
+        this.meshRooms = new RoomRegistry(Room.Kind.MESH, config.roomCapacity());
+        this.codelab = new CodelabProtocol(this);
+        this.mesh = new MeshProtocol(this);
+    }
+
+    /** Serves the room protocols on the main namespace of {@code sio}. */
+    public void install(SioServer sio) {
+        sio.namespace("/").onConnect((socket, auth) -> {
+            Peer peer = new Peer(socket, new TokenBucket(config.messagesPerSecond(), config.messageBurst(), System.nanoTime()));
+            socket.attach(peer);
+            codelab.install(peer);
+            mesh.install(peer);
+            socket.onDisconnect(reason -> leaveAll(peer, reason));
+            log.debug("peer {} connected", peer.id());
+        });
+    }
+
+    public int roomCount() {
+        return codelabRooms.roomCount() + meshRooms.roomCount();
+    }
+
+    private void leaveAll(Peer peer, String reason) {
+        for (Room r : new ArrayList<>(peer.rooms)) {
+            if (r.kind() == Room.Kind.CODELAB) {
+                codelab.leave(peer, r, true);
+            } else {
+                mesh.leave(peer, r, "disconnected");
+            }
+        }
+    }
+
+    /** Checks the rate limit; refuses (and returns false) when the peer is over it. */
+    boolean admit(Peer peer, String event, Ack ack) {
+        if (peer.bucket.tryTake(System.nanoTime())) {
+            return true;
+        }
+        refuse(peer, event, SignalingError.RATE_LIMITED, ack);
+        return false;
+    }
+
+    /** True when a relay of this encoded size may be sent; otherwise refuses. */
+    boolean sizeOk(Peer peer, String event, List<EnginePacket> encoded, Ack ack) {
+        long size = 0;
+        for (EnginePacket p : encoded) {
+            size += p.isBinary() ? p.bytes().length : p.text().length();
+        }
+        if (size <= config.maxMessageBytes()) {
+            return true;
+        }
+        refuse(peer, event, SignalingError.PAYLOAD_TOO_LARGE, ack);
+        return false;
+    }
+
+    /** Emits {@code error} with the refusal and, when the request asked for one, acks it with {ok:false}. */
+    static void refuse(Peer peer, String event, SignalingError error, Ack ack) {
+        Map<String, Object> body = error.body(event);
+        peer.socket.emit("error", body);
+        if (ack != null) {
+            ack.send(Map.of("ok", false, "error", body));
+        }
+    }
+
+}

@@ -1,0 +1,29 @@
+package dev.switchboard.signaling;
+
+/**
+ * A token bucket: {@code rate} tokens a second up to {@code burst}. Not thread-safe; each connection
+ * owns one and uses it on its event loop.
+ */
+final class TokenBucket {
+    private final double ratePerNano;
+    private final double burst;
+    private double tokens;
+    private long last;
+
+    TokenBucket(int ratePerSecond, int burst, long nowNanos) {
+        this.ratePerNano = ratePerSecond / 1e9;
+        this.burst = burst;
+        this.tokens = burst;
+        this.last = nowNanos;
+    }
+
+    boolean tryTake(long nowNanos) {
+        tokens = Math.min(burst, tokens + (nowNanos - last) * ratePerNano);
+        last = nowNanos;
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+}

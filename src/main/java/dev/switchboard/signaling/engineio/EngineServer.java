@@ -1,0 +1,316 @@
+package dev.switchboard.signaling.engineio;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.config.SignalingConfig;
+import dev.switchboard.web.HttpHandler;
+import dev.switchboard.web.HttpResponses;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Engine.IO v4 server at {@code /socket.io/}: handshakes, long-polling GET/POST, WebSocket
+ * connections and upgrades, and the protocol's HTTP errors. Sessions are kept by id; packets go up to
+ * an {@link EngineListener}.
+ */
+public final class EngineServer implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_PACKETS_PER_PAYLOAD = 10_000;
+
+    private final SignalingConfig config;
+    private final String path;
+    private final Map<String, EngineSocket> sessions = new ConcurrentHashMap<>();
+    private volatile EngineListener listener;
+
+    public EngineServer(SignalingConfig config, String path) {
+        this.config = config;
+        this.path = path;
+    }
+
+    public void listener(EngineListener l) {
+        this.listener = l;
+    }
+
+    EngineListener listener() {
+        return listener;
+    }
+
+    SignalingConfig config() {
+        return config;
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public Collection<EngineSocket> sessions() {
+        return sessions.values();
+    }
+
+    void remove(EngineSocket s) {
+        sessions.remove(s.id(), s);
+        log.info("engine.io session {} closed ({} left)", s.id(), sessions.size());
+    }
+
+    @Override
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest req) throws Exception {
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (!config.originAllowed(origin)) {
+            writeError(ctx, keepAlive, null, EngineError.FORBIDDEN);
+            return;
+        }
+        if (req.method().equals(HttpMethod.OPTIONS)) {
+            preflight(ctx, req, origin, keepAlive);
+            return;
+        }
+        QueryStringDecoder q = new QueryStringDecoder(req.uri());
+        if (!q.path().equals(path)) {
+            writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+            return;
+        }
+        String eio = first(q, "EIO");
+        if (!"4".equals(eio)) {
+            writeError(ctx, keepAlive, origin, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
+            return;
+        }
+        String transport = first(q, "transport");
+        if (!"polling".equals(transport) && !"websocket".equals(transport)) {
+            writeError(ctx, keepAlive, origin, EngineError.UNKNOWN_TRANSPORT);
+            return;
+        }
+        boolean upgradeRequest = "websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE));
+        String sid = first(q, "sid");
+        if (sid == null) {
+            if ("websocket".equals(transport)) {
+                if (!upgradeRequest || !req.method().equals(HttpMethod.GET)) {
+                    writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+                    return;
+                }
+                openWebSocketSession(ctx, req, q, origin);
+            } else {
+                if (!req.method().equals(HttpMethod.GET)) {
+                    writeError(ctx, keepAlive, origin, EngineError.BAD_HANDSHAKE_METHOD);
+                    return;
+                }
+                openPollingSession(ctx, q, origin, keepAlive);
+            }
+            return;
+        }
+        EngineSocket session = sessions.get(sid);
+        if (session == null) {
+            writeError(ctx, keepAlive, origin, EngineError.UNKNOWN_SID);
+            return;
+        }
+        if ("websocket".equals(transport)) {
+            if (!upgradeRequest || !req.method().equals(HttpMethod.GET)) {
+                writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+                return;
+            }
+            probe(ctx, req, session, origin, keepAlive);
+        } else if (req.method().equals(HttpMethod.GET)) {
+            session.loop().execute(() -> session.onPoll(ctx, keepAlive, origin));
+            ctx.channel().closeFuture().addListener(f -> session.loop().execute(() -> session.onPollClosed(ctx)));
+        } else if (req.method().equals(HttpMethod.POST)) {
+            List<EnginePacket> packets;
+            try {
+                packets = EngineCodec.decodePayload(req.content().toString(StandardCharsets.UTF_8), MAX_PACKETS_PER_PAYLOAD);
+            } catch (EngineProtocolException e) {
+                writeError(ctx, false, origin, EngineError.BAD_REQUEST);
+                session.close("parse error");
+                return;
+            }
+            session.loop().execute(() -> {
+                if (!session.isOpen() || !"polling".equals(session.transportName())) {
+                    writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+                    return;
+                }
+                session.onPost(packets);
+                FullHttpResponse res = HttpResponses.response(HttpResponseStatus.OK,
+                        Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII), "text/html; charset=UTF-8");
+                cors(res, origin);
+                write(ctx, keepAlive, res);
+            });
+        } else {
+            writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+        }
+    }
+
+    private void openPollingSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin, boolean keepAlive) {
+        EngineSocket s = newSession(ctx, q, origin, EngineSocket.Transport.POLLING);
+        s.loop().execute(() -> {
+            s.opened(openPacket(true, s.id()));
+            s.onPoll(ctx, keepAlive, origin);
+            listener.onOpen(s);
+        });
+    }
+
+    private void openWebSocketSession(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String origin) {
+        EngineSocket s = newSession(ctx, q, origin, EngineSocket.Transport.WEBSOCKET);
+        Channel ch = ctx.channel();
+        if (!handshakeWebSocket(ctx, req, s)) {
+            sessions.remove(s.id());
+            return;
+        }
+        s.loop().execute(() -> {
+            s.attachWebSocket(ch);
+            s.opened(openPacket(false, s.id()));
+            listener.onOpen(s);
+        });
+    }
+
+    private void probe(ChannelHandlerContext ctx, FullHttpRequest req, EngineSocket session, String origin, boolean keepAlive) {
+        // Decide on the session's loop; the handshake itself must run on the connection's loop.
+        Channel ch = ctx.channel();
+        FullHttpRequest copy = req.retainedDuplicate();
+        session.loop().execute(() -> {
+            boolean ok = session.startProbe(ch);
+            ch.eventLoop().execute(() -> {
+                try {
+                    if (!ok) {
+                        writeError(ctx, false, origin, EngineError.BAD_REQUEST);
+                    } else if (!handshakeWebSocket(ctx, copy, session)) {
+                        session.loop().execute(() -> session.onWebSocketClosed(ch));
+                    }
+                } finally {
+                    copy.release();
+                }
+            });
+        });
+    }
+
+    private boolean handshakeWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, EngineSocket session) {
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + path;
+        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, true, config.maxPayload())
+                .newHandshaker(req);
+        if (hs == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return false;
+        }
+        Channel ch = ctx.channel();
+        int q = config.outboundQueueBytes();
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(q / 2, q));
+        hs.handshake(ch, req);
+        ch.pipeline().remove("dispatch");
+        ch.pipeline().addLast("ws-aggregate", new WebSocketFrameAggregator(config.maxPayload()));
+        ch.pipeline().addLast("engine-ws", new EngineWebSocketHandler(session));
+        return true;
+    }
+
+    private EngineSocket newSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin,
+                                    EngineSocket.Transport transport) {
+        String id = newId();
+        Handshake hs = new Handshake(q.parameters(), origin, null, ctx.channel().remoteAddress());
+        EngineSocket s = new EngineSocket(id, this, ctx.channel().eventLoop(), hs, transport);
+        sessions.put(id, s);
+        log.info("engine.io session {} opened over {} from {}", id, transport == EngineSocket.Transport.POLLING
+                ? "polling" : "websocket", ctx.channel().remoteAddress());
+        return s;
+    }
+
+    private EnginePacket openPacket(boolean canUpgrade, String sid) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("sid", sid);
+        o.putArray("upgrades");
+        if (canUpgrade) {
+            o.withArray("upgrades").add("websocket");
+        }
+        o.put("pingInterval", config.pingInterval().toMillis());
+        o.put("pingTimeout", config.pingTimeout().toMillis());
+        o.put("maxPayload", config.maxPayload());
+        return EnginePacket.of(EnginePacket.Type.OPEN, o.toString());
+    }
+
+    private static String newId() {
+        byte[] b = new byte[15];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String first(QueryStringDecoder q, String name) {
+        List<String> v = q.parameters().get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private void preflight(ChannelHandlerContext ctx, FullHttpRequest req, String origin, boolean keepAlive) {
+        FullHttpResponse res = HttpResponses.response(HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER, null);
+        cors(res, origin);
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
+        String asked = req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+        if (asked != null) {
+            res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, asked);
+        }
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, 600);
+        write(ctx, keepAlive, res);
+    }
+
+    private static void cors(FullHttpResponse res, String origin) {
+        if (origin != null) {
+            res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+            res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+        }
+    }
+
+    void writePayload(ChannelHandlerContext ctx, boolean keepAlive, String origin, String payload) {
+        FullHttpResponse res = HttpResponses.response(HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8), "text/plain; charset=UTF-8");
+        cors(res, origin);
+        write(ctx, keepAlive, res);
+    }
+
+    void writeError(ChannelHandlerContext ctx, boolean keepAlive, String origin, EngineError error) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("code", error.code);
+        o.put("message", error.message);
+        FullHttpResponse res = HttpResponses.response(error.status,
+                Unpooled.copiedBuffer(o.toString(), StandardCharsets.UTF_8), "application/json");
+        cors(res, origin);
+        write(ctx, keepAlive, res);
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+        if (!ctx.channel().isActive()) {
+            res.release();
+            return;
+        }
+        if (!keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(res);
+        }
+    }
+
+    /** Closes every session (shutdown). */
+    public void closeAll(String reason) {
+        for (EngineSocket s : sessions.values()) {
+            s.close(reason);
+        }
+    }
+}

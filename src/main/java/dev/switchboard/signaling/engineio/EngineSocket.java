@@ -1,0 +1,340 @@
+package dev.switchboard.signaling.engineio;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Engine.IO session: its transport (long-polling, WebSocket, or polling while a WebSocket probe is
+ * under way), the packets waiting for a poll, and the heartbeat. All state is owned by one event loop;
+ * public methods may be called from any thread.
+ */
+public final class EngineSocket {
+    enum Transport { POLLING, WEBSOCKET }
+
+    private final String id;
+    private final EngineServer server;
+    private final EventExecutor loop;
+    private final Handshake handshake;
+
+    private Transport transport;
+    private Channel ws;
+    private Channel probe;
+    private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>();
+    private long bufferedBytes;
+    private ChannelHandlerContext poll;
+    private boolean pollKeepAlive;
+    private String pollOrigin;
+    private ScheduledFuture<?> pingTask;
+    private ScheduledFuture<?> timeoutTask;
+    private boolean closed;
+    private volatile Object attachment;
+
+    EngineSocket(String id, EngineServer server, EventExecutor loop, Handshake handshake, Transport transport) {
+        this.id = id;
+        this.server = server;
+        this.loop = loop;
+        this.handshake = handshake;
+        this.transport = transport;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public EventExecutor loop() {
+        return loop;
+    }
+
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    /** The transport name as the protocol spells it ("polling" or "websocket"). */
+    public String transportName() {
+        return transport == Transport.WEBSOCKET ? "websocket" : "polling";
+    }
+
+    /** Free slot for the layer above (its per-connection state). */
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** Sends a packet to the client; from any thread. */
+    public void send(EnginePacket packet) {
+        if (loop.inEventLoop()) {
+            sendNow(packet);
+        } else {
+            loop.execute(() -> sendNow(packet));
+        }
+    }
+
+    /** Sends several packets; over long-polling they leave in one response. */
+    public void send(List<EnginePacket> packets) {
+        if (loop.inEventLoop()) {
+            for (EnginePacket p : packets) {
+                queueOrWrite(p, false);
+            }
+            afterQueue();
+        } else {
+            loop.execute(() -> send(packets));
+        }
+    }
+
+    /** Closes the session; from any thread. */
+    public void close(String reason) {
+        if (loop.inEventLoop()) {
+            closeNow(reason);
+        } else {
+            loop.execute(() -> closeNow(reason));
+        }
+    }
+
+    // ---- on the loop -------------------------------------------------------------------------------
+
+    void opened(EnginePacket open) {
+        sendNow(open);
+        schedulePing();
+    }
+
+    private void sendNow(EnginePacket p) {
+        queueOrWrite(p, true);
+        afterQueue();
+    }
+
+    private void queueOrWrite(EnginePacket p, boolean flush) {
+        if (closed) {
+            return;
+        }
+        if (transport == Transport.WEBSOCKET) {
+            if (!ws.isWritable()) {
+                closeNow("slow consumer");
+                return;
+            }
+            Object frame = p.isBinary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(p.bytesUnsafe()))
+                    : new TextWebSocketFrame(EngineCodec.encodePacket(p));
+            if (flush) {
+                ws.writeAndFlush(frame, ws.voidPromise());
+            } else {
+                ws.write(frame, ws.voidPromise());
+            }
+            return;
+        }
+        buffer.add(p);
+        bufferedBytes += p.isBinary() ? p.binaryLength() * 4L / 3 + 2 : p.text().length() + 2;
+        if (bufferedBytes > server.config().outboundQueueBytes()) {
+            closeNow("slow consumer");
+        }
+    }
+
+    private void afterQueue() {
+        if (closed) {
+            return;
+        }
+        if (transport == Transport.WEBSOCKET) {
+            ws.flush();
+        } else {
+            flushPoll();
+        }
+    }
+
+    private void flushPoll() {
+        if (poll == null || buffer.isEmpty()) {
+            return;
+        }
+        List<EnginePacket> out = new ArrayList<>(buffer);
+        buffer.clear();
+        bufferedBytes = 0;
+        ChannelHandlerContext ctx = poll;
+        poll = null;
+        server.writePayload(ctx, pollKeepAlive, pollOrigin, EngineCodec.encodePayload(out));
+    }
+
+    /** A long-polling GET. Answers at once when packets wait, else holds the request. */
+    void onPoll(ChannelHandlerContext ctx, boolean keepAlive, String origin) {
+        if (closed || transport != Transport.POLLING) {
+            server.writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+            return;
+        }
+        if (poll != null) {
+            // Two polls at once: the protocol forbids it, and the session ends.
+            server.writeError(ctx, false, origin, EngineError.BAD_REQUEST);
+            closeNow("transport error");
+            return;
+        }
+        poll = ctx;
+        pollKeepAlive = keepAlive;
+        pollOrigin = origin;
+        flushPoll();
+    }
+
+    /** The connection of a held poll went away. */
+    void onPollClosed(ChannelHandlerContext ctx) {
+        if (poll == ctx) {
+            poll = null;
+            if (transport == Transport.POLLING && probe == null) {
+                closeNow("transport close");
+            }
+        }
+    }
+
+    /** Packets from a long-polling POST. */
+    void onPost(List<EnginePacket> packets) {
+        if (transport != Transport.POLLING) {
+            return;
+        }
+        for (EnginePacket p : packets) {
+            if (closed) {
+                return;
+            }
+            onPacket(p);
+        }
+    }
+
+    /** A packet that arrived on a WebSocket of this session (the transport or a probe). */
+    void onWebSocketPacket(Channel ch, EnginePacket p) {
+        if (closed) {
+            return;
+        }
+        if (ch == probe) {
+            if (p.type() == EnginePacket.Type.PING && "probe".equals(p.text())) {
+                ch.writeAndFlush(new TextWebSocketFrame("3probe"));
+                // Let the pending poll return so the client can pause polling.
+                if (poll != null) {
+                    buffer.add(EnginePacket.NOOP);
+                    flushPoll();
+                }
+            } else if (p.type() == EnginePacket.Type.UPGRADE) {
+                completeUpgrade();
+            } else {
+                probe = null;
+                ch.close();
+            }
+            return;
+        }
+        if (ch == ws) {
+            onPacket(p);
+        }
+    }
+
+    /** A WebSocket of this session closed. */
+    void onWebSocketClosed(Channel ch) {
+        if (ch == probe) {
+            probe = null;
+        } else if (ch == ws) {
+            closeNow("transport close");
+        }
+    }
+
+    boolean startProbe(Channel ch) {
+        if (closed || transport != Transport.POLLING || probe != null) {
+            return false;
+        }
+        probe = ch;
+        return true;
+    }
+
+    void attachWebSocket(Channel ch) {
+        ws = ch;
+    }
+
+    private void completeUpgrade() {
+        transport = Transport.WEBSOCKET;
+        ws = probe;
+        probe = null;
+        if (poll != null) {
+            // Release the held poll; later polls on this sid are refused.
+            ChannelHandlerContext ctx = poll;
+            poll = null;
+            server.writePayload(ctx, pollKeepAlive, pollOrigin, EngineCodec.encodePacket(EnginePacket.NOOP));
+        }
+        List<EnginePacket> pending = new ArrayList<>(buffer);
+        buffer.clear();
+        bufferedBytes = 0;
+        for (EnginePacket p : pending) {
+            queueOrWrite(p, false);
+        }
+        if (!closed) {
+            ws.flush();
+        }
+    }
+
+    private void onPacket(EnginePacket p) {
+        switch (p.type()) {
+            case PONG -> onPong();
+            case MESSAGE -> server.listener().onMessage(this, p);
+            case CLOSE -> closeNow("transport close");
+            case PING, NOOP -> { }
+            default -> closeNow("parse error");
+        }
+    }
+
+    private void schedulePing() {
+        long interval = server.config().pingInterval().toMillis();
+        pingTask = loop.schedule(() -> {
+            if (closed) {
+                return;
+            }
+            sendNow(EnginePacket.PING);
+            timeoutTask = loop.schedule(() -> closeNow("ping timeout"),
+                    server.config().pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, interval, TimeUnit.MILLISECONDS);
+    }
+
+    private void onPong() {
+        if (timeoutTask != null) {
+            timeoutTask.cancel(false);
+            timeoutTask = null;
+            if (pingTask != null && pingTask.isDone()) {
+                schedulePing();
+            }
+        }
+    }
+
+    void closeNow(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (pingTask != null) {
+            pingTask.cancel(false);
+        }
+        if (timeoutTask != null) {
+            timeoutTask.cancel(false);
+        }
+        buffer.clear();
+        bufferedBytes = 0;
+        server.remove(this);
+        if (poll != null) {
+            ChannelHandlerContext ctx = poll;
+            poll = null;
+            server.writePayload(ctx, pollKeepAlive, pollOrigin, EngineCodec.encodePacket(EnginePacket.CLOSE));
+        }
+        if (ws != null && ws.isActive()) {
+            ws.writeAndFlush(new CloseWebSocketFrame(1000, null)).addListener(ChannelFutureListener.CLOSE);
+        }
+        if (probe != null) {
+            probe.close();
+            probe = null;
+        }
+        server.listener().onClose(this, reason);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.switchboard.signaling.engineio;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+
+/**
+ * Turns WebSocket frames of one connection into Engine.IO packets for its session: a text frame is one
+ * packet, a binary frame is a binary message. Malformed input closes the session.
+ */
+final class EngineWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private final EngineSocket session;
+
+    EngineWebSocketHandler(EngineSocket session) {
+        this.session = session;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            EnginePacket p;
+            try {
+                p = EngineCodec.decodePacket(text.text());
+                if (p.isBinary()) {
+                    throw new EngineProtocolException("base64 binary packet over WebSocket");
+                }
+            } catch (EngineProtocolException e) {
+                session.close("parse error");
+                ctx.close();
+                return;
+            }
+            deliver(ctx, p);
+        } else if (frame instanceof BinaryWebSocketFrame bin) {
+            deliver(ctx, EnginePacket.binaryOwned(ByteBufUtil.getBytes(bin.content())));
+        } else if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(1000, null)).addListener(f -> ctx.close());
+        }
+    }
+
+    private void deliver(ChannelHandlerContext ctx, EnginePacket p) {
+        if (session.loop().inEventLoop()) {
+            session.onWebSocketPacket(ctx.channel(), p);
+        } else {
+            session.loop().execute(() -> session.onWebSocketPacket(ctx.channel(), p));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        session.loop().execute(() -> session.onWebSocketClosed(ctx.channel()));
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Corrupt or oversized frames: the decoder already answered with a close frame where it could.
+        ctx.close();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.switchboard.signaling.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.signaling.engineio.EnginePacket;
+import dev.switchboard.signaling.engineio.EngineSocket;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Socket.IO side of one Engine.IO session: decodes packets (collecting binary attachments), routes
+ * them to the socket of their namespace, and handles CONNECT. Runs on the session's event loop.
+ */
+final class SioClient {
+    private final SioServer server;
+    private final EngineSocket engine;
+    private final Map<String, SioSocket> sockets = new HashMap<>(2);
+    private SioCodec.Header pending;
+    private List<byte[]> pendingBuffers;
+    private ScheduledFuture<?> connectTimer;
+    private boolean closed;
+
+    SioClient(SioServer server, EngineSocket engine) {
+        this.server = server;
+        this.engine = engine;
+    }
+
+    EngineSocket engine() {
+        return engine;
+    }
+
+    void start() {
+        connectTimer = engine.loop().schedule(() -> {
+            if (sockets.isEmpty()) {
+                engine.close("connect timeout");
+            }
+        }, server.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void onMessage(EnginePacket message) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (message.isBinary()) {
+                if (pending == null) {
+                    throw new SioProtocolException("binary data without a packet waiting for it");
+                }
+                pendingBuffers.add(message.bytes());
+                if (pendingBuffers.size() == pending.attachments()) {
+                    SioPacket p = SioCodec.reconstruct(pending, pendingBuffers);
+                    pending = null;
+                    pendingBuffers = null;
+                    dispatch(p);
+                }
+                return;
+            }
+            if (pending != null) {
+                throw new SioProtocolException("text packet while binary attachments were expected");
+            }
+            SioCodec.Header h = SioCodec.decode(message.text());
+            if (h.attachments() > 0) {
+                pending = h;
+                pendingBuffers = new ArrayList<>(h.attachments());
+                return;
+            }
+            SioPacket p = h.packet();
+            if (p.type() == SioPacket.Type.BINARY_EVENT || p.type() == SioPacket.Type.BINARY_ACK) {
+                p = SioCodec.reconstruct(h, List.of());
+            }
+            dispatch(p);
+        } catch (SioProtocolException e) {
+            engine.close("parse error");
+        }
+    }
+
+    private void dispatch(SioPacket p) throws SioProtocolException {
+        switch (p.type()) {
+            case CONNECT -> connect(p.namespace(), p.data());
+            case CONNECT_ERROR -> throw new SioProtocolException("CONNECT_ERROR from a client");
+            default -> {
+                SioSocket s = sockets.get(p.namespace());
+                if (s != null) {
+                    s.onPacket(p);
+                }
+            }
+        }
+    }
+
+    private void connect(String name, JsonNode auth) {
+        Namespace ns = server.find(name);
+        if (ns == null) {
+            connectError(name, "Invalid namespace", null);
+            return;
+        }
+        if (sockets.containsKey(name)) {
+            return;
+        }
+        SioSocket socket = new SioSocket(this, name, auth == null ? JsonNodeFactory.instance.objectNode() : auth);
+        try {
+            ns.connectHandler().onConnect(socket, socket.auth());
+        } catch (ConnectRefused e) {
+            connectError(name, e.getMessage(), e.data());
+            return;
+        }
+        sockets.put(name, socket);
+        if (connectTimer != null) {
+            connectTimer.cancel(false);
+            connectTimer = null;
+        }
+        ObjectNode ok = JsonNodeFactory.instance.objectNode();
+        ok.put("sid", socket.id());
+        send(new SioPacket(SioPacket.Type.CONNECT, name, SioPacket.NO_ACK, ok));
+        ns.connectedHandler().onConnected(socket);
+    }
+
+    private void connectError(String name, String message, Object data) {
+        ObjectNode err = JsonNodeFactory.instance.objectNode();
+        err.put("message", message);
+        if (data != null) {
+            err.set("data", SioSocket.toJson(data));
+        }
+        send(new SioPacket(SioPacket.Type.CONNECT_ERROR, name, SioPacket.NO_ACK, err));
+    }
+
+    void send(SioPacket p) {
+        engine.send(SioCodec.encode(p));
+    }
+
+    /** A socket left its namespace (client or server side). */
+    void removed(SioSocket s) {
+        sockets.remove(s.namespace(), s);
+    }
+
+    void onClose(String reason) {
+        closed = true;
+        if (connectTimer != null) {
+            connectTimer.cancel(false);
+        }
+        List<SioSocket> all = new ArrayList<>(sockets.values());
+        sockets.clear();
+        for (SioSocket s : all) {
+            s.closed(reason);
+        }
+    }
+}

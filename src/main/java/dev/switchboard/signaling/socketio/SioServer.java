@@ -1,0 +1,55 @@
+package dev.switchboard.signaling.socketio;
+
+import dev.switchboard.config.SignalingConfig;
+import dev.switchboard.signaling.engineio.EngineListener;
+import dev.switchboard.signaling.engineio.EnginePacket;
+import dev.switchboard.signaling.engineio.EngineSocket;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Socket.IO v5 server on top of Engine.IO: one {@link SioClient} per Engine.IO session, sockets per
+ * namespace. Namespaces must be registered before clients connect to them.
+ */
+public final class SioServer implements EngineListener {
+    private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final SignalingConfig config;
+
+    public SioServer(SignalingConfig config) {
+        this.config = config;
+    }
+
+    /** The namespace of that name, created on first use ("/" is the main namespace). */
+    public Namespace namespace(String name) {
+        return namespaces.computeIfAbsent(name, Namespace::new);
+    }
+
+    Namespace find(String name) {
+        return namespaces.get(name);
+    }
+
+    SignalingConfig config() {
+        return config;
+    }
+
+    @Override
+    public void onOpen(EngineSocket socket) {
+        SioClient client = new SioClient(this, socket);
+        socket.attach(client);
+        client.start();
+    }
+
+    @Override
+    public void onMessage(EngineSocket socket, EnginePacket message) {
+        if (socket.attachment() instanceof SioClient c) {
+            c.onMessage(message);
+        }
+    }
+
+    @Override
+    public void onClose(EngineSocket socket, String reason) {
+        if (socket.attachment() instanceof SioClient c) {
+            c.onClose(reason);
+        }
+    }
+}

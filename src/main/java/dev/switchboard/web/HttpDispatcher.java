@@ -1,0 +1,178 @@
+package dev.switchboard.web;
+
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each request to the first matching {@link Route}: collects the body for plain handlers (up to
+ * the route's limit, 413 past it) or streams it to a {@link StreamingHandler}. One instance per
+ * connection; requests on a connection are handled one after the other.
+ */
+final class HttpDispatcher extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
+
+    private final List<Route> routes;
+    private HttpRequest head;
+    private Route route;
+    private CompositeByteBuf body;
+    private StreamingHandler.Body stream;
+    private boolean discarding;
+
+    HttpDispatcher(List<Route> routes) {
+        this.routes = routes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        try {
+            if (msg instanceof HttpRequest req) {
+                onHead(ctx, req);
+            }
+            if (msg instanceof HttpContent content) {
+                onContent(ctx, content);
+            }
+            if (!(msg instanceof HttpRequest) && !(msg instanceof HttpContent)) {
+                ctx.fireChannelRead(ReferenceCountUtil.retain(msg));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHead(ChannelHandlerContext ctx, HttpRequest req) throws Exception {
+        reset();
+        head = req;
+        if (req.decoderResult().isFailure()) {
+            discarding = true;
+            HttpResponses.error(ctx, null, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed HTTP request");
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        route = null;
+        for (Route r : routes) {
+            if (r.matches(path)) {
+                route = r;
+                break;
+            }
+        }
+        if (route == null) {
+            discarding = true;
+            HttpResponses.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + path);
+            return;
+        }
+        if (route.streaming() != null) {
+            stream = route.streaming().start(ctx, req);
+            if (stream == null) {
+                discarding = true; // the handler already answered
+            }
+            return;
+        }
+        long declared = HttpUtil.getContentLength(req, -1L);
+        if (declared > route.maxBodyBytes()) {
+            discarding = true;
+            tooLarge(ctx, req);
+            return;
+        }
+        body = ctx.alloc().compositeBuffer();
+    }
+
+    private void onContent(ChannelHandlerContext ctx, HttpContent content) throws Exception {
+        if (discarding || head == null) {
+            if (content instanceof LastHttpContent) {
+                reset();
+            }
+            return;
+        }
+        if (stream != null) {
+            StreamingHandler.Body s = stream;
+            if (content.content().isReadable()) {
+                s.content(content.content());
+            }
+            if (content instanceof LastHttpContent) {
+                stream = null;
+                reset();
+                s.end();
+            }
+            return;
+        }
+        if (body.readableBytes() + content.content().readableBytes() > route.maxBodyBytes()) {
+            HttpRequest req = head;
+            reset();
+            discarding = true;
+            tooLarge(ctx, req);
+            return;
+        }
+        if (content.content().isReadable()) {
+            body.addComponent(true, content.content().retain());
+        }
+        if (content instanceof LastHttpContent last) {
+            FullHttpRequest full = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
+                    body, head.headers(), last.trailingHeaders());
+            body = null;
+            Route r = route;
+            reset();
+            try {
+                r.handler().handle(ctx, full);
+            } finally {
+                full.release();
+            }
+        }
+    }
+
+    private static void tooLarge(ChannelHandlerContext ctx, HttpRequest req) {
+        req.headers().set(HttpHeaderNames.CONNECTION, "close");
+        HttpResponses.error(ctx, req, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
+                "request body too large");
+    }
+
+    private void reset() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        head = null;
+        route = null;
+        discarding = false;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        abortStream(new java.io.IOException("connection closed"));
+        reset();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        abortStream(cause);
+        reset();
+        if (!(cause instanceof java.io.IOException)) {
+            log.warn("HTTP handler failed on {}", ctx.channel().remoteAddress(), cause);
+        }
+        if (ctx.channel().isActive()) {
+            HttpResponses.error(ctx, null, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
+        }
+    }
+
+    private void abortStream(Throwable cause) {
+        if (stream != null) {
+            StreamingHandler.Body s = stream;
+            stream = null;
+            s.abort(cause);
+        }
+    }
+}

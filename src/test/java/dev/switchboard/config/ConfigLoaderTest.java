@@ -1,0 +1,85 @@
+package dev.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @Test
+    void builtInDefaultsMatchTheDocumentedOnes() {
+        SwitchboardConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.bind()).isEqualTo("0.0.0.0");
+        assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(c.signaling().roomCapacity()).isEqualTo(8);
+        assertThat(c.signaling().codelabRoomCapacity()).isEqualTo(2);
+        assertThat(c.signaling().pingInterval()).isEqualTo(Duration.ofSeconds(25));
+    }
+
+    @Test
+    void laterSourcesWinFileThenEnvironmentThenFlags(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sb.conf");
+        Files.writeString(file, "switchboard { http.port = 9000, data-dir = \"/var/sb\", signaling.room-capacity = 5 }");
+        SwitchboardConfig fileOnly = ConfigLoader.load(file, Map.of(), Map.of());
+        assertThat(fileOnly.http().port()).isEqualTo(9000);
+        assertThat(fileOnly.dataDir()).isEqualTo(Path.of("/var/sb"));
+
+        SwitchboardConfig withEnv = ConfigLoader.load(file, Map.of("SWITCHBOARD_HTTP_PORT", "9100",
+                "SWITCHBOARD_SIGNALING_ALLOWED_ORIGINS", "https://a.example, https://b.example"), Map.of());
+        assertThat(withEnv.http().port()).isEqualTo(9100);
+        assertThat(withEnv.signaling().allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThat(withEnv.signaling().roomCapacity()).isEqualTo(5);
+
+        SwitchboardConfig withFlag = ConfigLoader.load(file, Map.of("SWITCHBOARD_HTTP_PORT", "9100"),
+                Map.of("http.port", 0));
+        assertThat(withFlag.http().port()).isZero();
+    }
+
+    @Test
+    void everyBadKeyIsReportedByName(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.conf");
+        Files.writeString(file, "http.port = 70000\nsignaling.ping-interval = banana\nno-such-key = 1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("SWITCHBOARD_BIND", "not an ip"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anyMatch(p -> p.startsWith("http.port:") && p.contains("65535"))
+                        .anyMatch(p -> p.startsWith("signaling.ping-interval:"))
+                        .anyMatch(p -> p.startsWith("no-such-key:") && p.contains("unknown"))
+                        .anyMatch(p -> p.startsWith("bind:")));
+    }
+
+    @Test
+    void unreadableOrMalformedFileFailsFast(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.conf"), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be read");
+        Path broken = dir.resolve("broken.conf");
+        Files.writeString(broken, "http { port = ");
+        assertThatThrownBy(() -> ConfigLoader.load(broken, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("broken.conf");
+    }
+
+    @Test
+    void environmentNamesFollowTheKeys() {
+        assertThat(ConfigLoader.envName("signaling.max-payload")).isEqualTo("SWITCHBOARD_SIGNALING_MAX_PAYLOAD");
+        assertThat(ConfigLoader.envNames(ConfigLoader.defaults())).containsEntry("SWITCHBOARD_HTTP_PORT", "http.port");
+    }
+
+    @Test
+    void originsAreCheckedOnlyWhenListed() {
+        SignalingConfig any = ConfigLoader.load(null, Map.of(), Map.of()).signaling();
+        assertThat(any.originAllowed("https://evil.example")).isTrue();
+        SignalingConfig listed = ConfigLoader.load(null, Map.of(), Map.of("signaling.allowed-origins",
+                List.of("https://ok.example"))).signaling();
+        assertThat(listed.originAllowed("https://ok.example")).isTrue();
+        assertThat(listed.originAllowed("https://evil.example")).isFalse();
+        assertThat(listed.originAllowed(null)).as("non-browser clients send no Origin").isTrue();
+    }
+}
