@@ -38,6 +38,10 @@ final class RoomRegistry {
         });
     }
 
+    Room find(String name) {
+        return rooms.get(name);
+    }
+
     int roomCount() {
         return rooms.size();
     }

@@ -43,6 +43,17 @@ public final class Signaling {
         });
     }
 
+    /**
+     * Sends a server event to every peer of the mesh room {@code room} (for example {@code media-added}
+     * after an upload). A room with nobody in it is a no-op. Callable from any thread.
+     */
+    public void publish(String room, String event, Object payload) {
+        Room r = meshRooms.find(room);
+        if (r != null) {
+            r.sendToOthers(null, dev.switchboard.signaling.socketio.SioSocket.encodeEvent("/", event, payload));
+        }
+    }
+
     public int roomCount() {
         return codelabRooms.roomCount() + meshRooms.roomCount();
     }
