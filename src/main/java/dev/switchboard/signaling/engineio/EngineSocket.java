@@ -281,7 +281,7 @@ public final class EngineSocket {
         switch (p.type()) {
             case PONG -> onPong();
             case MESSAGE -> server.listener().onMessage(this, p);
-            case CLOSE -> closeNow("transport close");
+            case CLOSE -> closeNow("transport close", EnginePacket.NOOP);
             case PING, NOOP -> { }
             default -> closeNow("parse error");
         }
@@ -310,6 +310,14 @@ public final class EngineSocket {
     }
 
     void closeNow(String reason) {
+        closeNow(reason, EnginePacket.CLOSE);
+    }
+
+    /**
+     * Ends the session. A held poll is answered with {@code lastPacket}: CLOSE when the server ends the
+     * session, NOOP when the client asked to close (it knows already).
+     */
+    private void closeNow(String reason, EnginePacket lastPacket) {
         if (closed) {
             return;
         }
@@ -326,7 +334,7 @@ public final class EngineSocket {
         if (poll != null) {
             ChannelHandlerContext ctx = poll;
             poll = null;
-            server.writePayload(ctx, pollKeepAlive, pollOrigin, EngineCodec.encodePacket(EnginePacket.CLOSE));
+            server.writePayload(ctx, pollKeepAlive, pollOrigin, EngineCodec.encodePacket(lastPacket));
         }
         if (ws != null && ws.isActive()) {
             ws.writeAndFlush(new CloseWebSocketFrame(1000, null)).addListener(ChannelFutureListener.CLOSE);
