@@ -24,13 +24,14 @@ import java.util.Map;
 public final class ConformanceFixture implements AutoCloseable {
     private final EventLoops loops = new EventLoops(2);
     private final WebServer web;
+    private final EngineServer engine;
 
     public ConformanceFixture() {
         SignalingConfig base = ConfigLoader.load(null, Map.of(), Map.of()).signaling();
         SignalingConfig cfg = new SignalingConfig(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(1000),
                 1_000_000, List.of("*"), base.roomCapacity(), base.codelabRoomCapacity(), base.maxMessageBytes(),
                 base.messagesPerSecond(), base.messageBurst(), base.roomsPerConnection(), base.outboundQueueBytes());
-        EngineServer engine = new EngineServer(cfg, "/socket.io/");
+        engine = new EngineServer(cfg, "/socket.io/");
         SioServer sio = new SioServer(cfg);
         engine.listener(sio);
         setUp(sio.namespace("/"));
@@ -56,6 +57,11 @@ public final class ConformanceFixture implements AutoCloseable {
             out[i] = args.get(i);
         }
         return out;
+    }
+
+    /** The transport of every open session ("polling" or "websocket"), for tests. */
+    public List<String> transports() {
+        return engine.sessions().stream().map(s -> s.transportName()).toList();
     }
 
     public InetSocketAddress start(String bind, int port) throws InterruptedException {

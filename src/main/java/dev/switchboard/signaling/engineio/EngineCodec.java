@@ -27,7 +27,8 @@ public final class EngineCodec {
         char c = s.charAt(0);
         if (c == 'b') {
             try {
-                return EnginePacket.binaryOwned(Base64.getDecoder().decode(s.substring(1)));
+                // MIME decoding: some clients (the Java one) wrap their base64 with line breaks.
+                return EnginePacket.binaryOwned(Base64.getMimeDecoder().decode(s.substring(1)));
             } catch (IllegalArgumentException e) {
                 throw new EngineProtocolException("bad base64 in binary packet");
             }

@@ -72,9 +72,9 @@ public final class EngineServer implements HttpHandler {
         return sessions.values();
     }
 
-    void remove(EngineSocket s) {
+    void remove(EngineSocket s, String reason) {
         sessions.remove(s.id(), s);
-        log.info("engine.io session {} closed ({} left)", s.id(), sessions.size());
+        log.info("engine.io session {} closed: {} ({} left)", s.id(), reason, sessions.size());
     }
 
     @Override

@@ -30,6 +30,8 @@ public final class EngineSocket {
     private Transport transport;
     private Channel ws;
     private Channel probe;
+    /** The probe was answered: polls are released at once so the client can finish the upgrade. */
+    private boolean upgrading;
     private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>();
     private long bufferedBytes;
     private ChannelHandlerContext poll;
@@ -183,6 +185,9 @@ public final class EngineSocket {
         poll = ctx;
         pollKeepAlive = keepAlive;
         pollOrigin = origin;
+        if (upgrading && buffer.isEmpty()) {
+            buffer.add(EnginePacket.NOOP);
+        }
         flushPoll();
     }
 
@@ -217,15 +222,17 @@ public final class EngineSocket {
         if (ch == probe) {
             if (p.type() == EnginePacket.Type.PING && "probe".equals(p.text())) {
                 ch.writeAndFlush(new TextWebSocketFrame("3probe"));
-                // Let the pending poll return so the client can pause polling.
-                if (poll != null) {
+                // Let the pending poll (and any later one) return so the client can pause polling.
+                upgrading = true;
+                if (poll != null && buffer.isEmpty()) {
                     buffer.add(EnginePacket.NOOP);
-                    flushPoll();
                 }
+                flushPoll();
             } else if (p.type() == EnginePacket.Type.UPGRADE) {
                 completeUpgrade();
             } else {
                 probe = null;
+                upgrading = false;
                 ch.close();
             }
             return;
@@ -239,6 +246,7 @@ public final class EngineSocket {
     void onWebSocketClosed(Channel ch) {
         if (ch == probe) {
             probe = null;
+            upgrading = false;
         } else if (ch == ws) {
             closeNow("transport close");
         }
@@ -260,6 +268,7 @@ public final class EngineSocket {
         transport = Transport.WEBSOCKET;
         ws = probe;
         probe = null;
+        upgrading = false;
         if (poll != null) {
             // Release the held poll; later polls on this sid are refused.
             ChannelHandlerContext ctx = poll;
@@ -330,7 +339,7 @@ public final class EngineSocket {
         }
         buffer.clear();
         bufferedBytes = 0;
-        server.remove(this);
+        server.remove(this, reason);
         if (poll != null) {
             ChannelHandlerContext ctx = poll;
             poll = null;

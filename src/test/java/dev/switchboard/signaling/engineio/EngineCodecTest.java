@@ -42,7 +42,7 @@ class EngineCodecTest {
 
     @Test
     void malformedPacketsAreRefusedWithTheCodecsOwnError() {
-        for (String bad : List.of("", "7", "x", "0{}", "b!!!", "4a\u001e", "\u001e")) {
+        for (String bad : List.of("", "7", "x", "0{}", "bA", "4a\u001e", "\u001e")) {
             assertThatThrownBy(() -> EngineCodec.decodePayload(bad, 10)).as(bad)
                     .isInstanceOf(EngineProtocolException.class);
         }
