@@ -1,0 +1,151 @@
+package dev.switchboard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.DecoderResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The dispatcher on an EmbeddedChannel: routing, body limits, streaming, and every buffer released. */
+class HttpDispatcherTest {
+    final List<ByteBuf> fed = new ArrayList<>();
+
+    ByteBuf buf(String s) {
+        ByteBuf b = Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+        fed.add(b);
+        return b;
+    }
+
+    void assertAllReleased(EmbeddedChannel ch) {
+        for (ByteBuf b : fed) {
+            assertThat(b.refCnt()).as("inbound buffer released").isZero();
+        }
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            io.netty.util.ReferenceCountUtil.release(o);
+        }
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    static FullHttpResponse response(EmbeddedChannel ch) {
+        return ch.readOutbound();
+    }
+
+    @Test
+    void unknownPathIs404WithJson() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/a", (c, r) -> { }, 10))));
+        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/b"), new DefaultLastHttpContent(buf("")));
+        FullHttpResponse res = response(ch);
+        assertThat(res.status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
+        assertThat(res.content().toString(StandardCharsets.UTF_8)).contains("\"error\":\"not_found\"");
+        res.release();
+        assertAllReleased(ch);
+    }
+
+    @Test
+    void bodyIsCollectedAndHandedOverWhole() {
+        StringBuilder seen = new StringBuilder();
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/echo", (c, r) -> {
+            seen.append(r.content().toString(StandardCharsets.UTF_8));
+            HttpResponses.text(c, r, HttpResponseStatus.OK, "got it");
+        }, 100))));
+        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo"),
+                new DefaultHttpContent(buf("hello ")), new DefaultLastHttpContent(buf("world")));
+        assertThat(seen.toString()).isEqualTo("hello world");
+        FullHttpResponse res = response(ch);
+        assertThat(res.status()).isEqualTo(HttpResponseStatus.OK);
+        res.release();
+        assertAllReleased(ch);
+    }
+
+    @Test
+    void bodyPastTheRouteLimitIs413AndNeverReachesTheHandler() {
+        List<String> calls = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/small", (c, r) -> calls.add("called"), 8))));
+        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/small"),
+                new DefaultHttpContent(buf("12345")), new DefaultHttpContent(buf("67890")), new DefaultLastHttpContent(buf("x")));
+        FullHttpResponse res = response(ch);
+        assertThat(res.status()).isEqualTo(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+        assertThat(res.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
+        res.release();
+        assertThat(calls).isEmpty();
+        assertAllReleased(ch);
+    }
+
+    @Test
+    void declaredContentLengthPastTheLimitIsRefusedBeforeTheBody() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/small", (c, r) -> { }, 8))));
+        DefaultHttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/small");
+        req.headers().set(HttpHeaderNames.CONTENT_LENGTH, 1_000_000);
+        ch.writeInbound(req);
+        FullHttpResponse res = response(ch);
+        assertThat(res.status()).isEqualTo(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+        res.release();
+        assertAllReleased(ch);
+    }
+
+    @Test
+    void streamingHandlerGetsEveryPartThenEndOrAbort() {
+        List<String> events = new ArrayList<>();
+        StreamingHandler h = (c, r) -> new StreamingHandler.Body() {
+            public void content(ByteBuf part) {
+                events.add("part:" + part.toString(StandardCharsets.UTF_8));
+            }
+
+            public void end() {
+                events.add("end");
+            }
+
+            public void abort(Throwable cause) {
+                events.add("abort");
+            }
+        };
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.streaming("/up", h))));
+        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up"),
+                new DefaultHttpContent(buf("ab")), new DefaultLastHttpContent(buf("cd")));
+        assertThat(events).containsExactly("part:ab", "part:cd", "end");
+
+        events.clear();
+        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up"), new DefaultHttpContent(buf("half")));
+        ch.close();
+        assertThat(events).containsExactly("part:half", "abort");
+        assertAllReleased(ch);
+    }
+
+    @Test
+    void malformedRequestIs400() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.prefix("/", (c, r) -> { }, 10))));
+        DefaultHttpRequest bad = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/x");
+        bad.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("broken")));
+        ch.writeInbound(bad, new DefaultLastHttpContent(buf("")));
+        FullHttpResponse res = response(ch);
+        assertThat(res.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+        res.release();
+        assertAllReleased(ch);
+    }
+
+    @Test
+    void handlerFailureIs500AndReleasesTheRequest() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/boom", (c, r) -> {
+            throw new IllegalStateException("boom");
+        }, 100))));
+        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/boom"), new DefaultLastHttpContent(buf("body")));
+        FullHttpResponse res = response(ch);
+        assertThat(res.status()).isEqualTo(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+        res.release();
+        assertAllReleased(ch);
+    }
+}
