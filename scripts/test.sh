@@ -41,7 +41,8 @@ mvn -B -q -DskipTests=false -Dtest=ConfigLoaderTest -Dsurefire.failIfNoSpecified
 }
 mvn -B -q dependency:go-offline >/dev/null 2>&1 || true
 
-args=$(printf ' %q' "$@")
+args=""
+if [ $# -gt 0 ]; then args=$(printf ' %q' "$@"); fi
 if [ "$(id -u)" -eq 0 ]; then
   exec unshare -n sh -c "ip link set lo up && exec mvn -o -B verify$args"
 else
