@@ -47,7 +47,7 @@ record ByteRange(long first, long last) {
                 return null;
             }
             long first = Long.parseLong(a);
-            long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+            long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
             if (last < first) {
                 return null; // invalid syntax per section 14.1.1: ignored
             }

@@ -106,10 +106,8 @@ public final class MediaApi {
         }
         long declaredLength = HttpUtil.getContentLength(req, -1L);
         if (declaredLength > maxPhotoBytes) {
-            req.headers().set(HttpHeaderNames.CONNECTION, "close");
-            Replies.error(ctx, req, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
-                    "the photo is larger than " + maxPhotoBytes + " bytes");
-            return null;
+            return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "too_large", "the photo is larger than " + maxPhotoBytes + " bytes"));
         }
         String expected = claimed == null ? null : claimed.trim().toLowerCase(Locale.ROOT);
         UploadBody body = new UploadBody(ctx, copy(req), store, new SerialLane(executor, ctx.channel().eventLoop()),
@@ -117,9 +115,7 @@ public final class MediaApi {
         try {
             body.open();
         } catch (RejectedExecutionException e) {
-            req.headers().set(HttpHeaderNames.CONNECTION, "close");
-            Replies.busy(ctx, req);
-            return null;
+            return Draining.answer(ctx, Replies.busyResponse());
         }
         return body;
     }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.LinkedHashMap;
@@ -57,15 +56,5 @@ final class Replies {
             throw new IllegalStateException(e);
         }
         return HttpResponses.response(status, Unpooled.wrappedBuffer(body), "application/json; charset=utf-8");
-    }
-
-    /**
-     * Answers an upload whose body is still arriving: the response says the connection will close, but
-     * the caller keeps reading (and dropping) the rest of the body first, so the client, which is still
-     * sending, gets to read the answer instead of a reset.
-     */
-    static ChannelFuture beforeBodyEnds(ChannelHandlerContext ctx, FullHttpResponse res) {
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        return ctx.writeAndFlush(res);
     }
 }

@@ -6,16 +6,11 @@ import dev.switchboard.media.Upload;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +28,6 @@ final class UploadBody implements StreamingHandler.Body {
     private static final Logger log = LoggerFactory.getLogger(UploadBody.class);
     static final int HIGH_WATER = 4 << 20;
     static final int LOW_WATER = 1 << 20;
-    /** Body bytes still read and dropped after an early error, so the client can read the answer. */
-    static final long DRAIN_LIMIT = 8L << 20;
-    static final long DRAIN_SECONDS = 10;
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
@@ -52,9 +44,7 @@ final class UploadBody implements StreamingHandler.Body {
     private int sniffed;
     private boolean typeChecked;
     private long received;
-    private ChannelFuture rejection;
-    private long drained;
-    private ScheduledFuture<?> drainTimer;
+    private Draining rejected;
 
     // Shared between the loop and the lane.
     private final AtomicLong pending = new AtomicLong();
@@ -99,8 +89,8 @@ final class UploadBody implements StreamingHandler.Body {
     @Override
     public void content(ByteBuf part) {
         int n = part.readableBytes();
-        if (rejection != null) {
-            drain(n);
+        if (rejected != null) {
+            rejected.content(part);
             return;
         }
         received += n;
@@ -143,8 +133,8 @@ final class UploadBody implements StreamingHandler.Body {
 
     @Override
     public void end() {
-        if (rejection != null) {
-            closeAfter(rejection);
+        if (rejected != null) {
+            rejected.end();
             return;
         }
         if (received == 0) {
@@ -153,7 +143,7 @@ final class UploadBody implements StreamingHandler.Body {
             return;
         }
         if (!typeChecked && !checkType()) {
-            closeAfter(rejection);
+            rejected.end();
             return;
         }
         lane.submit(this::finish);
@@ -162,8 +152,8 @@ final class UploadBody implements StreamingHandler.Body {
     @Override
     public void abort(Throwable cause) {
         cancel();
-        if (drainTimer != null) {
-            drainTimer.cancel(false);
+        if (rejected != null) {
+            rejected.abort(cause);
         }
     }
 
@@ -274,23 +264,6 @@ final class UploadBody implements StreamingHandler.Body {
 
     private void reject(HttpResponseStatus status, String code, String message) {
         cancel();
-        rejection = Replies.beforeBodyEnds(ctx, Replies.errorResponse(status, code, message));
-        Channel ch = ctx.channel();
-        drainTimer = ch.eventLoop().schedule(() -> ch.close(), DRAIN_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private void drain(int n) {
-        long before = drained;
-        drained += n;
-        if (before <= DRAIN_LIMIT && drained > DRAIN_LIMIT) {
-            closeAfter(rejection);
-        }
-    }
-
-    private void closeAfter(ChannelFuture answered) {
-        if (drainTimer != null) {
-            drainTimer.cancel(false);
-        }
-        answered.addListener(ChannelFutureListener.CLOSE);
+        rejected = Draining.answer(ctx, Replies.errorResponse(status, code, message));
     }
 }
