@@ -1,10 +1,15 @@
 package dev.switchboard;
 
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.ice.TurnCredentials;
 import dev.switchboard.net.EventLoops;
 import dev.switchboard.signaling.Signaling;
 import dev.switchboard.signaling.engineio.EngineServer;
 import dev.switchboard.signaling.socketio.SioServer;
+import dev.switchboard.turn.RestCredentials;
+import dev.switchboard.turn.Ticker;
+import dev.switchboard.turn.TurnSecret;
+import dev.switchboard.turn.transport.TurnListener;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StaticFiles;
@@ -34,6 +39,8 @@ public final class Switchboard implements AutoCloseable {
     private Signaling signaling;
     private WebServer web;
     private InetSocketAddress httpAddress;
+    private TurnListener turn;
+    private TurnCredentials turnCredentials;
 
     public Switchboard(SwitchboardConfig config) {
         this.config = config;
@@ -42,6 +49,7 @@ public final class Switchboard implements AutoCloseable {
     public void start() throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
         loops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        startTurn();
         engine = new EngineServer(config.signaling(), SOCKET_IO_PATH);
         SioServer sio = new SioServer(config.signaling());
         engine.listener(sio);
@@ -52,6 +60,28 @@ public final class Switchboard implements AutoCloseable {
             httpAddress = web.start(config.bind(), config.http().port());
             log.info("HTTP listening on {} ({})", httpAddress, loops.epoll() ? "epoll" : "nio");
         }
+    }
+
+    /** STUN/TURN comes up before signaling and web, so the credentials exist when pages ask for them. */
+    private void startTurn() throws IOException, InterruptedException {
+        if (!config.turn().enabled()) {
+            return;
+        }
+        byte[] secret = TurnSecret.resolve(config.turn().secret(), config.dataDir());
+        turn = new TurnListener(loops, config.turn(), secret);
+        int port = turn.start(config.bind());
+        turnCredentials = new RestCredentials(secret, port, config.turn().tlsPort(), Ticker.SYSTEM);
+        log.info("STUN/TURN listening on {}:{} (UDP, TCP)", config.bind(), port);
+    }
+
+    /** Mints TURN credentials and lists the STUN/TURN URLs; null when TURN is disabled. */
+    public TurnCredentials turnCredentials() {
+        return turnCredentials;
+    }
+
+    /** The bound STUN/TURN port (UDP and TCP), or 0 when disabled. */
+    public int turnPort() {
+        return turn == null ? 0 : turn.port();
     }
 
     private boolean httpEnabled() {
@@ -101,6 +131,9 @@ public final class Switchboard implements AutoCloseable {
                     .append(':').append(httpAddress.getPort()).append("/\n");
             sb.append("  Socket.IO: ").append(SOCKET_IO_PATH).append(" (Engine.IO v4, Socket.IO v5)\n");
         }
+        if (turn != null) {
+            sb.append("  STUN/TURN: ").append(config.bind()).append(':').append(turn.port()).append(" (UDP, TCP)\n");
+        }
         sb.append("  Data dir:  ").append(config.dataDir().toAbsolutePath().normalize());
         return sb.toString();
     }
@@ -112,6 +145,9 @@ public final class Switchboard implements AutoCloseable {
         }
         if (web != null) {
             web.close();
+        }
+        if (turn != null) {
+            turn.close();
         }
         if (loops != null) {
             loops.close();

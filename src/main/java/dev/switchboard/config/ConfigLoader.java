@@ -98,7 +98,8 @@ public final class ConfigLoader {
                         r.intIn("signaling.messages-per-second", 1, 1_000_000),
                         r.intIn("signaling.message-burst", 1, 1_000_000),
                         r.intIn("signaling.rooms-per-connection", 1, 1024),
-                        r.intIn("signaling.outbound-queue-bytes", 4096, 1 << 30)));
+                        r.intIn("signaling.outbound-queue-bytes", 4096, 1 << 30)),
+                TurnSettings.read(r));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -127,7 +128,7 @@ public final class ConfigLoader {
         return ConfigValueFactory.fromAnyRef(raw, "environment " + envName(key));
     }
 
-    private static String checkAddress(String value) {
+    static String checkAddress(String value) {
         if (value.isBlank() || !value.matches("[0-9A-Fa-f:.]+|localhost")) {
             return "must be an IP address";
         }
@@ -155,6 +156,24 @@ public final class ConfigLoader {
             } catch (com.typesafe.config.ConfigException e) {
                 problems.add(key + ": " + clean(e));
                 return null;
+            }
+        }
+
+        void problem(String key, String message) {
+            problems.add(key + ": " + message);
+        }
+
+        long longIn(String key, long min, long max) {
+            try {
+                long v = config.getLong(key);
+                if (v < min || v > max) {
+                    problems.add(key + ": must be between " + min + " and " + max + " (got " + v + ")");
+                    return min;
+                }
+                return v;
+            } catch (com.typesafe.config.ConfigException e) {
+                problems.add(key + ": " + clean(e));
+                return min;
             }
         }
 
