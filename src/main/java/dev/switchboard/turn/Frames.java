@@ -19,9 +19,9 @@ public final class Frames {
 
     private Frames() {}
 
-    /** True for the first byte of a ChannelData message (channel numbers 0x4000 to 0x4FFF). */
+    /** True for the first byte of a ChannelData message (channel numbers 0x4000 to 0x7FFF, RFC 5766). */
     public static boolean isChannelData(int firstByte) {
-        return (firstByte & 0xF0) == 0x40;
+        return (firstByte & 0xC0) == 0x40;
     }
 
     public static ByteBuf channelData(ByteBufAllocator alloc, int channel, ByteBuf payload, boolean pad) {

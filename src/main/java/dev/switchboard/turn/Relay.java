@@ -12,5 +12,8 @@ public interface Relay {
     /** Sends one datagram to {@code peer}; takes ownership of {@code payload}. */
     void send(InetSocketAddress peer, ByteBuf payload);
 
+    /** Where datagrams from peers go from now on (a reserved relay gets its allocation late). */
+    void attach(RelayReceiver receiver);
+
     void close();
 }

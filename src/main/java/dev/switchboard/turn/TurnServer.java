@@ -12,6 +12,7 @@ import dev.switchboard.stun.Lifetime;
 import dev.switchboard.stun.MessageClass;
 import dev.switchboard.stun.RequestedAddressFamily;
 import dev.switchboard.stun.RequestedTransport;
+import dev.switchboard.stun.ReservationToken;
 import dev.switchboard.stun.StunAttribute;
 import dev.switchboard.stun.StunMessage;
 import dev.switchboard.stun.StunMethod;
@@ -47,6 +48,7 @@ public final class TurnServer {
     private final PeerPolicy peers;
     private final Authenticator auth;
     private final Responder respond = new Responder();
+    private final Reservations reservations;
     private final ConcurrentHashMap<FiveTuple, Allocation> allocations = new ConcurrentHashMap<>();
     private final Map<String, Integer> perUser = new HashMap<>();
     private int total;
@@ -55,6 +57,7 @@ public final class TurnServer {
         this.config = config;
         this.ticker = ticker;
         this.relays = relays;
+        this.reservations = new Reservations(ticker);
         this.peers = new PeerPolicy(config.denyPeers(), config.allowPeers());
         this.auth = new Authenticator(config.realm(),
                 new LongTermCredentials(config.realm(), config.userPasswords(), secret, ticker),
@@ -104,6 +107,7 @@ public final class TurnServer {
     /** Deletes expired allocations and drops expired permissions and channels; call about once a second. */
     public void sweep() {
         long now = ticker.nanoTime();
+        reservations.sweep(now);
         for (Allocation a : allocations.values()) {
             if (a.expired(now)) {
                 if (allocations.remove(a.tuple, a)) {
@@ -128,6 +132,7 @@ public final class TurnServer {
         for (FiveTuple t : List.copyOf(allocations.keySet())) {
             linkClosed(t);
         }
+        reservations.close();
     }
 
     // ---- Allocate (RFC 8656 section 7.2) ----
@@ -163,19 +168,11 @@ public final class TurnServer {
             return;
         }
         EvenPort even = m.get(EvenPort.class);
-        boolean token = m.has(dev.switchboard.stun.AttributeType.RESERVATION_TOKEN);
+        ReservationToken token = m.get(ReservationToken.class);
         RequestedAddressFamily requested = m.get(RequestedAddressFamily.class);
         AdditionalAddressFamily additional = m.get(AdditionalAddressFamily.class);
-        if (token && (even != null || requested != null)) {
+        if (token != null && (even != null || requested != null)) {
             respond.error(link, m, user.key(), ErrorCode.BAD_REQUEST);
-            return;
-        }
-        if (token) {
-            respond.error(link, m, user.key(), ErrorCode.INSUFFICIENT_CAPACITY); // no port is ever reserved here
-            return;
-        }
-        if (even != null && even.reserveNext()) {
-            respond.error(link, m, user.key(), ErrorCode.INSUFFICIENT_CAPACITY); // reservations are not offered
             return;
         }
         if (requested != null && additional != null) {
@@ -203,13 +200,16 @@ public final class TurnServer {
             return; // a concurrent Allocate on the same 5-tuple won
         }
         long lifetime = lifetime(m);
-        relays.open(link, family, even != null, a, new RelayFactory.Opened() {
+        RelayFactory.Opened opened = new RelayFactory.Opened() {
             @Override
-            public void relay(Relay relay) {
+            public void relay(Relay relay, Relay reserved) {
                 List<StunAttribute> attrs = new ArrayList<>();
                 attrs.add(new XorRelayedAddress(TransportAddress.of(relay.advertised())));
                 attrs.add(new Lifetime(lifetime));
                 attrs.add(new XorMappedAddress(TransportAddress.of(tuple.client())));
+                if (reserved != null) {
+                    attrs.add(new ReservationToken(reservations.hold(reserved, family)));
+                }
                 if (additional != null) {
                     attrs.add(new AddressErrorCode(TransportAddress.FAMILY_IPV6, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, ""));
                 }
@@ -228,7 +228,18 @@ public final class TurnServer {
                 }
                 respond.error(link, m, user.key(), errorCode);
             }
-        });
+        };
+        if (token != null) {
+            Relay relay = reservations.take(token.token(), family);
+            if (relay == null) {
+                opened.failed(ErrorCode.INSUFFICIENT_CAPACITY);
+            } else {
+                relay.attach(a);
+                opened.relay(relay, null);
+            }
+            return;
+        }
+        relays.open(link, family, even != null, even != null && even.reserveNext(), a, opened);
     }
 
     private long lifetime(StunMessage m) {

@@ -8,7 +8,7 @@ import io.netty.util.ReferenceCountUtil;
 
 /** Datagrams arriving at a relay socket from peers, handed to the allocation (RFC 8656 section 11.3). */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
-    private final RelayReceiver receiver;
+    private volatile RelayReceiver receiver;
 
     RelayHandler(RelayReceiver receiver) {
         this.receiver = receiver;
@@ -17,12 +17,17 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof DatagramPacket p) {
-                receiver.fromPeer(p.sender(), p.content());
+            RelayReceiver r = receiver;
+            if (msg instanceof DatagramPacket p && r != null) {
+                r.fromPeer(p.sender(), p.content());
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    void attach(RelayReceiver r) {
+        this.receiver = r;
     }
 
     @Override

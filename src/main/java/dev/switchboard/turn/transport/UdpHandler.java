@@ -15,7 +15,7 @@ import java.net.InetSocketAddress;
 
 /**
  * One UDP listener socket: demultiplexes each datagram by its first byte (RFC 7983): 0..3 is STUN,
- * 0x40..0x4F is ChannelData (RFC 8656 section 12.4), anything else is dropped. Malformed datagrams are
+ * 0x40..0x7F is ChannelData (RFC 8656 section 12.4, RFC 5766 range), anything else is dropped. Malformed datagrams are
  * dropped without an answer.
  */
 final class UdpHandler extends ChannelInboundHandlerAdapter {

@@ -53,7 +53,8 @@ final class UdpRelays implements RelayFactory {
     }
 
     @Override
-    public void open(ClientLink link, int family, boolean evenPort, RelayReceiver receiver, Opened opened) {
+    public void open(ClientLink link, int family, boolean evenPort, boolean reserveNext, RelayReceiver receiver,
+            Opened opened) {
         InetAddress local = link.fiveTuple().server().getAddress();
         InetAddress bindTo;
         if (relayAddress != null) {
@@ -80,30 +81,51 @@ final class UdpRelays implements RelayFactory {
         if (evenPort && (start & 1) == 1) {
             start = start + 1 > max ? start - 1 : start + 1;
         }
-        attempt(loop, bindTo, advertise, start, evenPort ? 2 : 1, 0, receiver, opened);
+        if (reserveNext && start == max) {
+            start = min + (min & 1);
+        }
+        attempt(loop, bindTo, advertise, start, evenPort ? 2 : 1, reserveNext, 0, receiver, opened);
     }
 
-    private void attempt(EventLoop loop, InetAddress bindTo, InetAddress advertise, int port, int step, int tries,
-            RelayReceiver receiver, Opened opened) {
+    private void attempt(EventLoop loop, InetAddress bindTo, InetAddress advertise, int port, int step,
+            boolean reserveNext, int tries, RelayReceiver receiver, Opened opened) {
         if (tries >= ATTEMPTS || tries >= (max - min + 1) / step) {
             opened.failed(ErrorCode.INSUFFICIENT_CAPACITY);
             return;
         }
-        Bootstrap b = new Bootstrap().group(loop).channel(loops.datagramChannel())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
-                .handler(new RelayHandler(receiver));
-        b.bind(bindTo, port).addListener(f -> {
-            if (f.isSuccess()) {
-                Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
-                opened.relay(new UdpRelay(ch, new InetSocketAddress(advertise, port)));
-            } else {
-                int next = port + step;
-                if (next > max) {
-                    next = min + ((min & 1) == (port & 1) || step == 1 ? 0 : 1);
-                }
-                attempt(loop, bindTo, advertise, next, step, tries + 1, receiver, opened);
+        Runnable retry = () -> {
+            int next = port + step;
+            if (next > max - (reserveNext ? 1 : 0)) {
+                next = step == 2 ? min + (min & 1) : min;
             }
+            attempt(loop, bindTo, advertise, next, step, reserveNext, tries + 1, receiver, opened);
+        };
+        bind(loop, bindTo, port, receiver).addListener((io.netty.channel.ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                retry.run();
+                return;
+            }
+            UdpRelay relay = new UdpRelay(f.channel(), new InetSocketAddress(advertise, port));
+            if (!reserveNext) {
+                opened.relay(relay, null);
+                return;
+            }
+            bind(loop, bindTo, port + 1, null).addListener((io.netty.channel.ChannelFutureListener) g -> {
+                if (g.isSuccess()) {
+                    opened.relay(relay, new UdpRelay(g.channel(), new InetSocketAddress(advertise, port + 1)));
+                } else {
+                    relay.close();
+                    retry.run();
+                }
+            });
         });
+    }
+
+    private io.netty.channel.ChannelFuture bind(EventLoop loop, InetAddress address, int port, RelayReceiver receiver) {
+        return new Bootstrap().group(loop).channel(loops.datagramChannel())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                .handler(new RelayHandler(receiver))
+                .bind(address, port);
     }
 
     private static int family(InetAddress a) {
@@ -162,6 +184,11 @@ final class UdpRelays implements RelayFactory {
         @Override
         public void send(InetSocketAddress peer, io.netty.buffer.ByteBuf payload) {
             channel.writeAndFlush(new io.netty.channel.socket.DatagramPacket(payload, peer), channel.voidPromise());
+        }
+
+        @Override
+        public void attach(RelayReceiver receiver) {
+            channel.pipeline().get(RelayHandler.class).attach(receiver);
         }
 
         @Override
