@@ -373,12 +373,12 @@ public final class TurnServer {
         }
     }
 
-    /** 0, 443 for the wrong family, or 403 for a peer the policy refuses. */
+    /** 0, 403 for a peer the policy refuses (checked first, whatever the family), or 443 for the wrong family. */
     private int checkPeer(Allocation a, TransportAddress peer) {
-        if (peer.family() != a.family) {
-            return ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
+        if (!peers.allowed(peer.ip())) {
+            return ErrorCode.FORBIDDEN;
         }
-        return peers.allowed(peer.ip()) ? 0 : ErrorCode.FORBIDDEN;
+        return peer.family() == a.family ? 0 : ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
     }
 
     /** False (after a 420 answer) when the request carries comprehension-required attributes we do not know. */
