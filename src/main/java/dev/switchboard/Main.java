@@ -79,6 +79,46 @@ public final class Main implements Callable<Integer> {
             description = "Media tasks that may wait for a thread before the API answers 503.")
     Integer storageQueue;
 
+    @Option(names = "--turn-port", paramLabel = "PORT", descriptionKey = "turn.port",
+            description = "STUN/TURN port, UDP and TCP (0 disables).")
+    Integer turnPort;
+
+    @Option(names = "--turns-port", paramLabel = "PORT", descriptionKey = "turn.tls-port",
+            description = "TURN over TLS port (0: off; not available yet).")
+    Integer turnsPort;
+
+    @Option(names = "--turn-user", paramLabel = "NAME:PASSWORD", descriptionKey = "turn.users",
+            description = "Static TURN user (repeatable).")
+    List<String> turnUsers;
+
+    @Option(names = "--turn-secret", paramLabel = "SECRET", descriptionKey = "turn.secret",
+            description = "Secret of the REST credentials (empty: generated once into the data dir).")
+    String turnSecret;
+
+    @Option(names = "--turn-realm", paramLabel = "REALM", descriptionKey = "turn.realm",
+            description = "Realm of the TURN long-term credentials.")
+    String turnRealm;
+
+    @Option(names = "--turn-relay-address", paramLabel = "IP", descriptionKey = "turn.relay-address",
+            description = "Address relay sockets bind to (empty: the address the client reached).")
+    String turnRelayAddress;
+
+    @Option(names = "--turn-external-address", paramLabel = "IP", descriptionKey = "turn.external-address",
+            description = "Address advertised for relays when behind NAT.")
+    String turnExternalAddress;
+
+    @Option(names = "--turn-relay-ports", paramLabel = "MIN-MAX", descriptionKey = "turn.relay-ports",
+            description = "Relay port range.")
+    String turnRelayPorts;
+
+    @Option(names = "--turn-allow-peer", paramLabel = "CIDR", descriptionKey = "turn.allow-peers",
+            description = "Peer range allowed despite the built-in deny-list (repeatable), e.g. 127.0.0.1/32.")
+    List<String> turnAllowPeers;
+
+    @Option(names = "--turn-deny-peer", paramLabel = "CIDR", descriptionKey = "turn.deny-peers",
+            description = "Peer range refused in addition to the built-in deny-list (repeatable).")
+    List<String> turnDenyPeers;
+
     @Option(names = "--conformance-fixture", defaultValue = "false", showDefaultValue = CommandLine.Help.Visibility.NEVER,
             description = "Run only the Socket.IO engine as the official socket.io-protocol test suite expects "
                     + "(port 3000, echo handlers); not for serving.")

@@ -9,6 +9,10 @@ import dev.switchboard.net.EventLoops;
 import dev.switchboard.signaling.Signaling;
 import dev.switchboard.signaling.engineio.EngineServer;
 import dev.switchboard.signaling.socketio.SioServer;
+import dev.switchboard.turn.RestCredentials;
+import dev.switchboard.turn.Ticker;
+import dev.switchboard.turn.TurnSecret;
+import dev.switchboard.turn.transport.TurnListener;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.IceServersHandler;
 import dev.switchboard.web.Route;
@@ -44,7 +48,8 @@ public final class Switchboard implements AutoCloseable {
     static final Duration ICE_CREDENTIAL_TTL = Duration.ofHours(1);
     private StorageExecutor storageExecutor;
     private MediaStore media;
-    /** The TURN server's credentials for /api/ice-servers; null until a TURN server is wired in. */
+    /** The TURN server's credentials for /api/ice-servers; null when TURN is disabled. */
+    private TurnListener turn;
     private TurnCredentials turnCredentials;
 
     public Switchboard(SwitchboardConfig config) {
@@ -57,6 +62,7 @@ public final class Switchboard implements AutoCloseable {
         storageExecutor = new StorageExecutor(config.storage().executorThreads(), config.storage().executorQueue());
         media = MediaStore.open(config.dataDir(), config.storage().databaseUrl(), config.storage().executorThreads() + 1);
         loops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        startTurn();
         engine = new EngineServer(config.signaling(), SOCKET_IO_PATH);
         SioServer sio = new SioServer(config.signaling());
         engine.listener(sio);
@@ -67,6 +73,28 @@ public final class Switchboard implements AutoCloseable {
             httpAddress = web.start(config.bind(), config.http().port());
             log.info("HTTP listening on {} ({})", httpAddress, loops.epoll() ? "epoll" : "nio");
         }
+    }
+
+    /** STUN/TURN comes up before signaling and web, so the credentials exist when pages ask for them. */
+    private void startTurn() throws IOException, InterruptedException {
+        if (!config.turn().enabled()) {
+            return;
+        }
+        byte[] secret = TurnSecret.resolve(config.turn().secret(), config.dataDir());
+        turn = new TurnListener(loops, config.turn(), secret);
+        int port = turn.start(config.bind());
+        turnCredentials = new RestCredentials(secret, port, config.turn().tlsPort(), Ticker.SYSTEM);
+        log.info("STUN/TURN listening on {}:{} (UDP, TCP)", config.bind(), port);
+    }
+
+    /** Mints TURN credentials and lists the STUN/TURN URLs; null when TURN is disabled. */
+    public TurnCredentials turnCredentials() {
+        return turnCredentials;
+    }
+
+    /** The bound STUN/TURN port (UDP and TCP), or 0 when disabled. */
+    public int turnPort() {
+        return turn == null ? 0 : turn.port();
     }
 
     private boolean httpEnabled() {
@@ -119,6 +147,9 @@ public final class Switchboard implements AutoCloseable {
                     .append(':').append(httpAddress.getPort()).append("/\n");
             sb.append("  Socket.IO: ").append(SOCKET_IO_PATH).append(" (Engine.IO v4, Socket.IO v5)\n");
         }
+        if (turn != null) {
+            sb.append("  STUN/TURN: ").append(config.bind()).append(':').append(turn.port()).append(" (UDP, TCP)\n");
+        }
         sb.append("  Data dir:  ").append(config.dataDir().toAbsolutePath().normalize());
         return sb.toString();
     }
@@ -130,6 +161,9 @@ public final class Switchboard implements AutoCloseable {
         }
         if (web != null) {
             web.close();
+        }
+        if (turn != null) {
+            turn.close();
         }
         if (loops != null) {
             loops.close();

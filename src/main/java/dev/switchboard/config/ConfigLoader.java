@@ -103,7 +103,8 @@ public final class ConfigLoader {
                 new SwitchboardConfig.StorageConfig(
                         r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
                         r.intIn("storage.executor-threads", 1, 256),
-                        r.intIn("storage.executor-queue", 1, 1_000_000)));
+                        r.intIn("storage.executor-queue", 1, 1_000_000)),
+                TurnSettings.read(r));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -132,7 +133,7 @@ public final class ConfigLoader {
         return ConfigValueFactory.fromAnyRef(raw, "environment " + envName(key));
     }
 
-    private static String checkAddress(String value) {
+    static String checkAddress(String value) {
         if (value.isBlank() || !value.matches("[0-9A-Fa-f:.]+|localhost")) {
             return "must be an IP address";
         }
@@ -167,6 +168,24 @@ public final class ConfigLoader {
             } catch (com.typesafe.config.ConfigException e) {
                 problems.add(key + ": " + clean(e));
                 return null;
+            }
+        }
+
+        void problem(String key, String message) {
+            problems.add(key + ": " + message);
+        }
+
+        long longIn(String key, long min, long max) {
+            try {
+                long v = config.getLong(key);
+                if (v < min || v > max) {
+                    problems.add(key + ": must be between " + min + " and " + max + " (got " + v + ")");
+                    return min;
+                }
+                return v;
+            } catch (com.typesafe.config.ConfigException e) {
+                problems.add(key + ": " + clean(e));
+                return min;
             }
         }
 

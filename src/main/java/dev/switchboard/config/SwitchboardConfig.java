@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * Built by {@link ConfigLoader} from defaults, the config file, the environment and flags.
  */
 public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, SignalingConfig signaling,
-        MediaConfig media, StorageConfig storage) {
+        MediaConfig media, StorageConfig storage, TurnConfig turn) {
 
     /** The HTTP listener (web app, REST API, Socket.IO). */
     public record HttpConfig(int port, int maxBodyBytes) {}

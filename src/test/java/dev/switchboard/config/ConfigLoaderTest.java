@@ -82,4 +82,47 @@ class ConfigLoaderTest {
         assertThat(listed.originAllowed("https://evil.example")).isFalse();
         assertThat(listed.originAllowed(null)).as("non-browser clients send no Origin").isTrue();
     }
+
+    @Test
+    void turnDefaultsAreSafe() {
+        TurnConfig t = ConfigLoader.load(null, Map.of(), Map.of()).turn();
+        assertThat(t.port()).isEqualTo(3478);
+        assertThat(t.tlsPort()).isZero();
+        assertThat(t.realm()).isEqualTo("switchboard");
+        assertThat(t.users()).isEmpty();
+        assertThat(t.secret()).isEmpty();
+        assertThat(t.relayPortMin()).isEqualTo(49152);
+        assertThat(t.relayPortMax()).isEqualTo(65535);
+        assertThat(t.allowPeers()).isEmpty();
+        assertThat(t.maxLifetime()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void turnFlagsAndEnvironmentAreRead() {
+        TurnConfig t = ConfigLoader.load(null, Map.of("SWITCHBOARD_TURN_ALLOW_PEERS", "127.0.0.1/32, ::1"),
+                Map.of("turn.users", List.of("alice:a:b", "bob:x"), "turn.relay-ports", "50000-50100",
+                        "turn.port", 3479)).turn();
+        assertThat(t.port()).isEqualTo(3479);
+        assertThat(t.userPasswords()).containsEntry("alice", "a:b").containsEntry("bob", "x");
+        assertThat(t.relayPortMin()).isEqualTo(50000);
+        assertThat(t.relayPortMax()).isEqualTo(50100);
+        assertThat(t.allowPeers()).extracting(Object::toString).containsExactly("127.0.0.1/32", "0:0:0:0:0:0:0:1/128");
+    }
+
+    @Test
+    void badTurnKeysAreReportedByName() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("turn.users", List.of("bob:"),
+                "turn.relay-ports", "6000-5000", "turn.allow-peers", List.of("127.0.0.1/33"),
+                "turn.deny-peers", List.of("example.org"), "turn.relay-address", "host", "turn.tls-port", 5349,
+                "turn.realm", "")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anyMatch(p -> p.startsWith("turn.users:") && p.contains("\"bob:...\""))
+                        .anyMatch(p -> p.startsWith("turn.relay-ports:"))
+                        .anyMatch(p -> p.startsWith("turn.allow-peers:"))
+                        .anyMatch(p -> p.startsWith("turn.deny-peers:"))
+                        .anyMatch(p -> p.startsWith("turn.relay-address:"))
+                        .anyMatch(p -> p.startsWith("turn.tls-port:"))
+                        .anyMatch(p -> p.startsWith("turn.realm:")));
+    }
 }

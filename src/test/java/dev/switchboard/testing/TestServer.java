@@ -28,6 +28,7 @@ public final class TestServer implements AutoCloseable {
             Map<String, Object> o = new HashMap<>();
             o.put("bind", "127.0.0.1");
             o.put("http.port", freePort());
+            o.put("turn.port", freePort());
             o.put("data-dir", dir.toString());
             o.putAll(settings);
             Switchboard s = new Switchboard(ConfigLoader.load(null, Map.of(), o));
@@ -71,6 +72,11 @@ public final class TestServer implements AutoCloseable {
 
     public int httpPort() {
         return server.httpAddress().getPort();
+    }
+
+    /** The bound STUN/TURN port (UDP and TCP), or 0 when disabled with "turn.port" = 0. */
+    public int turnPort() {
+        return server.turnPort();
     }
 
     /** http://127.0.0.1:PORT (no trailing slash). */

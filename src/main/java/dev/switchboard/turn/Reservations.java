@@ -1,0 +1,59 @@
+package dev.switchboard.turn;
+
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Relays held back by EVEN-PORT with the R bit, until an Allocate presents the RESERVATION-TOKEN
+ * (RFC 8656 sections 7.2 and 14.9); unclaimed ones are closed after 30 seconds.
+ */
+final class Reservations {
+    static final long HOLD_SECONDS = 30;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<Long, Held> held = new ConcurrentHashMap<>();
+    private final Ticker ticker;
+
+    private record Held(Relay relay, int family, long expiresAt) {}
+
+    Reservations(Ticker ticker) {
+        this.ticker = ticker;
+    }
+
+    byte[] hold(Relay relay, int family) {
+        long token = random.nextLong();
+        held.put(token, new Held(relay, family, ticker.nanoTime() + TimeUnit.SECONDS.toNanos(HOLD_SECONDS)));
+        return ByteBuffer.allocate(8).putLong(token).array();
+    }
+
+    /** The relay reserved under {@code token} for {@code family}, removed from the reservations; or null. */
+    Relay take(byte[] token, int family) {
+        Held h = held.remove(ByteBuffer.wrap(token).getLong());
+        if (h == null) {
+            return null;
+        }
+        if (h.family != family || ticker.nanoTime() - h.expiresAt >= 0) {
+            h.relay.close();
+            return null;
+        }
+        return h.relay;
+    }
+
+    void sweep(long now) {
+        for (Iterator<Held> it = held.values().iterator(); it.hasNext();) {
+            Held h = it.next();
+            if (now - h.expiresAt >= 0) {
+                it.remove();
+                h.relay.close();
+            }
+        }
+    }
+
+    void close() {
+        held.values().forEach(h -> h.relay.close());
+        held.clear();
+    }
+}

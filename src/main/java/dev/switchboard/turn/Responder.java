@@ -1,0 +1,37 @@
+package dev.switchboard.turn;
+
+import dev.switchboard.stun.ErrorCode;
+import dev.switchboard.stun.StunAttribute;
+import dev.switchboard.stun.StunEncoder;
+import dev.switchboard.stun.StunMessage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds answers (RFC 8489 section 6.3): same method and transaction id, MESSAGE-INTEGRITY of the kind
+ * the request used when it was authenticated, FINGERPRINT when the request had one. No SOFTWARE, and
+ * empty reason phrases: the code says it all and leaks nothing.
+ */
+final class Responder {
+
+    void success(ClientLink link, StunMessage request, byte[] key, List<StunAttribute> attributes) {
+        link.send(successBytes(request, key, attributes));
+    }
+
+    byte[] successBytes(StunMessage request, byte[] key, List<StunAttribute> attributes) {
+        return StunEncoder.encode(StunMessage.of(request.type().success(), request.transactionId(), attributes),
+                protection(request, key));
+    }
+
+    void error(ClientLink link, StunMessage request, byte[] key, int code, StunAttribute... extra) {
+        List<StunAttribute> attrs = new ArrayList<>();
+        attrs.add(ErrorCode.of(code));
+        attrs.addAll(List.of(extra));
+        link.send(StunEncoder.encode(StunMessage.of(request.type().error(), request.transactionId(), attrs),
+                protection(request, key)));
+    }
+
+    private static StunEncoder.Protection protection(StunMessage request, byte[] key) {
+        return new StunEncoder.Protection(key, key != null && request.usesSha256(), request.hasFingerprint());
+    }
+}

@@ -1,0 +1,103 @@
+package dev.switchboard.turn.transport;
+
+import dev.switchboard.config.TurnConfig;
+import dev.switchboard.net.EventLoops;
+import dev.switchboard.turn.FiveTuple;
+import dev.switchboard.turn.Ticker;
+import dev.switchboard.turn.TurnServer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The STUN/TURN listeners on one port: UDP (one socket per event loop with SO_REUSEPORT where epoll is
+ * available, so clients spread over the loops) and TCP, plus the once-a-second expiry sweep.
+ */
+public final class TurnListener implements AutoCloseable {
+    private static final int IDLE_SECONDS = 30;
+
+    private final EventLoops loops;
+    private final TurnConfig config;
+    private final TurnServer server;
+    private final List<Channel> channels = new ArrayList<>();
+    private ScheduledFuture<?> sweeper;
+    private int port;
+
+    public TurnListener(EventLoops loops, TurnConfig config, byte[] secret) throws java.net.UnknownHostException {
+        this.loops = loops;
+        this.config = config;
+        this.server = new TurnServer(config, secret, Ticker.SYSTEM, new UdpRelays(loops, config));
+    }
+
+    /** Binds UDP and TCP on {@code bind}:{@code config.port()} and returns the port. */
+    public int start(String bind) throws InterruptedException {
+        int sockets = 1;
+        if (loops.epoll()) {
+            sockets = 0;
+            for (EventExecutor ignored : loops.workers()) {
+                sockets++;
+            }
+        }
+        for (int i = 0; i < sockets; i++) {
+            Bootstrap b = new Bootstrap().group(loops.workers()).channel(loops.datagramChannel())
+                    .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                    .option(ChannelOption.SO_SNDBUF, 1 << 20)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpRelays.RECEIVE_BUFFER))
+                    .handler(new UdpHandler(server));
+            if (loops.epoll()) {
+                b.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
+            channels.add(b.bind(bind, config.port()).sync().channel());
+        }
+        port = ((InetSocketAddress) channels.get(0).localAddress()).getPort();
+        ServerBootstrap tcp = new ServerBootstrap().group(loops.boss(), loops.workers())
+                .channel(loops.serverSocketChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0))
+                                .addLast("frames", new TcpFramer())
+                                .addLast("turn", new TcpHandler(server, FiveTuple.Protocol.TCP));
+                    }
+                });
+        channels.add(tcp.bind(bind, port).sync().channel());
+        sweeper = loops.workers().next().scheduleAtFixedRate(server::sweep, 1, 1, TimeUnit.SECONDS);
+        return port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public TurnServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
+        for (Channel c : channels) {
+            c.close().awaitUninterruptibly();
+        }
+        server.close();
+    }
+}

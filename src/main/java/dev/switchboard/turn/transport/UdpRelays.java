@@ -1,0 +1,199 @@
+package dev.switchboard.turn.transport;
+
+import dev.switchboard.config.TurnConfig;
+import dev.switchboard.net.EventLoops;
+import dev.switchboard.stun.ErrorCode;
+import dev.switchboard.stun.TransportAddress;
+import dev.switchboard.turn.ClientLink;
+import dev.switchboard.turn.Relay;
+import dev.switchboard.turn.RelayFactory;
+import dev.switchboard.turn.RelayReceiver;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.Collections;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Binds relay sockets (RFC 8656 section 7.2, step 10): UDP, on the relay address (by default the
+ * address the client reached), at a random free port of the configured range, on the client's own
+ * event loop so the relay path never crosses threads. XOR-RELAYED-ADDRESS advertises the external
+ * address when one is set (server behind NAT).
+ */
+final class UdpRelays implements RelayFactory {
+    static final int RECEIVE_BUFFER = 8192;
+    private static final int ATTEMPTS = 64;
+
+    private final EventLoops loops;
+    private final InetAddress relayAddress;
+    private final InetAddress external;
+    private final InetAddress hostV4;
+    private final InetAddress hostV6;
+    private final int min;
+    private final int max;
+
+    /** Reads the host's addresses: call at start, not on an event loop. */
+    UdpRelays(EventLoops loops, TurnConfig config) throws UnknownHostException {
+        this.loops = loops;
+        this.relayAddress = config.relayAddress().isEmpty() ? null : InetAddress.getByName(config.relayAddress());
+        this.external = config.externalAddress().isEmpty() ? null : InetAddress.getByName(config.externalAddress());
+        this.hostV4 = hostAddress(Inet4Address.class);
+        this.hostV6 = hostAddress(Inet6Address.class);
+        this.min = config.relayPortMin();
+        this.max = config.relayPortMax();
+    }
+
+    @Override
+    public void open(ClientLink link, int family, boolean evenPort, boolean reserveNext, RelayReceiver receiver,
+            Opened opened) {
+        InetAddress local = link.fiveTuple().server().getAddress();
+        InetAddress bindTo;
+        if (relayAddress != null) {
+            bindTo = family(relayAddress) == family ? relayAddress : null;
+        } else if (local.isAnyLocalAddress()) {
+            bindTo = wildcard(family);
+        } else {
+            bindTo = family(local) == family ? local : null;
+        }
+        if (bindTo == null) {
+            opened.failed(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
+            return;
+        }
+        InetAddress advertise = external != null && family(external) == family ? external
+                : !bindTo.isAnyLocalAddress() ? bindTo
+                : family == TransportAddress.FAMILY_IPV4 ? hostV4 : hostV6;
+        if (advertise == null) {
+            opened.failed(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
+            return;
+        }
+        EventLoop loop = link instanceof LoopBound lb ? lb.eventLoop() : loops.workers().next();
+        int span = max - min + 1;
+        int start = min + ThreadLocalRandom.current().nextInt(span);
+        if (evenPort && (start & 1) == 1) {
+            start = start + 1 > max ? start - 1 : start + 1;
+        }
+        if (reserveNext && start == max) {
+            start = min + (min & 1);
+        }
+        attempt(loop, bindTo, advertise, start, evenPort ? 2 : 1, reserveNext, 0, receiver, opened);
+    }
+
+    private void attempt(EventLoop loop, InetAddress bindTo, InetAddress advertise, int port, int step,
+            boolean reserveNext, int tries, RelayReceiver receiver, Opened opened) {
+        if (tries >= ATTEMPTS || tries >= (max - min + 1) / step) {
+            opened.failed(ErrorCode.INSUFFICIENT_CAPACITY);
+            return;
+        }
+        Runnable retry = () -> {
+            int next = port + step;
+            if (next > max - (reserveNext ? 1 : 0)) {
+                next = step == 2 ? min + (min & 1) : min;
+            }
+            attempt(loop, bindTo, advertise, next, step, reserveNext, tries + 1, receiver, opened);
+        };
+        bind(loop, bindTo, port, receiver).addListener((io.netty.channel.ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                retry.run();
+                return;
+            }
+            UdpRelay relay = new UdpRelay(f.channel(), new InetSocketAddress(advertise, port));
+            if (!reserveNext) {
+                opened.relay(relay, null);
+                return;
+            }
+            bind(loop, bindTo, port + 1, null).addListener((io.netty.channel.ChannelFutureListener) g -> {
+                if (g.isSuccess()) {
+                    opened.relay(relay, new UdpRelay(g.channel(), new InetSocketAddress(advertise, port + 1)));
+                } else {
+                    relay.close();
+                    retry.run();
+                }
+            });
+        });
+    }
+
+    private io.netty.channel.ChannelFuture bind(EventLoop loop, InetAddress address, int port, RelayReceiver receiver) {
+        return new Bootstrap().group(loop).channel(loops.datagramChannel())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                .handler(new RelayHandler(receiver))
+                .bind(address, port);
+    }
+
+    private static int family(InetAddress a) {
+        return a instanceof Inet4Address ? TransportAddress.FAMILY_IPV4 : TransportAddress.FAMILY_IPV6;
+    }
+
+    private static InetAddress wildcard(int family) {
+        try {
+            return InetAddress.getByAddress(new byte[family == TransportAddress.FAMILY_IPV4 ? 4 : 16]);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first global (else site-local) address of this family on an interface that is up, or null. */
+    private static InetAddress hostAddress(Class<? extends InetAddress> kind) {
+        InetAddress siteLocal = null;
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp() || nif.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (!kind.isInstance(a) || a.isLinkLocalAddress() || a.isLoopbackAddress()) {
+                        continue;
+                    }
+                    if (!a.isSiteLocalAddress()) {
+                        return a;
+                    }
+                    if (siteLocal == null) {
+                        siteLocal = a;
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            return null;
+        }
+        return siteLocal;
+    }
+
+    /** One bound relay socket. */
+    static final class UdpRelay implements Relay {
+        private final Channel channel;
+        private final InetSocketAddress advertised;
+
+        UdpRelay(Channel channel, InetSocketAddress advertised) {
+            this.channel = channel;
+            this.advertised = advertised;
+        }
+
+        @Override
+        public InetSocketAddress advertised() {
+            return advertised;
+        }
+
+        @Override
+        public void send(InetSocketAddress peer, io.netty.buffer.ByteBuf payload) {
+            channel.writeAndFlush(new io.netty.channel.socket.DatagramPacket(payload, peer), channel.voidPromise());
+        }
+
+        @Override
+        public void attach(RelayReceiver receiver) {
+            channel.pipeline().get(RelayHandler.class).attach(receiver);
+        }
+
+        @Override
+        public void close() {
+            channel.close();
+        }
+    }
+}
