@@ -6,14 +6,19 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +36,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private CompositeByteBuf body;
     private StreamingHandler.Body stream;
     private boolean discarding;
+    private boolean closeAfterBody;
+    static final long DRAIN_MILLIS = 5000;
 
     HttpDispatcher(List<Route> routes) {
         this.routes = routes;
@@ -94,6 +101,9 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         if (discarding || head == null) {
             if (content instanceof LastHttpContent) {
                 reset();
+                if (closeAfterBody) {
+                    ctx.close();
+                }
             }
             return;
         }
@@ -133,10 +143,21 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static void tooLarge(ChannelHandlerContext ctx, HttpRequest req) {
-        req.headers().set(HttpHeaderNames.CONNECTION, "close");
-        HttpResponses.error(ctx, req, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
-                "request body too large");
+    /**
+     * Answers 413 and ends the connection once the client has finished sending (the rest of the body
+     * is read and dropped), so the client reads the answer instead of a reset; a client that keeps
+     * sending is cut off after {@link #DRAIN_MILLIS}.
+     */
+    private void tooLarge(ChannelHandlerContext ctx, HttpRequest req) {
+        FullHttpResponse res = HttpResponses.response(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                Unpooled.copiedBuffer("{\"error\":\"too_large\",\"message\":\"request body too large\"}",
+                        StandardCharsets.UTF_8), "application/json; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(res);
+        closeAfterBody = true;
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void reset() {

@@ -132,7 +132,7 @@ class IceServersHandlerTest {
 
     @Test
     void withoutATurnServerTheListIsEmpty() throws Exception {
-        try (TestServer s = TestServer.start()) {
+        try (TestServer s = TestServer.start(java.util.Map.of("turn.port", 0))) {
             HttpResponse<String> res = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                     HttpRequest.newBuilder(URI.create(s.url() + "/api/ice-servers")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -141,6 +141,24 @@ class IceServersHandlerTest {
             assertThat(body.get("iceServers").isArray()).isTrue();
             assertThat(body.get("iceServers")).isEmpty();
             assertThat(body.get("ttl").asLong()).isEqualTo(3600);
+        }
+    }
+
+    @Test
+    void theBuiltInTurnServerIsListedWithFreshRestCredentials() throws Exception {
+        try (TestServer s = TestServer.start()) {
+            HttpResponse<String> res = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                    HttpRequest.newBuilder(URI.create(s.url() + "/api/ice-servers")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(200);
+            JsonNode server = JSON.readTree(res.body()).get("iceServers").get(0);
+            assertThat(server.get("urls").toString()).contains("turn:127.0.0.1:" + s.turnPort())
+                    .contains("stun:127.0.0.1:" + s.turnPort());
+            String username = server.get("username").asText();
+            long expiry = Long.parseLong(username.substring(0, username.indexOf(':')));
+            assertThat(expiry).isBetween(java.time.Instant.now().getEpochSecond() + 3500,
+                    java.time.Instant.now().getEpochSecond() + 3700);
+            assertThat(server.get("credential").asText()).isNotBlank();
         }
     }
 }
