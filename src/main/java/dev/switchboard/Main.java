@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * The command line: reads flags over the config file over the environment over built-in defaults,
  * starts every listener, and stops them in reverse order on SIGTERM.
  */
-@Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
+@Command(name = "switchboard", mixinStandardHelpOptions = true, subcommands = TokenCommand.class, version = "Switchboard 0.1.0",
         sortOptions = false, showDefaultValues = true, usageHelpWidth = 110,
         description = "Self-hosted WebRTC server: Socket.IO signaling, STUN/TURN, web app and media store.%n"
                 + "Every option can also be set in the config file or as an environment variable "
@@ -119,6 +119,26 @@ public final class Main implements Callable<Integer> {
             description = "Peer range refused in addition to the built-in deny-list (repeatable).")
     List<String> turnDenyPeers;
 
+    @Option(names = "--https-port", paramLabel = "PORT", descriptionKey = "https.port",
+            description = "HTTPS port for the web app, API and secure WebSockets (0 disables).")
+    Integer httpsPort;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", descriptionKey = "tls.cert",
+            description = "Certificate chain for HTTPS and TURNS (none: a development certificate in the data dir).")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", descriptionKey = "tls.key",
+            description = "Private key of --tls-cert.")
+    String tlsKey;
+
+    @Option(names = "--redirect-http", paramLabel = "BOOL", descriptionKey = "https.redirect-http", arity = "0..1",
+            fallbackValue = "true", description = "Redirect plain-HTTP requests to HTTPS.")
+    Boolean redirectHttp;
+
+    @Option(names = "--auth-secret", paramLabel = "SECRET", descriptionKey = "auth.secret",
+            description = "Secret for signed room tokens (none: rooms are open).")
+    String authSecret;
+
     @Option(names = "--conformance-fixture", defaultValue = "false", showDefaultValue = CommandLine.Help.Visibility.NEVER,
             description = "Run only the Socket.IO engine as the official socket.io-protocol test suite expects "
                     + "(port 3000, echo handlers); not for serving.")
@@ -167,6 +187,11 @@ public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The configuration from file, environment and the flags given (for subcommands too). */
+    SwitchboardConfig loadConfig() {
+        return ConfigLoader.load(configFile, System.getenv(), overrides());
+    }
 
     /** Only the flags actually given, keyed by config key (so file and environment are not overridden). */
     private Map<String, Object> overrides() {

@@ -1,11 +1,16 @@
 package dev.switchboard;
 
+import dev.switchboard.auth.Access;
+import dev.switchboard.auth.RoomTokens;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.ice.TurnCredentials;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageExecutor;
-import dev.switchboard.media.http.MediaApi;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.net.EventLoops;
+import dev.switchboard.net.tls.DevCertificate;
+import dev.switchboard.net.tls.ServerTls;
+import dev.switchboard.net.tls.TlsFiles;
 import dev.switchboard.signaling.Signaling;
 import dev.switchboard.signaling.engineio.EngineServer;
 import dev.switchboard.signaling.socketio.SioServer;
@@ -13,44 +18,49 @@ import dev.switchboard.turn.RestCredentials;
 import dev.switchboard.turn.Ticker;
 import dev.switchboard.turn.TurnSecret;
 import dev.switchboard.turn.transport.TurnListener;
-import dev.switchboard.web.HttpResponses;
-import dev.switchboard.web.IceServersHandler;
-import dev.switchboard.web.Route;
-import dev.switchboard.web.StaticFiles;
 import dev.switchboard.web.WebServer;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place that knows every capability: builds them from the config, starts the listeners in
- * order (storage, TURN, signaling, web) and stops them in reverse.
+ * order (storage, TLS, TURN, signaling, web) and stops them in reverse: not ready, listeners closed,
+ * peers told, uploads given time to finish, then storage closed.
  */
 public final class Switchboard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
     static final String SOCKET_IO_PATH = "/socket.io/";
+    /** How long the REST credentials handed out by /api/ice-servers stay valid. */
+    static final Duration ICE_CREDENTIAL_TTL = Duration.ofHours(1);
+    /** How long a stop waits for uploads in progress. */
+    static final Duration UPLOAD_GRACE = Duration.ofSeconds(15);
 
     private final SwitchboardConfig config;
+    private final Metrics metrics = new Metrics();
     private EventLoops loops;
     private EngineServer engine;
     private Signaling signaling;
+    private Access access = Access.open();
     private WebServer web;
+    private WebServer https;
     private InetSocketAddress httpAddress;
-    /** How long the REST credentials handed out by /api/ice-servers stay valid. */
-    static final Duration ICE_CREDENTIAL_TTL = Duration.ofHours(1);
+    private InetSocketAddress httpsAddress;
+    private ServerTls tls;
+    private ScheduledFuture<?> tlsReload;
     private StorageExecutor storageExecutor;
     private MediaStore media;
-    /** The TURN server's credentials for /api/ice-servers; null when TURN is disabled. */
     private TurnListener turn;
+    /** The TURN server's credentials for /api/ice-servers; null when TURN is disabled. */
     private TurnCredentials turnCredentials;
+    private volatile boolean ready;
+    private volatile boolean stopping;
 
     public Switchboard(SwitchboardConfig config) {
         this.config = config;
@@ -62,17 +72,44 @@ public final class Switchboard implements AutoCloseable {
         storageExecutor = new StorageExecutor(config.storage().executorThreads(), config.storage().executorQueue());
         media = MediaStore.open(config.dataDir(), config.storage().databaseUrl(), config.storage().executorThreads() + 1);
         loops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        if (config.auth().enabled()) {
+            access = Access.tokens(new RoomTokens(config.auth().secret(), Clock.systemUTC()), metrics.registry());
+        }
+        startTls();
         startTurn();
         engine = new EngineServer(config.signaling(), SOCKET_IO_PATH);
         SioServer sio = new SioServer(config.signaling());
         engine.listener(sio);
         signaling = new Signaling(config.signaling());
+        signaling.access(access);
         signaling.install(sio);
-        if (config.http().port() >= 0 && httpEnabled()) {
-            web = new WebServer(loops, routes());
+        AppRoutes routes = new AppRoutes(this);
+        if (config.http().port() != 0) {
+            web = new WebServer(loops, config.tls().redirectHttp() && tls != null && config.tls().httpsPort() != 0
+                    ? routes.redirecting() : routes.all());
             httpAddress = web.start(config.bind(), config.http().port());
             log.info("HTTP listening on {} ({})", httpAddress, loops.epoll() ? "epoll" : "nio");
         }
+        if (config.tls().httpsPort() != 0) {
+            https = new WebServer(loops, routes.all(), tls::context);
+            httpsAddress = https.start(config.bind(), config.tls().httpsPort());
+            log.info("HTTPS listening on {}", httpsAddress);
+        }
+        Gauges.register(metrics.registry(), this);
+        ready = true;
+    }
+
+    /** The certificate for HTTPS and TURNS: configured PEM files, or the development one. */
+    private void startTls() throws IOException {
+        if (config.tls().httpsPort() == 0 && config.turn().tlsPort() == 0) {
+            return;
+        }
+        TlsFiles files = config.tls().devCertificate()
+                ? DevCertificate.ensure(config.dataDir().resolve("tls"))
+                : new TlsFiles(config.tls().cert(), config.tls().key());
+        tls = new ServerTls(files);
+        long every = config.tls().reloadInterval().toMillis();
+        tlsReload = loops.workers().next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** STUN/TURN comes up before signaling and web, so the credentials exist when pages ask for them. */
@@ -83,8 +120,47 @@ public final class Switchboard implements AutoCloseable {
         byte[] secret = TurnSecret.resolve(config.turn().secret(), config.dataDir());
         turn = new TurnListener(loops, config.turn(), secret);
         int port = turn.start(config.bind());
-        turnCredentials = new RestCredentials(secret, port, config.turn().tlsPort(), Ticker.SYSTEM);
-        log.info("STUN/TURN listening on {}:{} (UDP, TCP)", config.bind(), port);
+        int tlsPort = 0;
+        if (config.turn().tlsPort() != 0) {
+            tlsPort = turn.startTls(config.bind(), config.turn().tlsPort(), tls::context);
+        }
+        turnCredentials = new RestCredentials(secret, port, tlsPort, Ticker.SYSTEM);
+        log.info("STUN/TURN listening on {}:{} (UDP, TCP){}", config.bind(), port, tlsPort == 0 ? "" : ", TURNS on " + tlsPort);
+    }
+
+    SwitchboardConfig config() {
+        return config;
+    }
+
+    EngineServer engine() {
+        return engine;
+    }
+
+    Signaling signaling() {
+        return signaling;
+    }
+
+    Access access() {
+        return access;
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    TurnListener turnListener() {
+        return turn;
+    }
+
+    /** Up: every enabled listener is bound. */
+    boolean up() {
+        return (config.http().port() == 0 || (web != null && web.isUp()))
+                && (config.tls().httpsPort() == 0 || (https != null && https.isUp()));
+    }
+
+    /** Ready: up, and not stopping. */
+    boolean ready() {
+        return ready && !stopping && up();
     }
 
     /** Mints TURN credentials and lists the STUN/TURN URLs; null when TURN is disabled. */
@@ -97,84 +173,105 @@ public final class Switchboard implements AutoCloseable {
         return turn == null ? 0 : turn.port();
     }
 
-    private boolean httpEnabled() {
-        return config.http().port() != 0;
-    }
-
-    private List<Route> routes() {
-        List<Route> routes = new ArrayList<>();
-        int small = config.http().maxBodyBytes();
-        routes.add(Route.exact("/healthz", (ctx, req) -> {
-            Map<String, Object> body = new LinkedHashMap<>();
-            boolean up = web != null && web.isUp();
-            body.put("status", up ? "up" : "down");
-            body.put("sessions", engine.sessionCount());
-            body.put("rooms", signaling.roomCount());
-            HttpResponses.json(ctx, req, up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
-        }, 0));
-        StaticFiles bundle = new StaticFiles("webapp", p -> p);
-        for (String f : List.of("socket.io.js", "socket.io.min.js", "socket.io.esm.min.js")) {
-            routes.add(Route.exact(SOCKET_IO_PATH + f, bundle, 0));
-        }
-        routes.add(Route.prefix(SOCKET_IO_PATH, engine, config.signaling().maxPayload()));
-        routes.addAll(new MediaApi(media, storageExecutor, config.media().maxPhotoBytes(), signaling::publish).routes());
-        routes.add(Route.exact("/api/ice-servers", new IceServersHandler(turnCredentials, ICE_CREDENTIAL_TTL,
-                config.bind().equals("0.0.0.0") || config.bind().equals("::") ? "127.0.0.1" : config.bind()), 0));
-        routes.add(Route.prefix("/", new StaticFiles("webapp", Switchboard::appPath), small));
-        return routes;
-    }
-
-    /** Maps request paths to web app files: "/" and "/room/NAME" to their pages, the rest as is. */
-    static String appPath(String path) {
-        if (path.equals("/")) {
-            return "/index.html";
-        }
-        if (path.startsWith("/room/")) {
-            return "/room.html";
-        }
-        return path;
+    /** The bound TURNS port, or 0 when disabled. */
+    public int turnsPort() {
+        return turn == null ? 0 : turn.tlsPort();
     }
 
     public InetSocketAddress httpAddress() {
         return httpAddress;
     }
 
+    public InetSocketAddress httpsAddress() {
+        return httpsAddress;
+    }
+
+    /** The TLS certificate in use (HTTPS, TURNS), or null when neither is enabled. */
+    public ServerTls tls() {
+        return tls;
+    }
+
     public String banner() {
         StringBuilder sb = new StringBuilder("Switchboard is running.\n");
+        String host = config.bind().equals("0.0.0.0") || config.bind().equals("::") ? "127.0.0.1" : config.bind();
+        String h = host.contains(":") ? "[" + host + "]" : host;
         if (httpAddress != null) {
-            String host = config.bind().equals("0.0.0.0") || config.bind().equals("::") ? "127.0.0.1" : config.bind();
-            sb.append("  Web app:   http://").append(host.contains(":") ? "[" + host + "]" : host)
-                    .append(':').append(httpAddress.getPort()).append("/\n");
+            sb.append("  Web app:   http://").append(h).append(':').append(httpAddress.getPort()).append("/\n");
+        }
+        if (httpsAddress != null) {
+            sb.append("  HTTPS:     https://").append(h).append(':').append(httpsAddress.getPort()).append("/\n");
+        }
+        if (httpAddress != null || httpsAddress != null) {
             sb.append("  Socket.IO: ").append(SOCKET_IO_PATH).append(" (Engine.IO v4, Socket.IO v5)\n");
         }
-        if (turn != null) {
-            sb.append("  STUN/TURN: ").append(config.bind()).append(':').append(turn.port()).append(" (UDP, TCP)\n");
+        if (tls != null) {
+            sb.append("  TLS cert:  SHA-256 ").append(tls.fingerprint())
+                    .append(config.tls().devCertificate() ? " (development certificate: compare it in your browser)\n" : "\n");
         }
+        if (turn != null) {
+            sb.append("  STUN/TURN: ").append(config.bind()).append(':').append(turn.port()).append(" (UDP, TCP)");
+            if (turn.tlsPort() != 0) {
+                sb.append(", TURNS ").append(turn.tlsPort());
+            }
+            sb.append('\n');
+        }
+        sb.append("  Rooms:     ").append(access.enabled() ? "need a room token (auth.secret is set)" : "open").append('\n');
         sb.append("  Data dir:  ").append(config.dataDir().toAbsolutePath().normalize());
         return sb.toString();
     }
 
+    /**
+     * Stops in reverse: readiness goes false, listeners stop accepting, peers are told, uploads in
+     * progress get {@link #UPLOAD_GRACE} to finish, then connections, loops and storage close.
+     */
     @Override
     public void close() {
-        if (engine != null) {
-            engine.closeAll("server shutting down");
-        }
+        stopping = true;
         if (web != null) {
-            web.close();
+            web.stopAccepting();
+        }
+        if (https != null) {
+            https.stopAccepting();
         }
         if (turn != null) {
             turn.close();
         }
-        if (loops != null) {
-            loops.close();
+        if (engine != null) {
+            engine.closeAll("server shutting down");
         }
-        // Storage last: queued uploads finish (bounded wait), then the database closes.
+        long deadline = System.nanoTime() + UPLOAD_GRACE.toNanos();
+        while (inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (tlsReload != null) {
+            tlsReload.cancel(false);
+        }
+        // Queued disk and database work finishes (bounded wait) while the loops can still answer.
         if (storageExecutor != null) {
             storageExecutor.close();
+        }
+        if (web != null) {
+            web.close();
+        }
+        if (https != null) {
+            https.close();
+        }
+        if (loops != null) {
+            loops.close();
         }
         if (media != null) {
             media.close();
         }
+        metrics.close();
+    }
+
+    private int inFlight() {
+        return (web == null ? 0 : web.inFlight()) + (https == null ? 0 : https.inFlight());
     }
 
     /** The media store (for tests and tools). */

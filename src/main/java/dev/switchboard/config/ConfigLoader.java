@@ -104,11 +104,28 @@ public final class ConfigLoader {
                         r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
                         r.intIn("storage.executor-threads", 1, 256),
                         r.intIn("storage.executor-queue", 1, 1_000_000)),
-                TurnSettings.read(r));
+                TurnSettings.read(r),
+                tls(r),
+                new SwitchboardConfig.AuthConfig(r.string("auth.secret",
+                        v -> !v.isEmpty() && v.length() < 16 ? "must be empty or at least 16 characters" : null)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    private static SwitchboardConfig.TlsConfig tls(Reader r) {
+        String cert = r.string("tls.cert", v -> v.isEmpty() || java.nio.file.Files.isReadable(Path.of(v)) ? null
+                : "cannot read the certificate file");
+        String key = r.string("tls.key", v -> v.isEmpty() || java.nio.file.Files.isReadable(Path.of(v)) ? null
+                : "cannot read the key file");
+        if (cert != null && key != null && cert.isEmpty() != key.isEmpty()) {
+            r.problem(cert.isEmpty() ? "tls.cert" : "tls.key", "tls.cert and tls.key must be given together");
+        }
+        boolean own = cert != null && !cert.isEmpty() && key != null && !key.isEmpty();
+        return new SwitchboardConfig.TlsConfig(r.port("https.port"), r.bool("https.redirect-http"),
+                own ? Path.of(cert) : null, own ? Path.of(key) : null,
+                r.duration("tls.reload-interval", Duration.ofSeconds(1), Duration.ofDays(1)));
     }
 
     /** SWITCHBOARD_HTTP_PORT -> http.port for every leaf key of the defaults. */
@@ -168,6 +185,15 @@ public final class ConfigLoader {
             } catch (com.typesafe.config.ConfigException e) {
                 problems.add(key + ": " + clean(e));
                 return null;
+            }
+        }
+
+        boolean bool(String key) {
+            try {
+                return config.getBoolean(key);
+            } catch (com.typesafe.config.ConfigException e) {
+                problems.add(key + ": " + e.getMessage());
+                return false;
             }
         }
 

@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * Built by {@link ConfigLoader} from defaults, the config file, the environment and flags.
  */
 public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, SignalingConfig signaling,
-        MediaConfig media, StorageConfig storage, TurnConfig turn) {
+        MediaConfig media, StorageConfig storage, TurnConfig turn, TlsConfig tls,
+        AuthConfig auth) {
 
     /** The HTTP listener (web app, REST API, Socket.IO). */
     public record HttpConfig(int port, int maxBodyBytes) {}
@@ -20,4 +21,18 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
      * bounded executor that runs its disk and database work.
      */
     public record StorageConfig(String databaseUrl, int executorThreads, int executorQueue) {}
+
+    /** HTTPS and the certificate shared with TURNS; null paths mean the development certificate. */
+    public record TlsConfig(int httpsPort, boolean redirectHttp, Path cert, Path key, java.time.Duration reloadInterval) {
+        public boolean devCertificate() {
+            return cert == null;
+        }
+    }
+
+    /** Access control: an empty secret leaves rooms open. */
+    public record AuthConfig(String secret) {
+        public boolean enabled() {
+            return !secret.isEmpty();
+        }
+    }
 }

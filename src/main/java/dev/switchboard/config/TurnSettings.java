@@ -12,9 +12,6 @@ final class TurnSettings {
     static TurnConfig read(ConfigLoader.Reader r) {
         int port = r.port("turn.port");
         int tlsPort = r.port("turn.tls-port");
-        if (tlsPort != 0) {
-            r.problem("turn.tls-port", "TURNS is not available yet (it needs the HTTPS certificate settings); use 0");
-        }
         String realm = r.string("turn.realm", v -> v.isEmpty() || v.length() > 127 || !v.chars().allMatch(c -> c > 0x20 && c < 0x7F)
                 ? "must be 1 to 127 printable ASCII characters without spaces" : null);
         List<String> users = r.strings("turn.users");

@@ -43,6 +43,9 @@ final class CodelabProtocol {
             Signaling.refuse(peer, event, SignalingError.BAD_ROOM_NAME, ack);
             return;
         }
+        if (!signaling.tokenAllows(peer, name, event, ack)) {
+            return;
+        }
         if (peer.room(name, Room.Kind.CODELAB) != null) {
             Signaling.refuse(peer, event, SignalingError.ALREADY_JOINED, ack);
             return;
@@ -99,6 +102,7 @@ final class CodelabProtocol {
                 r.sendToOthers(peer, encoded);
             }
         }
+        signaling.relayed();
         if (ack != null) {
             ack.send(java.util.Map.of("ok", true));
         }

@@ -41,6 +41,9 @@ final class MeshProtocol {
             Signaling.refuse(peer, event, SignalingError.BAD_ROOM_NAME, ack);
             return;
         }
+        if (!signaling.tokenAllows(peer, name, event, ack)) {
+            return;
+        }
         if (peer.room(name, Room.Kind.MESH) != null) {
             Signaling.refuse(peer, event, SignalingError.ALREADY_JOINED, ack);
             return;
@@ -49,7 +52,8 @@ final class MeshProtocol {
             Signaling.refuse(peer, event, SignalingError.TOO_MANY_ROOMS, ack);
             return;
         }
-        peer.name = displayName(req.path("name"));
+        peer.name = peer.token != null ? displayName(com.fasterxml.jackson.databind.node.TextNode.valueOf(peer.token.user()))
+                : displayName(req.path("name"));
         Room room = signaling.meshRooms.join(name, peer);
         if (room == null) {
             Signaling.refuse(peer, event, SignalingError.ROOM_FULL, ack);
@@ -115,6 +119,7 @@ final class MeshProtocol {
         } else {
             room.sendToOthers(peer, encoded);
         }
+        signaling.relayed();
         if (ack != null) {
             ack.send(Map.of("ok", true));
         }

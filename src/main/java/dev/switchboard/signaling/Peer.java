@@ -13,6 +13,8 @@ final class Peer {
     final TokenBucket bucket;
     final List<Room> rooms = new ArrayList<>(2);
     String name = "Guest";
+    /** The verified room token of the handshake; null when rooms are open. */
+    dev.switchboard.auth.RoomToken token;
 
     Peer(SioSocket socket, TokenBucket bucket) {
         this.socket = socket;

@@ -22,6 +22,8 @@ public final class Signaling {
     final RoomRegistry meshRooms;
     private final CodelabProtocol codelab;
     private final MeshProtocol mesh;
+    private final java.util.concurrent.atomic.LongAdder relayed = new java.util.concurrent.atomic.LongAdder();
+    private volatile dev.switchboard.auth.Access access = dev.switchboard.auth.Access.open();
 
     public Signaling(SignalingConfig config) {
         this.config = config;
@@ -34,7 +36,17 @@ public final class Signaling {
     /** Serves the room protocols on the main namespace of {@code sio}. */
     public void install(SioServer sio) {
         sio.namespace("/").onConnect((socket, auth) -> {
+            dev.switchboard.auth.RoomToken token = null;
+            if (access.enabled()) {
+                try {
+                    token = access.verify(auth.path("token").asText(null));
+                } catch (dev.switchboard.auth.TokenRefused e) {
+                    throw new dev.switchboard.signaling.socketio.ConnectRefused(e.getMessage(),
+                            Map.of("code", e.reason().code()));
+                }
+            }
             Peer peer = new Peer(socket, new TokenBucket(config.messagesPerSecond(), config.messageBurst(), System.nanoTime()));
+            peer.token = token;
             socket.attach(peer);
             codelab.install(peer);
             mesh.install(peer);
@@ -52,6 +64,24 @@ public final class Signaling {
         if (r != null) {
             r.sendToOthers(null, dev.switchboard.signaling.socketio.SioSocket.encodeEvent("/", event, payload));
         }
+    }
+
+    /** Client messages relayed to peers ({@code message} and {@code signal}), for metrics. */
+    public long relayedCount() {
+        return relayed.sum();
+    }
+
+    void relayed() {
+        relayed.increment();
+    }
+
+    /** Room tokens: when enabled, the handshake must carry {@code auth.token} and joins must match it. */
+    public void access(dev.switchboard.auth.Access access) {
+        this.access = access;
+    }
+
+    dev.switchboard.auth.Access access() {
+        return access;
     }
 
     public int roomCount() {
@@ -87,6 +117,19 @@ public final class Signaling {
             return true;
         }
         refuse(peer, event, SignalingError.PAYLOAD_TOO_LARGE, ack);
+        return false;
+    }
+
+    /**
+     * With room tokens enabled, the peer's token must allow {@code room}; otherwise refuses (and returns
+     * false) with {@code wrong-room}.
+     */
+    boolean tokenAllows(Peer peer, String room, String event, Ack ack) {
+        if (peer.token == null || peer.token.allowsRoom(room)) {
+            return true;
+        }
+        access.count(new dev.switchboard.auth.TokenRefused(dev.switchboard.auth.TokenRefused.Reason.WRONG_ROOM));
+        refuse(peer, event, SignalingError.WRONG_ROOM, ack);
         return false;
     }
 

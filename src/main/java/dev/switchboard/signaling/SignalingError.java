@@ -13,7 +13,8 @@ public enum SignalingError {
     PAYLOAD_TOO_LARGE("payload-too-large", "the message is larger than the server allows"),
     RATE_LIMITED("rate-limited", "too many messages; slow down"),
     TOO_MANY_ROOMS("too-many-rooms", "this connection is in too many rooms"),
-    ALREADY_JOINED("already-joined", "already in that room");
+    ALREADY_JOINED("already-joined", "already in that room"),
+    WRONG_ROOM("wrong-room", "your room token is for another room");
 
     private final String code;
     private final String message;

@@ -39,8 +39,15 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private boolean closeAfterBody;
     static final long DRAIN_MILLIS = 5000;
 
+    private final java.util.concurrent.atomic.AtomicInteger inFlight;
+
     HttpDispatcher(List<Route> routes) {
+        this(routes, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    HttpDispatcher(List<Route> routes, java.util.concurrent.atomic.AtomicInteger inFlight) {
         this.routes = routes;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -85,6 +92,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             stream = route.streaming().start(ctx, req);
             if (stream == null) {
                 discarding = true; // the handler already answered
+            } else {
+                inFlight.incrementAndGet();
             }
             return;
         }
@@ -115,7 +124,11 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             if (content instanceof LastHttpContent) {
                 stream = null;
                 reset();
-                s.end();
+                try {
+                    s.end();
+                } finally {
+                    inFlight.decrementAndGet();
+                }
             }
             return;
         }
@@ -193,6 +206,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         if (stream != null) {
             StreamingHandler.Body s = stream;
             stream = null;
+            inFlight.decrementAndGet();
             s.abort(cause);
         }
     }

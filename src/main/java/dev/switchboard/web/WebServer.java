@@ -9,17 +9,29 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import java.net.InetSocketAddress;
+import io.netty.handler.ssl.SslContext;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The HTTP listener: binds, and gives every connection a codec and an {@link HttpDispatcher}. */
 public final class WebServer implements AutoCloseable {
     private final EventLoops loops;
     private final List<Route> routes;
+    private final Supplier<SslContext> tls;
     private Channel channel;
+    private final io.netty.channel.group.ChannelGroup connections =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public WebServer(EventLoops loops, List<Route> routes) {
+        this(loops, routes, null);
+    }
+
+    /** With {@code tls}, every connection starts with TLS from the context current at accept time. */
+    public WebServer(EventLoops loops, List<Route> routes, Supplier<SslContext> tls) {
         this.loops = loops;
         this.routes = List.copyOf(routes);
+        this.tls = tls;
     }
 
     public InetSocketAddress start(String bind, int port) throws InterruptedException {
@@ -31,10 +43,14 @@ public final class WebServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec(8192, 16384, 65536))
                                 .addLast("continue", new HttpServerExpectContinueHandler())
-                                .addLast("dispatch", new HttpDispatcher(routes));
+                                .addLast("dispatch", new HttpDispatcher(routes, inFlight));
                     }
                 });
         channel = b.bind(bind, port).sync().channel();
@@ -45,10 +61,22 @@ public final class WebServer implements AutoCloseable {
         return channel != null && channel.isActive();
     }
 
-    @Override
-    public void close() {
+    /** Streamed requests (uploads) in progress. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Stops accepting connections; those open carry on. */
+    public void stopAccepting() {
         if (channel != null) {
             channel.close().awaitUninterruptibly();
         }
+    }
+
+    /** Stops accepting and closes every connection. */
+    @Override
+    public void close() {
+        stopAccepting();
+        connections.close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

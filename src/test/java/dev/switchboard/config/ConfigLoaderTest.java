@@ -113,7 +113,7 @@ class ConfigLoaderTest {
     void badTurnKeysAreReportedByName() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("turn.users", List.of("bob:"),
                 "turn.relay-ports", "6000-5000", "turn.allow-peers", List.of("127.0.0.1/33"),
-                "turn.deny-peers", List.of("example.org"), "turn.relay-address", "host", "turn.tls-port", 5349,
+                "turn.deny-peers", List.of("example.org"), "turn.relay-address", "host", "turn.tls-port", 70000,
                 "turn.realm", "")))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
@@ -124,5 +124,23 @@ class ConfigLoaderTest {
                         .anyMatch(p -> p.startsWith("turn.relay-address:"))
                         .anyMatch(p -> p.startsWith("turn.tls-port:"))
                         .anyMatch(p -> p.startsWith("turn.realm:")));
+    }
+
+    @Test
+    void tlsAndAuthKeysAreValidated(@TempDir Path dir) throws Exception {
+        SwitchboardConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+        assertThat(c.tls().httpsPort()).isEqualTo(8443);
+        assertThat(c.tls().devCertificate()).isTrue();
+        assertThat(c.auth().enabled()).isFalse();
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("tls.cert", cert.toString(),
+                "tls.key", dir.resolve("missing.pem").toString(), "auth.secret", "short", "https.redirect-http", "maybe")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anyMatch(p -> p.startsWith("tls.key:") && p.contains("cannot read"))
+                        .anyMatch(p -> p.startsWith("auth.secret:") && p.contains("16"))
+                        .anyMatch(p -> p.startsWith("https.redirect-http:")));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("tls.cert", cert.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("together");
     }
 }

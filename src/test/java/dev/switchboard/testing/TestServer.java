@@ -29,6 +29,7 @@ public final class TestServer implements AutoCloseable {
             o.put("bind", "127.0.0.1");
             o.put("http.port", freePort());
             o.put("turn.port", freePort());
+            o.put("https.port", 0);
             o.put("data-dir", dir.toString());
             o.putAll(settings);
             Switchboard s = new Switchboard(ConfigLoader.load(null, Map.of(), o));

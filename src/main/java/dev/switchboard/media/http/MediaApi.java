@@ -1,5 +1,8 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.auth.Access;
+import dev.switchboard.auth.RoomToken;
+import dev.switchboard.auth.TokenRefused;
 import dev.switchboard.media.ImageType;
 import dev.switchboard.media.Media;
 import dev.switchboard.media.MediaId;
@@ -54,7 +57,19 @@ public final class MediaApi {
     private final MediaEvents events;
     private final MediaDownloads downloads;
 
+    private final Access access;
+
     public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events) {
+        this(store, executor, maxPhotoBytes, events, Access.open());
+    }
+
+    /**
+     * With room tokens enabled: uploading needs the member role in the room, listing the viewer role,
+     * deleting the admin role for the photo's room. Photo bytes and thumbnails are served to whoever has
+     * the (random, unguessable) id, so that {@code <img>} tags work.
+     */
+    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access) {
+        this.access = access;
         this.store = store;
         this.executor = executor;
         this.maxPhotoBytes = maxPhotoBytes;
@@ -81,9 +96,17 @@ public final class MediaApi {
             return null;
         }
         if (req.method().equals(HttpMethod.POST)) {
+            TokenRefused refused = refusal(req, room, RoomToken.Role.MEMBER);
+            if (refused != null) {
+                return Draining.answer(ctx, refusedResponse(refused));
+            }
             return upload(ctx, req, room);
         }
         if (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD)) {
+            TokenRefused refused = refusal(req, room, RoomToken.Role.VIEWER);
+            if (refused != null) {
+                return Draining.answer(ctx, refusedResponse(refused));
+            }
             list(ctx, req, room, uri.parameters());
             return null;
         }
@@ -189,10 +212,45 @@ public final class MediaApi {
                 }
             });
         } else if (m.equals(HttpMethod.DELETE) && !thumbnail) {
-            run(ctx, req, () -> downloads.delete(ctx, req, id));
+            RoomToken token;
+            try {
+                token = access.verify(Access.tokenOf(req));
+                if (token != null && !token.role().atLeast(RoomToken.Role.ADMIN)) {
+                    throw new TokenRefused(TokenRefused.Reason.FORBIDDEN);
+                }
+            } catch (TokenRefused e) {
+                access.count(e);
+                HttpResponses.send(ctx, req, refusedResponse(e));
+                return;
+            }
+            run(ctx, req, () -> {
+                if (token != null) {
+                    var found = store.find(id);
+                    if (found.isPresent() && !token.allowsRoom(found.get().room())) {
+                        TokenRefused wrong = new TokenRefused(TokenRefused.Reason.WRONG_ROOM);
+                        access.count(wrong);
+                        HttpResponses.send(ctx, req, refusedResponse(wrong));
+                        return;
+                    }
+                }
+                downloads.delete(ctx, req, id);
+            });
         } else {
             notAllowed(ctx, req, thumbnail ? "GET, HEAD" : "GET, HEAD, DELETE");
         }
+    }
+
+    private TokenRefused refusal(HttpRequest req, String room, RoomToken.Role role) {
+        try {
+            access.check(Access.tokenOf(req), room, role);
+            return null;
+        } catch (TokenRefused e) {
+            return e;
+        }
+    }
+
+    private static io.netty.handler.codec.http.FullHttpResponse refusedResponse(TokenRefused e) {
+        return Replies.errorResponse(HttpResponseStatus.valueOf(Access.httpStatus(e)), e.reason().code(), e.getMessage());
     }
 
     /** A blocking step of a request, on the storage executor; 503 when saturated, 500 when it fails. */

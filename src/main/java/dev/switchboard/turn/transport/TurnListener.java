@@ -19,7 +19,9 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import io.netty.handler.ssl.SslContext;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +37,7 @@ public final class TurnListener implements AutoCloseable {
     private final List<Channel> channels = new ArrayList<>();
     private ScheduledFuture<?> sweeper;
     private int port;
+    private int tlsBound;
 
     public TurnListener(EventLoops loops, TurnConfig config, byte[] secret) throws java.net.UnknownHostException {
         this.loops = loops;
@@ -80,6 +83,36 @@ public final class TurnListener implements AutoCloseable {
         channels.add(tcp.bind(bind, port).sync().channel());
         sweeper = loops.workers().next().scheduleAtFixedRate(server::sweep, 1, 1, TimeUnit.SECONDS);
         return port;
+    }
+
+    /**
+     * TURN over TLS (TURNS, RFC 8656 section 3.1) on {@code port}: the TCP framing behind a TLS handler
+     * made from the context current at accept time. Returns the bound port.
+     */
+    public int startTls(String bind, int tlsPort, Supplier<SslContext> tls) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap().group(loops.boss(), loops.workers())
+                .channel(loops.serverSocketChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("tls", tls.get().newHandler(ch.alloc()))
+                                .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0))
+                                .addLast("frames", new TcpFramer())
+                                .addLast("turn", new TcpHandler(server, FiveTuple.Protocol.TLS));
+                    }
+                });
+        Channel c = b.bind(bind, tlsPort).sync().channel();
+        channels.add(c);
+        tlsBound = ((InetSocketAddress) c.localAddress()).getPort();
+        return tlsBound;
+    }
+
+    public int tlsPort() {
+        return tlsBound;
     }
 
     public int port() {

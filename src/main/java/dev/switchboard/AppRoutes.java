@@ -1,0 +1,90 @@
+package dev.switchboard;
+
+import dev.switchboard.auth.TokenEndpoint;
+import dev.switchboard.media.http.MediaApi;
+import dev.switchboard.web.HttpHandler;
+import dev.switchboard.web.HttpResponses;
+import dev.switchboard.web.IceServersHandler;
+import dev.switchboard.web.Route;
+import dev.switchboard.web.StaticFiles;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The HTTP routes of the server, in match order (the static web app last). */
+final class AppRoutes {
+    private final Switchboard sb;
+
+    AppRoutes(Switchboard sb) {
+        this.sb = sb;
+    }
+
+    List<Route> all() {
+        List<Route> routes = new ArrayList<>(operations());
+        StaticFiles bundle = new StaticFiles("webapp", p -> p);
+        for (String f : List.of("socket.io.js", "socket.io.min.js", "socket.io.esm.min.js")) {
+            routes.add(Route.exact(Switchboard.SOCKET_IO_PATH + f, bundle, 0));
+        }
+        routes.add(Route.prefix(Switchboard.SOCKET_IO_PATH, sb.engine(), sb.config().signaling().maxPayload()));
+        routes.addAll(new MediaApi(sb.media(), sb.storageExecutor(), sb.config().media().maxPhotoBytes(),
+                sb.signaling()::publish, sb.access()).routes());
+        routes.add(Route.exact("/api/ice-servers", new IceServersHandler(sb.turnCredentials(),
+                Switchboard.ICE_CREDENTIAL_TTL, fallbackHost()), 0));
+        routes.add(Route.exact("/api/tokens", new TokenEndpoint(sb.access()), 16 * 1024));
+        routes.add(Route.prefix("/", new StaticFiles("webapp", AppRoutes::appPath), sb.config().http().maxBodyBytes()));
+        return routes;
+    }
+
+    /** Plain HTTP when everything should move to HTTPS: health and metrics stay, the rest redirects. */
+    List<Route> redirecting() {
+        List<Route> routes = new ArrayList<>(operations());
+        int httpsPort = sb.config().tls().httpsPort();
+        routes.add(Route.prefix("/", (ctx, req) -> {
+            String host = req.headers().get(HttpHeaderNames.HOST, fallbackHost());
+            String bare = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceAll(":\\d+$", "");
+            FullHttpResponse res = HttpResponses.response(HttpResponseStatus.PERMANENT_REDIRECT, Unpooled.EMPTY_BUFFER, null);
+            res.headers().set(HttpHeaderNames.LOCATION, "https://" + bare + (httpsPort == 443 ? "" : ":" + httpsPort) + req.uri());
+            HttpResponses.send(ctx, req, res);
+        }, 0));
+        return routes;
+    }
+
+    private List<Route> operations() {
+        return List.of(
+                Route.exact("/healthz", health(false), 0),
+                Route.exact("/readyz", health(true), 0),
+                Route.exact("/metrics", sb.metrics().endpoint(), 0));
+    }
+
+    private HttpHandler health(boolean readiness) {
+        return (ctx, req) -> {
+            boolean ok = readiness ? sb.ready() : sb.up();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", ok ? (readiness ? "ready" : "up") : (readiness ? "not ready" : "down"));
+            body.put("sessions", sb.engine().sessionCount());
+            body.put("rooms", sb.signaling().roomCount());
+            HttpResponses.json(ctx, req, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+        };
+    }
+
+    private String fallbackHost() {
+        String bind = sb.config().bind();
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+    }
+
+    /** Maps request paths to web app files: "/" and "/room/NAME" to their pages, the rest as is. */
+    static String appPath(String path) {
+        if (path.equals("/")) {
+            return "/index.html";
+        }
+        if (path.startsWith("/room/")) {
+            return "/room.html";
+        }
+        return path;
+    }
+}
