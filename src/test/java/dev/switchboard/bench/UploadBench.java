@@ -125,6 +125,7 @@ public final class UploadBench {
     private static Result run(String name, ExecutorService pool, HttpClient client, String url, byte[] base, AtomicLong unique, int count,
                               int clients) throws Exception {
         AtomicInteger left = new AtomicInteger(count);
+        Map<String, Long> groups0 = cpuByThreadGroup();
         long cpu0 = serverCpu();
         long threads0 = serverThreadsCpu();
         long proc0 = processCpu();
@@ -155,6 +156,16 @@ public final class UploadBench {
         Result r = new Result(name, count, bytes, nanos, serverCpu() - cpu0, serverThreadsCpu() - threads0,
                 processCpu() - proc0);
         if (!name.equals("warm-up")) {
+            Map<String, Long> groups = cpuByThreadGroup();
+            StringBuilder sb = new StringBuilder();
+            long total = bytes;
+            groups.forEach((g, v) -> {
+                double ms = (v - groups0.getOrDefault(g, 0L)) / 1e6 / (total / 1e6);
+                if (ms >= 0.05) {
+                    sb.append(String.format(" %s %.2f", g, ms));
+                }
+            });
+            System.out.printf("%-20s CPU ms/MB by thread:%s%n", name, sb);
             System.out.printf("%-20s %4d uploads in %6.2f s: %7.1f MB/s, server CPU %.2f ms/MB%n", name, count,
                     nanos / 1e9, r.mbPerSecond(), r.serverCpuMsPerMb());
         }
@@ -187,6 +198,19 @@ public final class UploadBench {
             }
         }
         return total;
+    }
+
+    /** CPU time per thread name with its numbers removed (sb-io-N-N, sb-storage-N, ...). */
+    private static Map<String, Long> cpuByThreadGroup() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (t != null) {
+                String g = t.getThreadName().replaceAll("[0-9]+", "N");
+                g = g.length() > 24 ? g.substring(0, 24) : g;
+                out.merge(g, Math.max(0, THREADS.getThreadCpuTime(t.getThreadId())), Long::sum);
+            }
+        }
+        return out;
     }
 
     private static long processCpu() {

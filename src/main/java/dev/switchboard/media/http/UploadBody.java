@@ -6,11 +6,11 @@ import dev.switchboard.media.Upload;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +28,8 @@ final class UploadBody implements StreamingHandler.Body {
     private static final Logger log = LoggerFactory.getLogger(UploadBody.class);
     static final int HIGH_WATER = 4 << 20;
     static final int LOW_WATER = 1 << 20;
+    /** Parts are gathered up to this many bytes per disk write (fewer tasks and system calls). */
+    static final int BATCH_BYTES = 256 << 10;
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
@@ -45,6 +47,7 @@ final class UploadBody implements StreamingHandler.Body {
     private boolean typeChecked;
     private long received;
     private Draining rejected;
+    private CompositeByteBuf batch;
 
     // Shared between the loop and the lane.
     private final AtomicLong pending = new AtomicLong();
@@ -108,7 +111,13 @@ final class UploadBody implements StreamingHandler.Body {
             }
         }
         pending.addAndGet(n);
-        lane.submit(new Chunk(part.retain()));
+        if (batch == null) {
+            batch = ctx.alloc().compositeBuffer(64);
+        }
+        batch.addComponent(true, part.retain());
+        if (batch.readableBytes() >= BATCH_BYTES) {
+            flushBatch();
+        }
         if (!paused && pending.get() > HIGH_WATER) {
             paused = true;
             ctx.channel().config().setAutoRead(false);
@@ -146,7 +155,22 @@ final class UploadBody implements StreamingHandler.Body {
             rejected.end();
             return;
         }
+        flushBatch();
         lane.submit(this::finish);
+    }
+
+    private void flushBatch() {
+        if (batch != null) {
+            lane.submit(new Chunk(batch));
+            batch = null;
+        }
+    }
+
+    private void releaseBatch() {
+        if (batch != null) {
+            batch.release();
+            batch = null;
+        }
     }
 
     @Override
@@ -172,9 +196,7 @@ final class UploadBody implements StreamingHandler.Body {
             int n = buf.readableBytes();
             try {
                 if (!cancelled && !failed && upload != null) {
-                    for (ByteBuffer b : buf.nioBuffers()) {
-                        upload.write(b);
-                    }
+                    upload.write(buf.nioBuffers());
                 }
             } catch (IOException | RuntimeException e) {
                 fail("cannot write the upload", e);
@@ -255,6 +277,7 @@ final class UploadBody implements StreamingHandler.Body {
     // ---- loop side: cancellation and early errors ----
 
     private void cancel() {
+        releaseBatch();
         if (!cancelled) {
             cancelled = true;
             lane.submit(this::discardUpload);
