@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The body of one {@code POST /api/rooms/{room}/photos}. On the event loop it counts the bytes against
- * the limit (413), checks the first bytes' signature against the declared type (415) and hands each
- * part, retained, to the upload's {@link SerialLane}, where it is written to the temporary file and
- * hashed. Back-pressure: past {@link #HIGH_WATER} bytes waiting for the disk, the connection stops
+ * the limit (413), checks the first bytes' signature against the declared type (415) and gathers the
+ * parts, retained, into batches of up to {@link #BATCH_BYTES} that the upload's {@link SerialLane}
+ * writes to the temporary file and hashes. Back-pressure: past {@link #HIGH_WATER} bytes waiting for the disk, the connection stops
  * reading (autoRead off) until the lane has drained below {@link #LOW_WATER}. At the end the lane
  * checks the size and the client's digest (422), commits the photo and answers 201 (200 when the room
  * already had these exact bytes). A dropped connection discards the temporary file: no row, no file.
