@@ -41,6 +41,20 @@ public final class Upload {
         digest.update(forDigest);
     }
 
+    /** Appends all of {@code bytes} (consumed) with one gathering write where the system allows. */
+    public void write(ByteBuffer[] bytes) throws IOException {
+        long total = 0;
+        for (ByteBuffer b : bytes) {
+            total += b.remaining();
+            digest.update(b.duplicate());
+        }
+        long written = 0;
+        while (written < total) {
+            written += channel.write(bytes);
+        }
+        size += total;
+    }
+
     public long size() {
         return size;
     }

@@ -6,20 +6,20 @@ import dev.switchboard.media.Upload;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The body of one {@code POST /api/rooms/{room}/photos}. On the event loop it counts the bytes against
- * the limit (413), checks the first bytes' signature against the declared type (415) and hands each
- * part, retained, to the upload's {@link SerialLane}, where it is written to the temporary file and
- * hashed. Back-pressure: past {@link #HIGH_WATER} bytes waiting for the disk, the connection stops
+ * the limit (413), checks the first bytes' signature against the declared type (415) and gathers the
+ * parts, retained, into batches of up to {@link #BATCH_BYTES} that the upload's {@link SerialLane}
+ * writes to the temporary file and hashes. Back-pressure: past {@link #HIGH_WATER} bytes waiting for the disk, the connection stops
  * reading (autoRead off) until the lane has drained below {@link #LOW_WATER}. At the end the lane
  * checks the size and the client's digest (422), commits the photo and answers 201 (200 when the room
  * already had these exact bytes). A dropped connection discards the temporary file: no row, no file.
@@ -28,6 +28,8 @@ final class UploadBody implements StreamingHandler.Body {
     private static final Logger log = LoggerFactory.getLogger(UploadBody.class);
     static final int HIGH_WATER = 4 << 20;
     static final int LOW_WATER = 1 << 20;
+    /** Parts are gathered up to this many bytes per disk write (fewer tasks and system calls). */
+    static final int BATCH_BYTES = 256 << 10;
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
@@ -45,6 +47,7 @@ final class UploadBody implements StreamingHandler.Body {
     private boolean typeChecked;
     private long received;
     private Draining rejected;
+    private CompositeByteBuf batch;
 
     // Shared between the loop and the lane.
     private final AtomicLong pending = new AtomicLong();
@@ -108,7 +111,13 @@ final class UploadBody implements StreamingHandler.Body {
             }
         }
         pending.addAndGet(n);
-        lane.submit(new Chunk(part.retain()));
+        if (batch == null) {
+            batch = ctx.alloc().compositeBuffer(64);
+        }
+        batch.addComponent(true, part.retain());
+        if (batch.readableBytes() >= BATCH_BYTES) {
+            flushBatch();
+        }
         if (!paused && pending.get() > HIGH_WATER) {
             paused = true;
             ctx.channel().config().setAutoRead(false);
@@ -146,7 +155,22 @@ final class UploadBody implements StreamingHandler.Body {
             rejected.end();
             return;
         }
+        flushBatch();
         lane.submit(this::finish);
+    }
+
+    private void flushBatch() {
+        if (batch != null) {
+            lane.submit(new Chunk(batch));
+            batch = null;
+        }
+    }
+
+    private void releaseBatch() {
+        if (batch != null) {
+            batch.release();
+            batch = null;
+        }
     }
 
     @Override
@@ -172,9 +196,7 @@ final class UploadBody implements StreamingHandler.Body {
             int n = buf.readableBytes();
             try {
                 if (!cancelled && !failed && upload != null) {
-                    for (ByteBuffer b : buf.nioBuffers()) {
-                        upload.write(b);
-                    }
+                    upload.write(buf.nioBuffers());
                 }
             } catch (IOException | RuntimeException e) {
                 fail("cannot write the upload", e);
@@ -255,6 +277,7 @@ final class UploadBody implements StreamingHandler.Body {
     // ---- loop side: cancellation and early errors ----
 
     private void cancel() {
+        releaseBatch();
         if (!cancelled) {
             cancelled = true;
             lane.submit(this::discardUpload);
