@@ -9,11 +9,12 @@
 #     --pace-ms 100        pause between round trips of a pair in the paced points
 #     --idle 10000         idle connections for the memory figures (0: skip)
 #     --only switchboard|node
+#     --switchboard-jvm-opts "-XX:StartFlightRecording=..."   extra JVM options for the Switchboard process
 #
 # Builds the jar (mvn package, tests skipped) and the test classes under the build lock, then runs the
 # load generator (src/test/java/dev/switchboard/bench/SignalingBench.java), which starts both servers as
 # their own processes on free loopback ports and stops them at the end. Output is also written to
-# target/bench-signaling.txt. Loopback only; bounded (about 6 minutes with the defaults). Never run in CI.
+# target/bench-signaling.txt. The measuring run holds the build lock as well. Loopback only; bounded (about 6 minutes with the defaults). Never run in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +28,6 @@ flock /tmp/sb-build.lock mvn -o -B -q dependency:build-classpath -Dmdep.outputFi
     -Dmdep.includeScope=test >/dev/null
 
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); node $(node -v)"
-java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+# The run itself holds the build lock too, so no build shares the cores with it.
+flock /tmp/sb-build.lock java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
     dev.switchboard.bench.SignalingBench "$@" 2>&1 | tee target/bench-signaling.txt

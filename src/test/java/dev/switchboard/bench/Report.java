@@ -9,13 +9,13 @@ final class Report {
 
     static void print(List<SignalingBench.Point> points, List<SignalingBench.Idle> idles, int paceMs) {
         System.out.println();
-        System.out.println("| rooms | load | server | msg/s | p50 RTT ms | p99 RTT ms | server CPU µs/msg | server cores | errors |");
-        System.out.println("|---:|---|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| rooms | load | server | msg/s | p50 RTT ms | p99 RTT ms | server CPU µs/msg | of which kernel | server cores | errors |");
+        System.out.println("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (SignalingBench.Point p : points) {
-            System.out.printf(Locale.ROOT, "| %d | %s | %s | %.0f | %.2f | %.2f | %.1f | %.2f | %d |%n",
+            System.out.printf(Locale.ROOT, "| %d | %s | %s | %.0f | %.2f | %.2f | %.1f | %.0f%% | %.2f | %d |%n",
                     p.rooms(), p.mode().equals("paced") ? "paced " + paceMs + " ms" : "closed loop", p.server(),
                     p.messagesPerSecond(), p.p50Micros() / 1000.0, p.p99Micros() / 1000.0, p.cpuMicrosPerMessage(),
-                    p.serverCores(), p.errors());
+                    p.systemShare() * 100, p.serverCores(), p.errors());
         }
         System.out.println();
         System.out.println("| rooms | load | CPU/msg Switchboard/Node | msg/s Switchboard/Node | p99 Switchboard/Node |");

@@ -66,16 +66,22 @@ final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** utime + stime of the process, in clock ticks (/proc/PID/stat fields 14 and 15). */
-    long cpuTicks() throws IOException {
-        return cpuTicksOf(Path.of("/proc", Long.toString(pid()), "stat"));
+    /** CPU time of the process so far, in clock ticks: user and system (/proc/PID/stat fields 14, 15). */
+    record Cpu(long user, long system) {
+        long total() {
+            return user + system;
+        }
     }
 
-    static long cpuTicksOf(Path stat) throws IOException {
+    Cpu cpu() throws IOException {
+        return cpuOf(Path.of("/proc", Long.toString(pid()), "stat"));
+    }
+
+    static Cpu cpuOf(Path stat) throws IOException {
         String s = Files.readString(stat);
         String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
         // f[0] is field 3 (state), so utime (field 14) is f[11] and stime (field 15) is f[12].
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return new Cpu(Long.parseLong(f[11]), Long.parseLong(f[12]));
     }
 
     /** VmRSS from /proc/PID/status, in bytes. */

@@ -39,14 +39,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run by {@code bench/signaling.sh}; options: {@code --rooms 100,1000 --warmup-s 10 --measure-s 15
  * --pace-ms 100 --idle 10000 --jar target/switchboard.jar --node-script bench/node-codelab-server.js
- * --only switchboard|node}. Bounded: fixed durations, loopback only, stops by itself.
+ * --only switchboard|node --switchboard-jvm-opts "-XX:..."} (extra JVM options, e.g. to record a profile). Bounded: fixed durations, loopback only, stops by itself.
  */
 public final class SignalingBench {
     private static final int CONNECT_CONCURRENCY = 200;
 
     record Point(String server, int rooms, String mode, double seconds, long relayed, long p50Micros,
-                 long p99Micros, long roundTrips, double cpuMicrosPerMessage, double serverCores,
-                 long errors, String firstError) {
+                 long p99Micros, long roundTrips, double cpuMicrosPerMessage, double systemShare, double serverCores,
+                 double clientCores, long errors, String firstError) {
         double messagesPerSecond() {
             return relayed / seconds;
         }
@@ -81,6 +81,7 @@ public final class SignalingBench {
         opts.put("jar", "target/switchboard.jar");
         opts.put("node-script", "bench/node-codelab-server.js");
         opts.put("only", "");
+        opts.put("switchboard-jvm-opts", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !opts.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
@@ -139,9 +140,15 @@ public final class SignalingBench {
             Map<String, String> env = Map.of(
                     "SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND", "1000000",
                     "SWITCHBOARD_SIGNALING_MESSAGE_BURST", "1000000");
-            return ServerProcess.start(kind, "switchboard", List.of("java", "-jar", opts.get("jar"),
-                    "--http-port", Integer.toString(port), "--bind", "127.0.0.1", "--data-dir", data.toString()),
-                    env, port, work.resolve("switchboard.log"));
+            List<String> cmd = new ArrayList<>(List.of("java"));
+            for (String o : opts.get("switchboard-jvm-opts").split(" ")) {
+                if (!o.isBlank()) {
+                    cmd.add(o);
+                }
+            }
+            cmd.addAll(List.of("-jar", opts.get("jar"), "--http-port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--data-dir", data.toString()));
+            return ServerProcess.start(kind, "switchboard", cmd, env, port, work.resolve("switchboard.log"));
         }
         return ServerProcess.start(kind, "node", List.of("node", "--expose-gc", opts.get("node-script"),
                 Integer.toString(port)), Map.of(), port, work.resolve("node.log"));
@@ -163,24 +170,28 @@ public final class SignalingBench {
                 c.start();
             }
             Thread.sleep(warmupS * 1000L);
-            long cpu0 = server.cpuTicks();
+            ServerProcess.Cpu cpu0 = server.cpu();
+            ServerProcess.Cpu self0 = ServerProcess.cpuOf(Path.of("/proc/self/stat"));
             long t0 = System.nanoTime();
             load.measuring = true;
             Thread.sleep(measureS * 1000L);
             load.measuring = false;
-            long cpu1 = server.cpuTicks();
+            ServerProcess.Cpu cpu1 = server.cpu();
+            ServerProcess.Cpu self1 = ServerProcess.cpuOf(Path.of("/proc/self/stat"));
             long t1 = System.nanoTime();
             load.running = false;
             double seconds = (t1 - t0) / 1e9;
             long relayed = load.relayed.sum();
-            double cpuMicros = (cpu1 - cpu0) * 1e6 / clockTicks;
+            double cpuMicros = (cpu1.total() - cpu0.total()) * 1e6 / clockTicks;
+            double systemShare = (cpu1.system() - cpu0.system()) / (double) Math.max(1, cpu1.total() - cpu0.total());
+            double clientCores = (self1.total() - self0.total()) / (double) clockTicks / seconds;
             Point p = new Point(server.name, rooms, mode, seconds, relayed, load.rtt.percentileMicros(0.50),
                     load.rtt.percentileMicros(0.99), load.rtt.count(), relayed == 0 ? Double.NaN : cpuMicros / relayed,
-                    cpuMicros / 1e6 / seconds, load.errors.sum() + load.unexpectedCloses.sum(), load.firstError);
+                    systemShare, cpuMicros / 1e6 / seconds, clientCores, load.errors.sum() + load.unexpectedCloses.sum(), load.firstError);
             System.out.printf(Locale.ROOT, "  %-11s R=%-5d %-6s %9.0f msg/s  p50 %6.2f ms  p99 %7.2f ms  "
-                            + "%6.1f us CPU/msg  server %.2f cores  errors %d%n",
+                            + "%6.1f us CPU/msg (%2.0f%% system)  server %.2f cores  client %.2f cores  errors %d%n",
                     p.server(), rooms, mode, p.messagesPerSecond(), p.p50Micros() / 1000.0, p.p99Micros() / 1000.0,
-                    p.cpuMicrosPerMessage(), p.serverCores(), p.errors());
+                    p.cpuMicrosPerMessage(), p.systemShare() * 100, p.serverCores(), p.clientCores(), p.errors());
             if (p.firstError() != null) {
                 System.out.println("    first error: " + p.firstError());
             }
