@@ -28,6 +28,8 @@ flock /tmp/sb-build.lock mvn -o -B -q dependency:build-classpath -Dmdep.outputFi
     -Dmdep.includeScope=test >/dev/null
 
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); node $(node -v)"
-# The run itself holds the build lock too, so no build shares the cores with it.
-flock /tmp/sb-build.lock java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+# The run itself holds the build lock too, so no build shares the cores with it. The load generator gets
+# a young generation big enough that it does not collect during a run: its own pauses would show up
+# as round-trip time of whichever server is being measured.
+flock /tmp/sb-build.lock java -Xms2g -Xmx2g -Xmn1536m -XX:+AlwaysPreTouch -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
     dev.switchboard.bench.SignalingBench "$@" 2>&1 | tee target/bench-signaling.txt
