@@ -78,7 +78,11 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static Cpu cpuOf(Path stat) throws IOException {
-        String s = Files.readString(stat);
+        return parseStat(Files.readString(stat));
+    }
+
+    /** Parses a /proc/PID/stat line; the command name (field 2) may hold spaces and parentheses. */
+    static Cpu parseStat(String s) {
         String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
         // f[0] is field 3 (state), so utime (field 14) is f[11] and stime (field 15) is f[12].
         return new Cpu(Long.parseLong(f[11]), Long.parseLong(f[12]));
