@@ -1,0 +1,20 @@
+package dev.switchboard.bench;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Shared state of one measured point: the switches the clients read and the counters they bump. */
+final class Load {
+    final int paceMillis;
+    volatile boolean running;
+    volatile boolean measuring;
+    final LongAdder relayed = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAdder otherPackets = new LongAdder();
+    final LongAdder unexpectedCloses = new LongAdder();
+    volatile String firstError;
+    final RttHistogram rtt = new RttHistogram();
+
+    Load(int paceMillis) {
+        this.paceMillis = paceMillis;
+    }
+}
