@@ -125,7 +125,7 @@ public final class ConfigLoader {
         boolean own = cert != null && !cert.isEmpty() && key != null && !key.isEmpty();
         return new SwitchboardConfig.TlsConfig(r.port("https.port"), r.bool("https.redirect-http"),
                 own ? Path.of(cert) : null, own ? Path.of(key) : null,
-                r.duration("tls.reload-interval", Duration.ofSeconds(1), Duration.ofDays(1)));
+                r.duration("tls.reload-interval", Duration.ofMillis(100), Duration.ofDays(1)));
     }
 
     /** SWITCHBOARD_HTTP_PORT -> http.port for every leaf key of the defaults. */
