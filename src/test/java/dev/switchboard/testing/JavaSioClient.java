@@ -53,7 +53,10 @@ public final class JavaSioClient implements AutoCloseable {
         JavaSioClient c = new JavaSioClient(url, transports, auth, recorded);
         c.socket.connect();
         try {
-            c.connected.get(10, TimeUnit.SECONDS);
+            CompletableFuture.anyOf(c.connected, c.connectError).get(10, TimeUnit.SECONDS);
+            if (!c.connected.isDone()) {
+                throw new IllegalStateException("connect_error: " + c.connectError.getNow(null));
+            }
         } catch (Exception e) {
             c.close();
             throw new AssertionError("could not connect to " + url + ": " + c.connectError.getNow("no error"), e);
