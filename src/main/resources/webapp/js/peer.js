@@ -1,0 +1,212 @@
+/**
+ * One RTCPeerConnection per peer pair (W3C WebRTC 1.0, "perfect negotiation" example, section 10.7):
+ * both ends run the same code; the polite end rolls back its own offer on a collision, the impolite
+ * end ignores the other's. Which end is polite follows from the two signaling ids, so glare,
+ * renegotiation and ICE restarts need no extra coordination.
+ *
+ * Two pre-negotiated, ordered and reliable data channels (RFC 8832 is skipped: both ends create them
+ * with fixed ids): "control" (id 0) for JSON, "data" (id 1) for binary chunks.
+ *
+ * Events: "state" (detail: "connecting" | "connected" | "relayed" | "failed" | "closed"),
+ * "ready" (both channels open; this.transfers is usable), "unready".
+ */
+import { TransferLink } from './transfer.js';
+
+export class PeerLink extends EventTarget {
+  /**
+   * @param selfId     our signaling id
+   * @param peerId     theirs
+   * @param rtcConfig  RTCConfiguration (iceServers, iceTransportPolicy)
+   * @param sendSignal function(data) that delivers data to this peer over signaling
+   */
+  constructor(selfId, peerId, rtcConfig, sendSignal) {
+    super();
+    this.peerId = peerId;
+    this.polite = selfId > peerId;
+    this.sendSignal = sendSignal;
+    this.state = 'connecting';
+    this.path = null; // "direct" | "relayed" once connected
+    this.createdAt = performance.now();
+    this.makingOffer = false;
+    this.ignoreOffer = false;
+    this.queue = Promise.resolve();
+    this.transfers = null;
+    this.closed = false;
+    this.restarted = false;
+
+    const pc = new RTCPeerConnection(rtcConfig);
+    this.pc = pc;
+    this.control = pc.createDataChannel('control', { negotiated: true, id: 0, ordered: true, priority: 'high' });
+    this.data = pc.createDataChannel('data', { negotiated: true, id: 1, ordered: true });
+    this.data.binaryType = 'arraybuffer';
+    for (const ch of [this.control, this.data]) {
+      ch.addEventListener('open', () => this.channelsChanged());
+      ch.addEventListener('close', () => this.channelsChanged());
+    }
+
+    pc.addEventListener('negotiationneeded', async () => {
+      try {
+        this.makingOffer = true;
+        await pc.setLocalDescription();
+        this.sendSignal({ description: pc.localDescription.toJSON() });
+      } catch (e) {
+        console.warn('offer failed', e);
+      } finally {
+        this.makingOffer = false;
+      }
+    });
+    pc.addEventListener('icecandidate', ({ candidate }) => {
+      if (candidate) {
+        this.sendSignal({ candidate: candidate.toJSON() });
+      }
+    });
+    pc.addEventListener('connectionstatechange', () => this.connectionChanged());
+  }
+
+  /** True when both data channels are open. */
+  get ready() {
+    return this.transfers !== null;
+  }
+
+  /** Feeds a signaling message from this peer; messages are handled strictly one after another. */
+  handleSignal(data) {
+    this.queue = this.queue.then(() => this.applySignal(data)).catch((e) => console.warn('signal failed', e));
+    return this.queue;
+  }
+
+  async applySignal({ description, candidate }) {
+    if (this.closed) {
+      return;
+    }
+    const pc = this.pc;
+    if (description) {
+      const collision = description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
+      this.ignoreOffer = !this.polite && collision;
+      if (this.ignoreOffer) {
+        return;
+      }
+      await pc.setRemoteDescription(description); // rolls back our own offer when polite
+      if (description.type === 'offer') {
+        await pc.setLocalDescription();
+        this.sendSignal({ description: pc.localDescription.toJSON() });
+      }
+    } else if (candidate) {
+      try {
+        await pc.addIceCandidate(candidate);
+      } catch (e) {
+        if (!this.ignoreOffer) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Resolves true when both channels are open, false when that has not happened within {@code ms}. */
+  waitReady(ms) {
+    if (this.ready) {
+      return Promise.resolve(true);
+    }
+    if (this.closed || this.state === 'failed' || ms <= 0) {
+      return Promise.resolve(false);
+    }
+    return new Promise((resolve) => {
+      const done = (ok) => {
+        clearTimeout(timer);
+        this.removeEventListener('ready', onReady);
+        this.removeEventListener('state', onState);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const onState = () => {
+        if (this.closed || this.state === 'failed') {
+          done(false);
+        }
+      };
+      const timer = setTimeout(() => done(false), ms);
+      this.addEventListener('ready', onReady);
+      this.addEventListener('state', onState);
+    });
+  }
+
+  channelsChanged() {
+    const open = this.control.readyState === 'open' && this.data.readyState === 'open';
+    if (open && !this.transfers && !this.closed) {
+      this.transfers = new TransferLink(this.control, this.data, { maxMessageSize: this.pc.sctp?.maxMessageSize ?? 0 });
+      this.dispatchEvent(new Event('ready'));
+    } else if (!open && this.transfers) {
+      const t = this.transfers;
+      this.transfers = null;
+      t.close('the data channel closed');
+      this.dispatchEvent(new Event('unready'));
+    }
+  }
+
+  async connectionChanged() {
+    const s = this.pc.connectionState;
+    if (s === 'connected') {
+      this.path = await selectedPath(this.pc);
+      this.setState(this.path === 'relayed' ? 'relayed' : 'connected');
+    } else if (s === 'failed') {
+      this.setState('failed');
+      if (!this.restarted) {
+        this.restarted = true; // one ICE restart; if it fails too the state stays "failed"
+        this.pc.restartIce();
+      }
+    } else if (s === 'closed') {
+      this.setState('closed');
+    } else if (s === 'new' || s === 'connecting') {
+      if (this.state !== 'failed') {
+        this.setState('connecting');
+      }
+    }
+  }
+
+  setState(state) {
+    if (this.state !== state) {
+      this.state = state;
+      this.dispatchEvent(new CustomEvent('state', { detail: state }));
+    }
+  }
+
+  close() {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    if (this.transfers) {
+      const t = this.transfers;
+      this.transfers = null;
+      t.close('the peer left');
+    }
+    this.pc.close();
+    this.setState('closed');
+  }
+}
+
+/** "relayed" when the selected candidate pair uses a TURN relay at either end, else "direct". */
+export async function selectedPath(pc) {
+  try {
+    const stats = await pc.getStats();
+    let pair = null;
+    stats.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) {
+        pair = stats.get(s.selectedCandidatePairId);
+      }
+    });
+    if (!pair) {
+      stats.forEach((s) => {
+        if (!pair && s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) {
+          pair = s;
+        }
+      });
+    }
+    if (!pair) {
+      return 'direct';
+    }
+    const local = stats.get(pair.localCandidateId);
+    const remote = stats.get(pair.remoteCandidateId);
+    return local?.candidateType === 'relay' || remote?.candidateType === 'relay' ? 'relayed' : 'direct';
+  } catch (e) {
+    return 'direct';
+  }
+}
