@@ -21,7 +21,7 @@ const STATE_TEXT = {
 /** A progress bar with its accessible name. */
 function progressBar(direction, label, peer) {
   return el('progress', {
-    'data-testid': 'transfer-progress', dataset: { direction, peer: peer ?? '' }, max: 1, value: 0,
+    'data-testid': 'transfer-progress', dataset: peer ? { direction, peer } : { direction }, max: 1, value: 0,
     'aria-label': label,
   });
 }
@@ -33,7 +33,7 @@ export class TransferRow {
     this.path = el('span', { className: 'path', 'data-testid': 'transfer-path' });
     this.status = el('span', { className: 'status', role: 'status' });
     this.cancelButton = onCancel ? el('button', { type: 'button', className: 'small', onclick: onCancel }, 'Cancel') : null;
-    this.element = el('li', { className: 'row', dataset: { peer: peer ?? '', state: 'waiting' } },
+    this.element = el('li', { className: 'row', dataset: peer ? { peer, state: 'waiting' } : { state: 'waiting' } },
       el('span', { className: 'who' }, title), this.path, this.progress, this.status, this.cancelButton);
     this.setState('waiting');
   }

@@ -4,13 +4,16 @@
  * end ignores the other's. Which end is polite follows from the two signaling ids, so glare,
  * renegotiation and ICE restarts need no extra coordination.
  *
- * Two pre-negotiated, ordered and reliable data channels (RFC 8832 is skipped: both ends create them
- * with fixed ids): "control" (id 0) for JSON, "data" (id 1) for binary chunks.
+ * Two ordered and reliable data channels, opened by the impolite end: "control" for JSON and "data"
+ * for binary chunks.
  *
  * Events: "state" (detail: "connecting" | "connected" | "relayed" | "failed" | "closed"),
  * "ready" (both channels open; this.transfers is usable), "unready".
  */
 import { TransferLink } from './transfer.js';
+
+/** How long a pair may stay unconnected before it negotiates again. */
+const STALL_MS = 4000;
 
 export class PeerLink extends EventTarget {
   /**
@@ -36,17 +39,23 @@ export class PeerLink extends EventTarget {
 
     const pc = new RTCPeerConnection(rtcConfig);
     this.pc = pc;
-    this.control = pc.createDataChannel('control', { negotiated: true, id: 0, ordered: true, priority: 'high' });
-    this.data = pc.createDataChannel('data', { negotiated: true, id: 1, ordered: true });
-    this.data.binaryType = 'arraybuffer';
-    for (const ch of [this.control, this.data]) {
-      ch.addEventListener('open', () => this.channelsChanged());
-      ch.addEventListener('close', () => this.channelsChanged());
+    this.control = null;
+    this.data = null;
+    this.pendingCandidates = [];
+    // One end opens the channels (RFC 8832 announces them to the other), so a new pair negotiates
+    // once instead of starting with a guaranteed offer collision; later renegotiations and ICE
+    // restarts may collide and are handled by the perfect negotiation below.
+    if (!this.polite) {
+      this.attach(pc.createDataChannel('control', { ordered: true, priority: 'high' }));
+      this.attach(pc.createDataChannel('data', { ordered: true }));
+    } else {
+      pc.addEventListener('datachannel', ({ channel }) => this.attach(channel));
     }
 
     pc.addEventListener('negotiationneeded', async () => {
       try {
         this.makingOffer = true;
+        console.debug(`peer ${this.peerId}: negotiation needed in ${pc.signalingState}`);
         await pc.setLocalDescription();
         this.sendSignal({ description: pc.localDescription.toJSON() });
       } catch (e) {
@@ -61,6 +70,30 @@ export class PeerLink extends EventTarget {
       }
     });
     pc.addEventListener('connectionstatechange', () => this.connectionChanged());
+    this.stalls = 0;
+    this.watchdog = setTimeout(() => this.unstick(), STALL_MS);
+  }
+
+  /**
+   * A pair still not connected after a while most likely lost a signaling message: the end holding
+   * an unanswered offer rolls it back (which negotiates again), any other end restarts ICE.
+   */
+  async unstick() {
+    if (this.closed || this.state !== 'connecting' || this.stalls >= 3) {
+      return;
+    }
+    this.stalls++;
+    console.warn(`peer ${this.peerId}: not connected after ${this.stalls * STALL_MS} ms (${this.pc.signalingState}); negotiating again`);
+    try {
+      if (this.pc.signalingState === 'have-local-offer') {
+        await this.pc.setLocalDescription({ type: 'rollback' });
+      } else if (!this.polite && this.pc.signalingState === 'stable') {
+        this.pc.restartIce();
+      }
+    } catch (e) {
+      console.warn('renegotiation failed', e);
+    }
+    this.watchdog = setTimeout(() => this.unstick(), STALL_MS);
   }
 
   /** True when both data channels are open. */
@@ -79,6 +112,8 @@ export class PeerLink extends EventTarget {
       return;
     }
     const pc = this.pc;
+    console.debug(`peer ${this.peerId}: got ${description ? description.type : 'candidate'} in ${pc.signalingState}`
+      + `${this.makingOffer ? ' while making an offer' : ''}`);
     if (description) {
       const collision = description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
       this.ignoreOffer = !this.polite && collision;
@@ -90,7 +125,16 @@ export class PeerLink extends EventTarget {
         await pc.setLocalDescription();
         this.sendSignal({ description: pc.localDescription.toJSON() });
       }
+      const early = this.pendingCandidates;
+      this.pendingCandidates = [];
+      for (const c of early) {
+        await pc.addIceCandidate(c).catch(() => {}); // may belong to an offer we ignored
+      }
     } else if (candidate) {
+      if (!pc.remoteDescription) {
+        this.pendingCandidates.push(candidate); // the description it belongs to is still on its way
+        return;
+      }
       try {
         await pc.addIceCandidate(candidate);
       } catch (e) {
@@ -128,8 +172,23 @@ export class PeerLink extends EventTarget {
     });
   }
 
+  attach(channel) {
+    if (channel.label === 'control' && !this.control) {
+      this.control = channel;
+    } else if (channel.label === 'data' && !this.data) {
+      this.data = channel;
+      channel.binaryType = 'arraybuffer';
+    } else {
+      channel.close(); // not a channel this app opens
+      return;
+    }
+    channel.addEventListener('open', () => this.channelsChanged());
+    channel.addEventListener('close', () => this.channelsChanged());
+    this.channelsChanged();
+  }
+
   channelsChanged() {
-    const open = this.control.readyState === 'open' && this.data.readyState === 'open';
+    const open = this.control?.readyState === 'open' && this.data?.readyState === 'open';
     if (open && !this.transfers && !this.closed) {
       this.transfers = new TransferLink(this.control, this.data, { maxMessageSize: this.pc.sctp?.maxMessageSize ?? 0 });
       this.dispatchEvent(new Event('ready'));
@@ -163,6 +222,7 @@ export class PeerLink extends EventTarget {
 
   setState(state) {
     if (this.state !== state) {
+      console.info(`peer ${this.peerId}: ${state}${this.path ? ` (${this.path})` : ''}`);
       this.state = state;
       this.dispatchEvent(new CustomEvent('state', { detail: state }));
     }
@@ -173,6 +233,7 @@ export class PeerLink extends EventTarget {
       return;
     }
     this.closed = true;
+    clearTimeout(this.watchdog);
     if (this.transfers) {
       const t = this.transfers;
       this.transfers = null;

@@ -18,9 +18,14 @@ export class SignalingClient extends EventTarget {
   }
 
   connect() {
-    const socket = io({ reconnectionDelayMax: 4000 });
+    // WebSocket first (no upgrade dance on the way in); long-polling only where WebSocket fails.
+    const socket = io({ transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelayMax: 4000 });
     this.socket = socket;
-    socket.on('connect', () => this.join());
+    socket.on('connect', () => {
+      console.info(`signaling: connected over ${socket.io.engine.transport.name}`);
+      socket.io.engine.once('upgrade', (t) => console.info(`signaling: upgraded to ${t.name}`));
+      this.join();
+    });
     socket.on('disconnect', (reason) => {
       this.id = null;
       this.emit('disconnected', { reason });
@@ -28,6 +33,9 @@ export class SignalingClient extends EventTarget {
     socket.on('connect_error', (err) => this.emit('error', { code: 'connect_error', message: err.message }));
     for (const ev of ['peer-joined', 'peer-left', 'signal', 'media-added']) {
       socket.on(ev, (msg) => {
+        if (ev !== 'signal') {
+          console.info(`signaling: ${ev} ${JSON.stringify(msg).slice(0, 200)}`);
+        }
         if (msg && (msg.room === undefined || msg.room === this.room)) {
           this.emit(ev, msg);
         }
@@ -38,6 +46,7 @@ export class SignalingClient extends EventTarget {
 
   async join() {
     const res = await this.request('join', { room: this.room, name: this.name });
+    console.info(`signaling: join answered ${JSON.stringify(res).slice(0, 300)}`);
     if (res.ok) {
       this.id = res.id;
       this.emit('joined', res);
@@ -47,8 +56,12 @@ export class SignalingClient extends EventTarget {
   }
 
   /** Sends data to one peer; resolves to the ack ({ok: ...}). */
-  signal(to, data) {
-    return this.request('signal', { room: this.room, to, data });
+  async signal(to, data) {
+    const res = await this.request('signal', { room: this.room, to, data });
+    if (!res.ok) {
+      console.warn(`signaling: signal to ${to} failed: ${res.error?.message}`);
+    }
+    return res;
   }
 
   leave() {
