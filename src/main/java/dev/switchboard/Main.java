@@ -63,6 +63,22 @@ public final class Main implements Callable<Integer> {
             description = "Largest Engine.IO payload.")
     Integer maxPayload;
 
+    @Option(names = "--max-photo-bytes", paramLabel = "BYTES", descriptionKey = "media.max-photo-bytes",
+            description = "Largest photo upload accepted by the media API.")
+    Integer maxPhotoBytes;
+
+    @Option(names = "--database-url", paramLabel = "JDBC-URL", descriptionKey = "storage.database-url",
+            description = "Media metadata database (empty: embedded H2 under the data dir).")
+    String databaseUrl;
+
+    @Option(names = "--storage-threads", paramLabel = "N", descriptionKey = "storage.executor-threads",
+            description = "Threads for media disk and database work.")
+    Integer storageThreads;
+
+    @Option(names = "--storage-queue", paramLabel = "N", descriptionKey = "storage.executor-queue",
+            description = "Media tasks that may wait for a thread before the API answers 503.")
+    Integer storageQueue;
+
     @Option(names = "--conformance-fixture", defaultValue = "false", showDefaultValue = CommandLine.Help.Visibility.NEVER,
             description = "Run only the Socket.IO engine as the official socket.io-protocol test suite expects "
                     + "(port 3000, echo handlers); not for serving.")

@@ -1,11 +1,16 @@
 package dev.switchboard;
 
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.ice.TurnCredentials;
+import dev.switchboard.media.MediaStore;
+import dev.switchboard.media.StorageExecutor;
+import dev.switchboard.media.http.MediaApi;
 import dev.switchboard.net.EventLoops;
 import dev.switchboard.signaling.Signaling;
 import dev.switchboard.signaling.engineio.EngineServer;
 import dev.switchboard.signaling.socketio.SioServer;
 import dev.switchboard.web.HttpResponses;
+import dev.switchboard.web.IceServersHandler;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StaticFiles;
 import dev.switchboard.web.WebServer;
@@ -13,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +40,12 @@ public final class Switchboard implements AutoCloseable {
     private Signaling signaling;
     private WebServer web;
     private InetSocketAddress httpAddress;
+    /** How long the REST credentials handed out by /api/ice-servers stay valid. */
+    static final Duration ICE_CREDENTIAL_TTL = Duration.ofHours(1);
+    private StorageExecutor storageExecutor;
+    private MediaStore media;
+    /** The TURN server's credentials for /api/ice-servers; null until a TURN server is wired in. */
+    private TurnCredentials turnCredentials;
 
     public Switchboard(SwitchboardConfig config) {
         this.config = config;
@@ -41,6 +53,9 @@ public final class Switchboard implements AutoCloseable {
 
     public void start() throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
+        // Storage first: files swept and database migrated before anything can upload.
+        storageExecutor = new StorageExecutor(config.storage().executorThreads(), config.storage().executorQueue());
+        media = MediaStore.open(config.dataDir(), config.storage().databaseUrl(), config.storage().executorThreads() + 1);
         loops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
         engine = new EngineServer(config.signaling(), SOCKET_IO_PATH);
         SioServer sio = new SioServer(config.signaling());
@@ -74,6 +89,9 @@ public final class Switchboard implements AutoCloseable {
             routes.add(Route.exact(SOCKET_IO_PATH + f, bundle, 0));
         }
         routes.add(Route.prefix(SOCKET_IO_PATH, engine, config.signaling().maxPayload()));
+        routes.addAll(new MediaApi(media, storageExecutor, config.media().maxPhotoBytes(), signaling::publish).routes());
+        routes.add(Route.exact("/api/ice-servers", new IceServersHandler(turnCredentials, ICE_CREDENTIAL_TTL,
+                config.bind().equals("0.0.0.0") || config.bind().equals("::") ? "127.0.0.1" : config.bind()), 0));
         routes.add(Route.prefix("/", new StaticFiles("webapp", Switchboard::appPath), small));
         return routes;
     }
@@ -116,5 +134,22 @@ public final class Switchboard implements AutoCloseable {
         if (loops != null) {
             loops.close();
         }
+        // Storage last: queued uploads finish (bounded wait), then the database closes.
+        if (storageExecutor != null) {
+            storageExecutor.close();
+        }
+        if (media != null) {
+            media.close();
+        }
+    }
+
+    /** The media store (for tests and tools). */
+    public MediaStore media() {
+        return media;
+    }
+
+    /** The executor running the media store's disk and database work (tests use it to saturate it). */
+    public StorageExecutor storageExecutor() {
+        return storageExecutor;
     }
 }

@@ -98,7 +98,12 @@ public final class ConfigLoader {
                         r.intIn("signaling.messages-per-second", 1, 1_000_000),
                         r.intIn("signaling.message-burst", 1, 1_000_000),
                         r.intIn("signaling.rooms-per-connection", 1, 1024),
-                        r.intIn("signaling.outbound-queue-bytes", 4096, 1 << 30)));
+                        r.intIn("signaling.outbound-queue-bytes", 4096, 1 << 30)),
+                new SwitchboardConfig.MediaConfig(r.intIn("media.max-photo-bytes", 1024, 1 << 30)),
+                new SwitchboardConfig.StorageConfig(
+                        r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
+                        r.intIn("storage.executor-threads", 1, 256),
+                        r.intIn("storage.executor-queue", 1, 1_000_000)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -130,6 +135,13 @@ public final class ConfigLoader {
     private static String checkAddress(String value) {
         if (value.isBlank() || !value.matches("[0-9A-Fa-f:.]+|localhost")) {
             return "must be an IP address";
+        }
+        return null;
+    }
+
+    private static String checkDatabaseUrl(String value) {
+        if (!value.isEmpty() && !value.startsWith("jdbc:")) {
+            return "must be empty (embedded H2) or a JDBC URL starting with jdbc:";
         }
         return null;
     }

@@ -1,0 +1,84 @@
+package dev.switchboard.media;
+
+import java.util.Locale;
+
+/**
+ * The image formats the media store accepts, recognised by their signatures: JPEG (ITU T.81, SOI
+ * marker FF D8 followed by a marker FF), PNG (ISO/IEC 15948 section 5.2, the 8-byte signature) and
+ * WebP (a RIFF container, RFC 9649 section 2, whose form type is "WEBP"). Pure: bytes in, a type out.
+ */
+public enum ImageType {
+    JPEG("image/jpeg", "jpg"),
+    PNG("image/png", "png"),
+    WEBP("image/webp", "webp");
+
+    /** Bytes needed to tell every type apart (the WebP form type ends at offset 12). */
+    public static final int SNIFF_BYTES = 12;
+
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+    private final String mime;
+    private final String extension;
+
+    ImageType(String mime, String extension) {
+        this.mime = mime;
+        this.extension = extension;
+    }
+
+    public String mime() {
+        return mime;
+    }
+
+    public String extension() {
+        return extension;
+    }
+
+    /** The type whose signature starts {@code bytes[0..length)}, or null when none does. */
+    public static ImageType detect(byte[] bytes, int length) {
+        if (length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF) {
+            return JPEG;
+        }
+        if (length >= PNG_SIGNATURE.length && startsWith(bytes, PNG_SIGNATURE)) {
+            return PNG;
+        }
+        if (length >= 12 && bytes[0] == 'R' && bytes[1] == 'I' && bytes[2] == 'F' && bytes[3] == 'F'
+                && bytes[8] == 'W' && bytes[9] == 'E' && bytes[10] == 'B' && bytes[11] == 'P') {
+            return WEBP;
+        }
+        return null;
+    }
+
+    /** The type named by a Content-Type header value (parameters ignored), or null for any other. */
+    public static ImageType fromContentType(String header) {
+        if (header == null) {
+            return null;
+        }
+        int semi = header.indexOf(';');
+        String mime = (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        for (ImageType t : values()) {
+            if (t.mime.equals(mime)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The type stored as {@code mime} in the database. */
+    public static ImageType fromMime(String mime) {
+        for (ImageType t : values()) {
+            if (t.mime.equals(mime)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown image type " + mime);
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

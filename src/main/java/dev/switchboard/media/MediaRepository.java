@@ -1,0 +1,128 @@
+package dev.switchboard.media;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The {@code media} table (see {@code db/migration}): plain JDBC, portable between H2 in PostgreSQL
+ * mode and PostgreSQL. Blocking: storage executor only.
+ */
+final class MediaRepository {
+    private static final String COLUMNS = "id, room, sha256, content_type, size, created_at";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final DataSource db;
+
+    MediaRepository(DataSource db) {
+        this.db = db;
+    }
+
+    /** Inserts {@code m}; returns false when the room already has a row for the same content. */
+    boolean insert(Media m) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO media (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, m.id().value());
+            ps.setString(2, m.room());
+            ps.setString(3, m.sha256());
+            ps.setString(4, m.type().mime());
+            ps.setLong(5, m.size());
+            ps.setObject(6, OffsetDateTime.ofInstant(m.createdAt(), ZoneOffset.UTC));
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    Optional<Media> find(MediaId id) throws SQLException {
+        return one("SELECT " + COLUMNS + " FROM media WHERE id = ?", id.value());
+    }
+
+    Optional<Media> findInRoom(String room, String sha256) throws SQLException {
+        return one("SELECT " + COLUMNS + " FROM media WHERE room = ? AND sha256 = ?", room, sha256);
+    }
+
+    /**
+     * Up to {@code limit} photos of {@code room}, newest first; with {@code before}, only those older
+     * than that photo. Empty when {@code before} is not in the room.
+     */
+    List<Media> list(String room, int limit, MediaId before) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM media WHERE room = ?"
+                + (before == null ? "" : " AND seq < (SELECT seq FROM media WHERE id = ? AND room = ?)")
+                + " ORDER BY seq DESC LIMIT ?";
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, room);
+            if (before != null) {
+                ps.setString(i++, before.value());
+                ps.setString(i++, room);
+            }
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Media> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** Deletes the row; true when it existed. */
+    boolean delete(MediaId id) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM media WHERE id = ?")) {
+            ps.setString(1, id.value());
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /** How many rows (in any room) use the content {@code sha256}. */
+    long references(String sha256) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM media WHERE sha256 = ?")) {
+            ps.setString(1, sha256);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    long count() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM media");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Optional<Media> one(String sql, String... args) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Media read(ResultSet rs) throws SQLException {
+        Instant created = rs.getObject("created_at", OffsetDateTime.class).toInstant();
+        return new Media(new MediaId(rs.getString("id")), rs.getString("room"),
+                ImageType.fromMime(rs.getString("content_type")), rs.getLong("size"),
+                rs.getString("sha256"), created);
+    }
+}

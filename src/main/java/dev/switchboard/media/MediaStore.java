@@ -1,0 +1,201 @@
+package dev.switchboard.media;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The media store: owns every photo file under {@code <data-dir>/media} and every row of the metadata
+ * database. A photo becomes visible only once its file is durable (fsync + atomic rename, see
+ * {@link ContentFiles}) and its row is written after that; equal bytes are stored once. Work on one
+ * digest (install, delete, thumbnail) is serialised by a striped lock, so a delete can never remove a
+ * file that a concurrent upload of the same bytes is about to reference.
+ * <p>Every method blocks (disk, JDBC): call them on the {@link StorageExecutor}, never on an event loop.
+ */
+public final class MediaStore implements AutoCloseable {
+    private static final int STRIPES = 64;
+
+    private final ContentFiles files;
+    private final Database database;
+    private final MediaRepository rows;
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+
+    private MediaStore(ContentFiles files, Database database) {
+        this.files = files;
+        this.database = database;
+        this.rows = new MediaRepository(database.dataSource());
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /**
+     * Opens the store under {@code dataDir}: creates the directories, removes unfinished uploads and
+     * migrates the database ({@code databaseUrl} empty: embedded H2).
+     */
+    public static MediaStore open(Path dataDir, String databaseUrl, int poolSize) throws IOException {
+        ContentFiles files = new ContentFiles(dataDir.resolve("media"));
+        return new MediaStore(files, Database.open(dataDir, databaseUrl, poolSize));
+    }
+
+    /** Starts an upload into a new temporary file. */
+    public Upload begin() throws IOException {
+        Path temp = files.newTempPath();
+        return new Upload(temp, files.createTemp(temp));
+    }
+
+    /** What {@link #commit} did: the room's photo, and whether this call created it. */
+    public record Stored(Media media, boolean created) {}
+
+    /**
+     * Makes a finished upload a photo of {@code room}: installs the file (or drops it when equal content
+     * is stored already), then writes the row. The same bytes uploaded to the same room again give the
+     * existing photo ({@code created} false).
+     */
+    public Stored commit(Upload.Written written, String room, ImageType type) throws IOException {
+        String sha = written.sha256();
+        ReentrantLock lock = stripe(sha);
+        lock.lock();
+        try {
+            // The file first (a no-op when equal bytes are stored already), then the row.
+            files.install(written.upload().temp(), sha, written.size());
+            Optional<Media> existing = rows.findInRoom(room, sha);
+            if (existing.isPresent()) {
+                return new Stored(existing.get(), false);
+            }
+            Media m = new Media(MediaId.random(), room, type, written.size(), sha,
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            if (rows.insert(m)) {
+                return new Stored(m, true);
+            }
+            // Another process using the same database won the race for this room and digest.
+            return new Stored(rows.findInRoom(room, sha).orElseThrow(), false);
+        } catch (SQLException e) {
+            written.upload().discard();
+            throw new StorageException("cannot record the photo", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Photos of {@code room}, newest first, at most {@code limit}, older than {@code before} if given. */
+    public List<Media> list(String room, int limit, MediaId before) {
+        try {
+            return rows.list(room, limit, before);
+        } catch (SQLException e) {
+            throw new StorageException("cannot list photos", e);
+        }
+    }
+
+    public Optional<Media> find(MediaId id) {
+        try {
+            return rows.find(id);
+        } catch (SQLException e) {
+            throw new StorageException("cannot read photo metadata", e);
+        }
+    }
+
+    /** The photo's bytes for reading (the caller closes it), or null when the file is gone. */
+    public FileChannel open(Media m) throws IOException {
+        return files.open(m.sha256());
+    }
+
+    /**
+     * The photo's JPEG thumbnail for reading, rendered and cached on first use; null when this store
+     * cannot render one for the photo (WebP, damaged image): serve the original instead.
+     */
+    public FileChannel thumbnail(Media m) throws IOException {
+        Path thumb = files.thumbnailPath(m.sha256());
+        if (Files.exists(thumb)) {
+            return FileChannel.open(thumb);
+        }
+        byte[] jpeg;
+        try (FileChannel src = files.open(m.sha256())) {
+            if (src == null) {
+                return null;
+            }
+            jpeg = Thumbnails.render(src, m.type());
+        }
+        if (jpeg == null) {
+            return null;
+        }
+        ReentrantLock lock = stripe(m.sha256());
+        lock.lock();
+        try {
+            if (!Files.exists(files.path(m.sha256()))) {
+                return null; // deleted meanwhile: do not leave an orphan thumbnail
+            }
+            files.writeAtomically(thumb, jpeg);
+            return FileChannel.open(thumb);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the photo's row; its file and thumbnail go too once no room refers to the bytes. Returns
+     * the deleted photo, or empty when there was none.
+     */
+    public Optional<Media> delete(MediaId id) {
+        try {
+            Optional<Media> found = rows.find(id);
+            if (found.isEmpty()) {
+                return found;
+            }
+            String sha = found.get().sha256();
+            ReentrantLock lock = stripe(sha);
+            lock.lock();
+            try {
+                if (!rows.delete(id)) {
+                    return Optional.empty();
+                }
+                if (rows.references(sha) == 0) {
+                    files.delete(sha);
+                }
+                return found;
+            } finally {
+                lock.unlock();
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot delete the photo", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Rows in the database (all rooms). */
+    public long count() {
+        try {
+            return rows.count();
+        } catch (SQLException e) {
+            throw new StorageException("cannot count photos", e);
+        }
+    }
+
+    /** The folder holding uploads in progress (for tests: it is empty when nothing is uploading). */
+    public Path temporaryFiles() {
+        return files.tempDir();
+    }
+
+    /** Where the content with this digest is stored (for tests and tools; the API never needs it). */
+    public Path contentPath(String sha256) {
+        return files.path(sha256);
+    }
+
+    private ReentrantLock stripe(String sha256) {
+        return stripes[Integer.parseInt(sha256.substring(0, 2), 16) % STRIPES];
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.switchboard.media;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One upload being written: bytes go to a temporary file while they are hashed (SHA-256) and counted.
+ * {@link #finish} fsyncs and closes it; {@link #discard} removes it. Not thread-safe: one writer at a
+ * time, on the storage executor. Nothing is visible to readers until {@link MediaStore#commit}.
+ */
+public final class Upload {
+    private final Path temp;
+    private final FileChannel channel;
+    private final MessageDigest digest;
+    private long size;
+    private boolean closed;
+
+    Upload(Path temp, FileChannel channel) {
+        this.temp = temp;
+        this.channel = channel;
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Appends {@code bytes} (consumed). */
+    public void write(ByteBuffer bytes) throws IOException {
+        ByteBuffer forDigest = bytes.duplicate();
+        size += bytes.remaining();
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+        digest.update(forDigest);
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /** Flushes the bytes to stable storage and closes the file; returns what was written. */
+    public Written finish() throws IOException {
+        channel.force(true);
+        channel.close();
+        closed = true;
+        return new Written(this, HexFormat.of().formatHex(digest.digest()), size);
+    }
+
+    /** Closes and deletes the temporary file; safe to call more than once and after {@link #finish}. */
+    public void discard() {
+        try {
+            if (!closed) {
+                closed = true;
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // closing a file we are about to delete
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // left for the sweep at the next start
+        }
+    }
+
+    Path temp() {
+        return temp;
+    }
+
+    /** A finished upload: fsynced in its temporary file, with its digest and length. */
+    public record Written(Upload upload, String sha256, long size) {}
+}

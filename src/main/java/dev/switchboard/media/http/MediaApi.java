@@ -1,0 +1,234 @@
+package dev.switchboard.media.http;
+
+import dev.switchboard.media.ImageType;
+import dev.switchboard.media.Media;
+import dev.switchboard.media.MediaId;
+import dev.switchboard.media.MediaStore;
+import dev.switchboard.media.StorageExecutor;
+import dev.switchboard.signaling.RoomName;
+import dev.switchboard.web.HttpResponses;
+import dev.switchboard.web.Route;
+import dev.switchboard.web.StreamingHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The photo REST API over the {@link MediaStore}:
+ * <ul>
+ * <li>{@code POST /api/rooms/{room}/photos}: raw image body (JPEG, PNG, WebP), optional
+ *     {@code X-Content-SHA256}; 201 with the photo as JSON (200 when the room has these bytes already);
+ *     400 bad room or empty body, 413 too large, 415 wrong type, 422 digest mismatch.</li>
+ * <li>{@code GET /api/rooms/{room}/photos?limit=&before=}: JSON array, newest first; {@code before} is
+ *     the id of the last photo of the previous page ({@code X-Next-Before} names it when a page is full).</li>
+ * <li>{@code GET|HEAD /api/media/{id}} and {@code /api/media/{id}/thumbnail}: see {@link MediaDownloads}.</li>
+ * <li>{@code DELETE /api/media/{id}}: 204, or 404.</li>
+ * </ul>
+ * Every disk and database step runs on the {@link StorageExecutor}; a saturated executor gives 503 with
+ * Retry-After. Events {@code media-added} and {@code media-removed} go to the room.
+ */
+public final class MediaApi {
+    private static final Logger log = LoggerFactory.getLogger(MediaApi.class);
+    static final String ROOMS = "/api/rooms/";
+    static final String MEDIA = "/api/media/";
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 200;
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+
+    private final MediaStore store;
+    private final StorageExecutor executor;
+    private final int maxPhotoBytes;
+    private final MediaEvents events;
+    private final MediaDownloads downloads;
+
+    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events) {
+        this.store = store;
+        this.executor = executor;
+        this.maxPhotoBytes = maxPhotoBytes;
+        this.events = events;
+        this.downloads = new MediaDownloads(store, events);
+    }
+
+    /** The API's routes, to be placed before the catch-all static route. */
+    public List<Route> routes() {
+        return List.of(Route.streaming(ROOMS, this::rooms), Route.prefix(MEDIA, this::media, 0));
+    }
+
+    private StreamingHandler.Body rooms(ChannelHandlerContext ctx, HttpRequest req) {
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String[] parts = uri.path().substring(ROOMS.length()).split("/", -1);
+        if (parts.length != 2 || !parts[1].equals("photos")) {
+            Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + uri.path());
+            return null;
+        }
+        String room = parts[0];
+        if (!RoomName.isValid(room)) {
+            Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_room",
+                    "room names are 1 to 64 characters of A-Z a-z 0-9 _ -");
+            return null;
+        }
+        if (req.method().equals(HttpMethod.POST)) {
+            return upload(ctx, req, room);
+        }
+        if (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD)) {
+            list(ctx, req, room, uri.parameters());
+            return null;
+        }
+        notAllowed(ctx, req, "GET, HEAD, POST");
+        return null;
+    }
+
+    private StreamingHandler.Body upload(ChannelHandlerContext ctx, HttpRequest req, String room) {
+        ImageType declared = ImageType.fromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        if (declared == null) {
+            Replies.error(ctx, req, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_type",
+                    "Content-Type must be image/jpeg, image/png or image/webp");
+            return null;
+        }
+        String claimed = req.headers().get("X-Content-SHA256");
+        if (claimed != null && !SHA256.matcher(claimed.trim()).matches()) {
+            Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "X-Content-SHA256 must be 64 hexadecimal digits");
+            return null;
+        }
+        long declaredLength = HttpUtil.getContentLength(req, -1L);
+        if (declaredLength > maxPhotoBytes) {
+            return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "too_large", "the photo is larger than " + maxPhotoBytes + " bytes"));
+        }
+        String expected = claimed == null ? null : claimed.trim().toLowerCase(Locale.ROOT);
+        UploadBody body = new UploadBody(ctx, copy(req), store, new SerialLane(executor, ctx.channel().eventLoop()),
+                this::stored, room, declared, expected, maxPhotoBytes);
+        try {
+            body.open();
+        } catch (RejectedExecutionException e) {
+            return Draining.answer(ctx, Replies.busyResponse());
+        }
+        return body;
+    }
+
+    private void stored(ChannelHandlerContext ctx, HttpRequest req, MediaStore.Stored stored) {
+        Map<String, Object> json = Replies.json(stored.media());
+        HttpResponses.json(ctx, req, stored.created() ? HttpResponseStatus.CREATED : HttpResponseStatus.OK, json);
+        if (stored.created()) {
+            events.publish(stored.media().room(), "media-added", json);
+        }
+    }
+
+    private void list(ChannelHandlerContext ctx, HttpRequest req, String room, Map<String, List<String>> query) {
+        int limit = DEFAULT_PAGE;
+        String limitParam = first(query, "limit");
+        if (limitParam != null) {
+            try {
+                limit = Integer.parseInt(limitParam);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_PAGE) {
+                Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_request",
+                        "limit must be between 1 and " + MAX_PAGE);
+                return;
+            }
+        }
+        String beforeParam = first(query, "before");
+        MediaId before = beforeParam == null || beforeParam.isEmpty() ? null : MediaId.parse(beforeParam);
+        if (beforeParam != null && !beforeParam.isEmpty() && before == null) {
+            Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_request", "before must be a photo id");
+            return;
+        }
+        int pageSize = limit;
+        HttpRequest r = copy(req);
+        run(ctx, r, () -> {
+            List<Media> page = store.list(room, pageSize, before);
+            var res = HttpResponses.response(HttpResponseStatus.OK,
+                    io.netty.buffer.Unpooled.wrappedBuffer(HttpResponses.JSON.writeValueAsBytes(
+                            page.stream().map(Replies::json).toList())), "application/json; charset=utf-8");
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            if (page.size() == pageSize) {
+                res.headers().set("X-Next-Before", page.get(page.size() - 1).id().value());
+            }
+            HttpResponses.send(ctx, r, res);
+        });
+    }
+
+    private void media(ChannelHandlerContext ctx, FullHttpRequest full) {
+        HttpRequest req = copy(full);
+        String path = new QueryStringDecoder(req.uri()).path();
+        String[] parts = path.substring(MEDIA.length()).split("/", -1);
+        boolean thumbnail = parts.length == 2 && parts[1].equals("thumbnail");
+        if (parts.length > 2 || (parts.length == 2 && !thumbnail)) {
+            Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + path);
+            return;
+        }
+        MediaId id = MediaId.parse(parts[0]);
+        if (id == null) {
+            Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_id", "not a photo id");
+            return;
+        }
+        HttpMethod m = req.method();
+        boolean read = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD);
+        if (read) {
+            run(ctx, req, () -> {
+                if (thumbnail) {
+                    downloads.thumbnail(ctx, req, id);
+                } else {
+                    downloads.original(ctx, req, id);
+                }
+            });
+        } else if (m.equals(HttpMethod.DELETE) && !thumbnail) {
+            run(ctx, req, () -> downloads.delete(ctx, req, id));
+        } else {
+            notAllowed(ctx, req, thumbnail ? "GET, HEAD" : "GET, HEAD, DELETE");
+        }
+    }
+
+    /** A blocking step of a request, on the storage executor; 503 when saturated, 500 when it fails. */
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private void run(ChannelHandlerContext ctx, HttpRequest req, Step step) {
+        try {
+            executor.execute(() -> {
+                try {
+                    step.run();
+                } catch (Exception | Error e) {
+                    log.warn("media request {} {} failed", req.method(), req.uri(), e);
+                    Replies.error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            Replies.busy(ctx, req);
+        }
+    }
+
+    private static void notAllowed(ChannelHandlerContext ctx, HttpRequest req, String allow) {
+        var res = Replies.errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                "allowed: " + allow);
+        res.headers().set(HttpHeaderNames.ALLOW, allow);
+        HttpResponses.send(ctx, req, res);
+    }
+
+    private static String first(Map<String, List<String>> query, String name) {
+        List<String> v = query.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    /** The request line and headers, kept past the dispatcher's release of the request. */
+    private static HttpRequest copy(HttpRequest req) {
+        return new DefaultHttpRequest(req.protocolVersion(), req.method(), req.uri(), req.headers().copy());
+    }
+}

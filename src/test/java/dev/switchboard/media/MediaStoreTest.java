@@ -1,0 +1,184 @@
+package dev.switchboard.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MediaStoreTest {
+    @TempDir
+    Path dataDir;
+    MediaStore store;
+
+    @BeforeEach
+    void open() throws IOException {
+        store = MediaStore.open(dataDir, "", 2);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private Upload.Written write(byte[] bytes) throws IOException {
+        Upload u = store.begin();
+        // in a few pieces, as the network delivers them
+        for (int off = 0; off < bytes.length; off += 1000) {
+            u.write(ByteBuffer.wrap(bytes, off, Math.min(1000, bytes.length - off)));
+        }
+        return u.finish();
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void anUploadIsInvisibleUntilCommittedAndThenLivesUnderItsDigest() throws IOException {
+        byte[] photo = TestImages.jpeg(64, 48, 1);
+        String sha = TestImages.sha256(photo);
+        Upload.Written w = write(photo);
+        assertThat(w.sha256()).isEqualTo(sha);
+        assertThat(w.size()).isEqualTo(photo.length);
+        assertThat(files(store.temporaryFiles())).hasSize(1);
+        assertThat(store.contentPath(sha)).doesNotExist();
+        assertThat(store.count()).isZero();
+
+        MediaStore.Stored s = store.commit(w, "room-1", ImageType.JPEG);
+        assertThat(s.created()).isTrue();
+        assertThat(store.contentPath(sha)).isEqualTo(dataDir.resolve("media").resolve(sha.substring(0, 2)).resolve(sha.substring(2)));
+        assertThat(Files.readAllBytes(store.contentPath(sha))).isEqualTo(photo);
+        assertThat(files(store.temporaryFiles())).isEmpty();
+        assertThat(store.find(s.media().id())).contains(s.media());
+    }
+
+    @Test
+    void commitRenamesTheFsyncedTempFileInsteadOfCopyingIt() throws IOException {
+        byte[] photo = TestImages.png(32, 32, 2);
+        Upload.Written w = write(photo);
+        Path temp = files(store.temporaryFiles()).get(0);
+        Object inode = Files.readAttributes(temp, BasicFileAttributes.class).fileKey();
+        store.commit(w, "r", ImageType.PNG);
+        Object after = Files.readAttributes(store.contentPath(w.sha256()), BasicFileAttributes.class).fileKey();
+        assertThat(inode).as("file key (device, inode) is available on Linux").isNotNull();
+        assertThat(after).as("same inode: an atomic rename, not a copy").isEqualTo(inode);
+        assertThat(temp).doesNotExist();
+    }
+
+    @Test
+    void equalBytesAreOneFileAndOneRowPerRoom() throws IOException {
+        byte[] photo = TestImages.jpeg(40, 40, 3);
+        MediaStore.Stored first = store.commit(write(photo), "a", ImageType.JPEG);
+        MediaStore.Stored again = store.commit(write(photo), "a", ImageType.JPEG);
+        MediaStore.Stored otherRoom = store.commit(write(photo), "b", ImageType.JPEG);
+        assertThat(again.created()).isFalse();
+        assertThat(again.media()).isEqualTo(first.media());
+        assertThat(otherRoom.created()).isTrue();
+        assertThat(otherRoom.media().id()).isNotEqualTo(first.media().id());
+        assertThat(store.count()).isEqualTo(2);
+        assertThat(files(dataDir.resolve("media")).stream().filter(p -> !p.startsWith(store.temporaryFiles())))
+                .containsExactly(store.contentPath(first.media().sha256()));
+        assertThat(files(store.temporaryFiles())).isEmpty();
+    }
+
+    @Test
+    void theFileGoesWithTheLastRowThatUsesIt() throws IOException {
+        byte[] photo = TestImages.jpeg(40, 40, 4);
+        Media a = store.commit(write(photo), "a", ImageType.JPEG).media();
+        Media b = store.commit(write(photo), "b", ImageType.JPEG).media();
+        assertThat(store.delete(a.id())).contains(a);
+        assertThat(store.contentPath(a.sha256())).exists();
+        assertThat(store.delete(a.id())).isEmpty();
+        assertThat(store.delete(b.id())).contains(b);
+        assertThat(store.contentPath(a.sha256())).doesNotExist();
+    }
+
+    @Test
+    void discardedUploadsLeaveNothing() throws IOException {
+        Upload u = store.begin();
+        u.write(ByteBuffer.wrap(TestImages.jpegLike(5000, 5)));
+        u.discard();
+        u.discard();
+        assertThat(files(dataDir.resolve("media"))).isEmpty();
+        Upload finished = store.begin();
+        finished.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        finished.finish();
+        finished.discard();
+        assertThat(files(dataDir.resolve("media"))).isEmpty();
+    }
+
+    @Test
+    void leftoversOfACrashAreSweptAtOpenAndRowsSurvive() throws IOException {
+        Media kept = store.commit(write(TestImages.jpeg(20, 20, 6)), "a", ImageType.JPEG).media();
+        Upload interrupted = store.begin();
+        interrupted.write(ByteBuffer.wrap(new byte[4096]));
+        store.close();
+        assertThat(files(store.temporaryFiles())).hasSize(1);
+
+        store = MediaStore.open(dataDir, "", 2);
+        assertThat(files(store.temporaryFiles())).isEmpty();
+        assertThat(store.find(kept.id())).contains(kept);
+        assertThat(store.list("a", 10, null)).containsExactly(kept);
+    }
+
+    @Test
+    void listingIsNewestFirstAndPagesByTheLastId() throws IOException {
+        Media[] m = new Media[5];
+        for (int i = 0; i < 5; i++) {
+            m[i] = store.commit(write(TestImages.jpegLike(100 + i, i)), "gallery", ImageType.JPEG).media();
+        }
+        store.commit(write(TestImages.jpegLike(99, 42)), "elsewhere", ImageType.JPEG);
+        assertThat(store.list("gallery", 2, null)).containsExactly(m[4], m[3]);
+        assertThat(store.list("gallery", 2, m[3].id())).containsExactly(m[2], m[1]);
+        assertThat(store.list("gallery", 2, m[1].id())).containsExactly(m[0]);
+        assertThat(store.list("gallery", 10, m[0].id())).isEmpty();
+        assertThat(store.list("nobody", 10, null)).isEmpty();
+    }
+
+    @Test
+    void thumbnailsAreSmallJpegsCachedOnDiskAndWebPHasNone() throws IOException {
+        Media big = store.commit(write(TestImages.png(1200, 800, 7)), "t", ImageType.PNG).media();
+        byte[] thumb;
+        try (FileChannel ch = store.thumbnail(big)) {
+            thumb = read(ch);
+        }
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(thumb));
+        assertThat(ImageType.detect(thumb, thumb.length)).isEqualTo(ImageType.JPEG);
+        assertThat(img.getWidth()).isEqualTo(320);
+        assertThat(img.getHeight()).isEqualTo(213);
+        try (FileChannel again = store.thumbnail(big)) {
+            assertThat(read(again)).isEqualTo(thumb);
+        }
+
+        Media webp = store.commit(write(TestImages.webp(2000, 8)), "t", ImageType.WEBP).media();
+        assertThat(store.thumbnail(webp)).isNull();
+        Media broken = store.commit(write(TestImages.jpegLike(3000, 9)), "t", ImageType.JPEG).media();
+        assertThat(store.thumbnail(broken)).as("undecodable JPEG").isNull();
+
+        store.delete(big.id());
+        assertThat(files(dataDir.resolve("media").resolve("thumbs"))).isEmpty();
+    }
+
+    private static byte[] read(FileChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) ch.size());
+        while (b.hasRemaining() && ch.read(b) >= 0) {
+            // keep reading
+        }
+        return b.array();
+    }
+}
