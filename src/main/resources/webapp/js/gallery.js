@@ -45,6 +45,16 @@ export class Gallery {
     this.updateStatus();
   }
 
+  /** Drops a photo deleted on the server (media-removed). */
+  remove(id) {
+    const element = this.items.get(id);
+    if (element) {
+      element.remove();
+      this.items.delete(id);
+      this.updateStatus();
+    }
+  }
+
   updateStatus() {
     this.status.textContent = this.items.size === 0 ? 'No saved photos yet.' : '';
   }

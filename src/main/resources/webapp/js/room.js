@@ -419,12 +419,23 @@ async function receiveViaServer(from, data) {
     const sha256 = await sha256Hex(bytes);
     if (sha256 !== media.sha256 || (media.size && bytes.byteLength !== media.size)) {
       card.row.setState('failed', 'the server copy does not match the announced photo');
+      signaling.signal(from, { kind: 'server-photo-result', id: data.id, ok: false, error: 'hash mismatch' });
       return;
     }
     card.row.setProgress(bytes.byteLength, bytes.byteLength);
     card.show(new Blob([bytes], { type: sniffImageType(bytes) ?? type ?? 'image/jpeg' }), sha256, 'server');
+    signaling.signal(from, { kind: 'server-photo-result', id: data.id, ok: true });
   } catch (e) {
     card.row.setState('failed', `download failed: ${e.message}`);
+    signaling.signal(from, { kind: 'server-photo-result', id: data.id, ok: false, error: e.message });
+  }
+}
+
+/** A peer's word that it got (or could not get) a photo from the server copy. */
+function serverPhotoResult(from, data) {
+  const row = outgoing.get(data.id)?.card.rows.get(from);
+  if (row && row.element.dataset.path === 'server') {
+    row.setState(data.ok === true ? 'verified' : 'failed', data.ok === true ? undefined : String(data.error ?? '').slice(0, 200));
   }
 }
 
@@ -438,6 +449,8 @@ function handleSignal({ from, data }) {
     (members.get(from) ?? addPeer(from, null)).link.handleSignal(data);
   } else if (data.kind === 'server-photo') {
     receiveViaServer(from, data);
+  } else if (data.kind === 'server-photo-result' && typeof data.id === 'string') {
+    serverPhotoResult(from, data);
   }
 }
 
@@ -467,6 +480,7 @@ function setUpSignaling() {
     }
   });
   signaling.addEventListener('media-added', (e) => gallery.add(e.detail));
+  signaling.addEventListener('media-removed', (e) => gallery.remove(e.detail?.id));
   signaling.addEventListener('disconnected', () => {
     selfId = null;
     status.textContent = 'Connection to the server lost; reconnecting…';

@@ -1,6 +1,6 @@
 /**
  * The mesh-room signaling client (docs/signaling.md): join, signal, leave over Socket.IO.
- * Events: "joined" (detail {id, name, peers}), "peer-joined", "peer-left", "signal", "media-added",
+ * Events: "joined" (detail {id, name, peers}), "peer-joined", "peer-left", "signal", "media-added", "media-removed",
  * "error" (detail {code, message}), "disconnected".
  * After a reconnect the server knows us under a new id, so "joined" fires again with a fresh peer list.
  */
@@ -31,7 +31,7 @@ export class SignalingClient extends EventTarget {
       this.emit('disconnected', { reason });
     });
     socket.on('connect_error', (err) => this.emit('error', { code: 'connect_error', message: err.message }));
-    for (const ev of ['peer-joined', 'peer-left', 'signal', 'media-added']) {
+    for (const ev of ['peer-joined', 'peer-left', 'signal', 'media-added', 'media-removed']) {
       socket.on(ev, (msg) => {
         if (ev !== 'signal') {
           console.info(`signaling: ${ev} ${JSON.stringify(msg).slice(0, 200)}`);
