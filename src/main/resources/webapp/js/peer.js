@@ -22,7 +22,7 @@ export class PeerLink extends EventTarget {
    * @param rtcConfig  RTCConfiguration (iceServers, iceTransportPolicy)
    * @param sendSignal function(data) that delivers data to this peer over signaling
    */
-  constructor(selfId, peerId, rtcConfig, sendSignal) {
+  constructor(selfId, peerId, rtcConfig, sendSignal, { messageLimit = 0 } = {}) {
     super();
     this.peerId = peerId;
     this.polite = selfId > peerId;
@@ -36,6 +36,7 @@ export class PeerLink extends EventTarget {
     this.transfers = null;
     this.closed = false;
     this.restarted = false;
+    this.messageLimit = messageLimit; // an upper bound below the negotiated one (tuning, benchmarks); 0: none
 
     const pc = new RTCPeerConnection(rtcConfig);
     this.pc = pc;
@@ -190,7 +191,11 @@ export class PeerLink extends EventTarget {
   channelsChanged() {
     const open = this.control?.readyState === 'open' && this.data?.readyState === 'open';
     if (open && !this.transfers && !this.closed) {
-      this.transfers = new TransferLink(this.control, this.data, { maxMessageSize: this.pc.sctp?.maxMessageSize ?? 0 });
+      let max = this.pc.sctp?.maxMessageSize ?? 0;
+      if (this.messageLimit > 0) {
+        max = max > 0 && max !== Infinity ? Math.min(max, this.messageLimit) : this.messageLimit;
+      }
+      this.transfers = new TransferLink(this.control, this.data, { maxMessageSize: max });
       this.dispatchEvent(new Event('ready'));
     } else if (!open && this.transfers) {
       const t = this.transfers;

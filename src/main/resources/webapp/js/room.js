@@ -21,6 +21,8 @@ const room = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 const relayOnly = params.get('relay') === '1';
 /** How long a peer's data channel may take to open before that peer gets the photo via the server. */
 const fallbackMs = Math.min(Math.max(Number(params.get('fallback')) || 5000, 200), 60000);
+/** An upper bound on the data-channel message size (?chunk=BYTES), for tuning; none by default. */
+const messageLimit = Math.max(Number(params.get('chunk')) || 0, 0);
 
 const members = new Map(); // peerId -> {name, link, element, stateElement}
 const incomingCards = new Map(); // `${peerId}/${transferId}` -> IncomingCard
@@ -220,7 +222,7 @@ function addPeer(id, name) {
   $('member-list').append(element);
   const m = { id, name: name ?? 'Guest', nameElement, element, stateElement, link: null };
   members.set(id, m);
-  const link = new PeerLink(selfId, id, rtcConfig, (data) => signaling.signal(id, data));
+  const link = new PeerLink(selfId, id, rtcConfig, (data) => signaling.signal(id, data), { messageLimit });
   m.link = link;
   link.addEventListener('state', (e) => {
     if (e.detail !== 'closed') {
