@@ -57,6 +57,20 @@ class PhotoSharingBrowserTest {
     }
 
     @Test
+    void theFrontPageOpensANewUnguessableRoom() {
+        try (var context = chromium.browser().newContext()) {
+            Page page = context.newPage();
+            page.navigate(server.url() + "/");
+            page.waitForURL(java.util.regex.Pattern.compile(".*/room/[A-Za-z0-9_-]{22}$"));
+            String first = page.url();
+            page.navigate(server.url() + "/");
+            page.waitForURL(java.util.regex.Pattern.compile(".*/room/[A-Za-z0-9_-]{22}$"));
+            assertThat(page.url()).isNotEqualTo(first);
+            page.locator("[data-testid=connection][data-state=joined]").waitFor();
+        }
+    }
+
+    @Test
     void twoPagesSnapshotArrivesWithTheSameHash() throws Exception {
         String room = newRoom();
         try (RoomPage a = open(room); RoomPage b = open(room)) {
@@ -147,6 +161,40 @@ class PhotoSharingBrowserTest {
             a.page.waitForFunction("() => { const r = document.querySelector('.card.outgoing .row[data-peer]');"
                     + " return r && ['failed', 'verified'].includes(r.dataset.state); }");
             assertThat(a.page.getByTestId("peer-state").count()).isZero();
+        }
+    }
+
+    @Test
+    void onAPhoneSizedScreenEveryControlIsLabelledAndReachableByKeyboard() throws Exception {
+        String room = newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room)) {
+            a.page.setViewportSize(375, 740);
+            a.waitConnectedTo(1);
+            a.snap();
+            a.send();
+            b.received(0);
+            Object wide = a.page.evaluate("() => [...document.querySelectorAll('body *')]"
+                    + ".filter(e => e.getBoundingClientRect().right > 376).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)");
+            assertThat(a.page.evaluate("() => document.documentElement.scrollWidth")).as("too wide: %s", wide).isEqualTo(375);
+            Object unlabelled = a.page.evaluate("""
+                    () => [...document.querySelectorAll('button, input, select, progress, a[href]')]
+                      .filter(e => !e.hidden && e.type !== 'file' && !(e.labels && e.labels.length)
+                                   && !e.getAttribute('aria-label') && !e.textContent.trim())
+                      .map(e => e.outerHTML.slice(0, 80))""");
+            assertThat((List<?>) unlabelled).isEmpty();
+            List<String> reached = new java.util.ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                a.page.keyboard().press("Tab");
+                reached.add(String.valueOf(a.page.evaluate("() => document.activeElement.dataset.testid || document.activeElement.id")));
+            }
+            assertThat(reached).contains("copy-link", "snap", "file-input", "send-photo");
+            a.page.locator("[data-testid=snap]").focus();
+            String before = a.page.getByTestId("photo-preview").getAttribute("src");
+            a.page.keyboard().press("Enter");
+            a.page.waitForFunction("s => document.querySelector('[data-testid=photo-preview]').src !== s", before);
+            Path shots = Path.of("target", "screenshots");
+            Files.createDirectories(shots);
+            a.page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("room-phone.png")).setFullPage(true));
         }
     }
 
