@@ -42,8 +42,15 @@ public final class MediaStore implements AutoCloseable {
      * migrates the database ({@code databaseUrl} empty: embedded H2).
      */
     public static MediaStore open(Path dataDir, String databaseUrl, int poolSize) throws IOException {
-        ContentFiles files = new ContentFiles(dataDir.resolve("media"));
-        return new MediaStore(files, Database.open(dataDir, databaseUrl, poolSize));
+        // The database first: the embedded one locks its file, so a second server on the same data dir
+        // stops here instead of sweeping the first one's uploads in progress.
+        Database db = Database.open(dataDir, databaseUrl, poolSize);
+        try {
+            return new MediaStore(new ContentFiles(dataDir.resolve("media")), db);
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     /** Starts an upload into a new temporary file. */

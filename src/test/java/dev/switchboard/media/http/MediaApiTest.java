@@ -95,6 +95,12 @@ class MediaApiTest {
             assertThat(full.headers().firstValue("Cache-Control").orElseThrow()).contains("immutable").contains("max-age=31536000");
             assertThat(full.headers().firstValue("Accept-Ranges")).contains("bytes");
 
+            HttpResponse<byte[]> head = http.send(http.request("/api/media/" + id)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(bytes.length);
+            assertThat(head.body()).isEmpty();
+
             HttpResponse<byte[]> part = http.get("/api/media/" + id, "Range", "bytes=100-1099");
             assertThat(part.statusCode()).isEqualTo(206);
             assertThat(part.body()).isEqualTo(Arrays.copyOfRange(bytes, 100, 1100));
