@@ -82,8 +82,7 @@ class PhotoSharingBrowserTest {
             assertThat(b.received(0).getAttribute("data-sha256")).isEqualTo(sha);
             assertThat(b.received(0).getAttribute("data-path")).isEqualTo("direct");
             assertThat(b.downloadNewestAndHash()).isEqualTo(sha);
-            a.page.locator("[data-testid=transfer-progress][data-direction=out]").first()
-                    .page().waitForFunction("() => document.querySelector('.card.outgoing .row[data-peer]')?.dataset.state === 'verified'");
+            a.page.waitForFunction("() => document.querySelector('.card.outgoing .row[data-peer]')?.dataset.state === 'verified'");
             assertThat(a.problems).isEmpty();
             assertThat(b.problems).isEmpty();
         }
@@ -209,9 +208,5 @@ class PhotoSharingBrowserTest {
         }
         ImageIO.write(img, "png", file.toFile());
         return file;
-    }
-
-    static void waitMs(Page page, int ms) {
-        page.waitForTimeout(ms);
     }
 }

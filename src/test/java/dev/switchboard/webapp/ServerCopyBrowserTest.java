@@ -88,8 +88,7 @@ class ServerCopyBrowserTest {
             JsonNode item = listPhotos(room).get(0);
             assertThat(item.path("sha256").asText()).isEqualTo(sha);
             assertThat(RoomPage.sha256(media(item.path("id").asText()))).isEqualTo(sha);
-            a.page.locator("[data-testid=upload-progress]").first().page()
-                    .waitForFunction("() => document.querySelector('.card.outgoing .row:not([data-peer])')?.dataset.state === 'saved'");
+            a.page.waitForFunction("() => document.querySelector('.card.outgoing .row:not([data-peer])')?.dataset.state === 'saved'");
             // live on the sender and the peer (media-added), and from the list for someone who comes later
             for (RoomPage p : List.of(a, b)) {
                 assertThat(p.page.getByTestId("gallery-item").first().getAttribute("data-sha256")).isEqualTo(sha);
