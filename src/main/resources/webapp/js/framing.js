@@ -1,0 +1,153 @@
+/**
+ * Photo transfer framing (pure: no channels, clocks or DOM).
+ *
+ * Two ordered, reliable RTCDataChannels per peer pair (RFC 8831): "control" carries JSON messages,
+ * "data" carries binary chunks. A transfer starts with a header on the control channel
+ * {t:"file", id, slot, name, type, size, sha256, chunk}; its bytes then travel as chunk frames on the
+ * data channel. A chunk frame is a 9-byte prefix (kind, slot, offset; big-endian) followed by payload
+ * bytes. The slot is a small number chosen by the sender so a chunk names its transfer in 4 bytes.
+ * Other control messages: {t:"progress", id, bytes}, {t:"result", id, ok, error?}, {t:"cancel", id, reason?}.
+ */
+
+export const CHUNK_PREFIX_BYTES = 9;
+export const KIND_CHUNK = 1;
+/** Largest photo a peer accepts over a data channel. */
+export const MAX_TRANSFER_BYTES = 64 * 1024 * 1024;
+const MAX_NAME = 255;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const TYPE = /^image\/[a-z0-9.+-]{1,40}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** A frame or control message that breaks the rules above. */
+export class FramingError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'FramingError';
+  }
+}
+
+/** One chunk frame: prefix and a copy of {@code payload} (a Uint8Array) in a fresh ArrayBuffer. */
+export function encodeChunk(slot, offset, payload) {
+  checkUint32(slot, 'slot');
+  checkUint32(offset, 'offset');
+  const out = new Uint8Array(CHUNK_PREFIX_BYTES + payload.byteLength);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, KIND_CHUNK);
+  view.setUint32(1, slot);
+  view.setUint32(5, offset);
+  out.set(payload, CHUNK_PREFIX_BYTES);
+  return out.buffer;
+}
+
+/** Parses a chunk frame; the payload is a view into {@code buffer}, not a copy. */
+export function decodeChunk(buffer) {
+  if (!(buffer instanceof ArrayBuffer)) {
+    throw new FramingError('a chunk must be binary');
+  }
+  if (buffer.byteLength <= CHUNK_PREFIX_BYTES) {
+    throw new FramingError(`chunk too short (${buffer.byteLength} bytes)`);
+  }
+  const view = new DataView(buffer);
+  const kind = view.getUint8(0);
+  if (kind !== KIND_CHUNK) {
+    throw new FramingError(`unknown frame kind ${kind}`);
+  }
+  return {
+    slot: view.getUint32(1),
+    offset: view.getUint32(5),
+    bytes: new Uint8Array(buffer, CHUNK_PREFIX_BYTES),
+  };
+}
+
+/** A control message as JSON text, validated first so we never send what the other end refuses. */
+export function encodeControl(message) {
+  return JSON.stringify(validateControl(message));
+}
+
+/** Parses and validates a control message; throws FramingError on anything unexpected. */
+export function decodeControl(text, maxBytes = MAX_TRANSFER_BYTES) {
+  if (typeof text !== 'string' || text.length > 4096) {
+    throw new FramingError('a control message must be short JSON text');
+  }
+  let message;
+  try {
+    message = JSON.parse(text);
+  } catch (e) {
+    throw new FramingError('control message is not JSON');
+  }
+  return validateControl(message, maxBytes);
+}
+
+/** Returns a clean copy of a control message, keeping only the known fields. */
+export function validateControl(m, maxBytes = MAX_TRANSFER_BYTES) {
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+    throw new FramingError('control message must be an object');
+  }
+  if (typeof m.id !== 'string' || !ID.test(m.id)) {
+    throw new FramingError('bad transfer id');
+  }
+  switch (m.t) {
+    case 'file':
+      return validateHeader(m, maxBytes);
+    case 'progress':
+      if (!Number.isSafeInteger(m.bytes) || m.bytes < 0) {
+        throw new FramingError('bad progress');
+      }
+      return { t: 'progress', id: m.id, bytes: m.bytes };
+    case 'result':
+      if (typeof m.ok !== 'boolean') {
+        throw new FramingError('bad result');
+      }
+      return m.ok ? { t: 'result', id: m.id, ok: true }
+        : { t: 'result', id: m.id, ok: false, error: shortText(m.error, 'failed') };
+    case 'cancel':
+      return { t: 'cancel', id: m.id, reason: shortText(m.reason, 'cancelled') };
+    default:
+      throw new FramingError(`unknown control message ${String(m.t).slice(0, 20)}`);
+  }
+}
+
+function validateHeader(m, maxBytes) {
+  checkUint32(m.slot, 'slot');
+  if (typeof m.type !== 'string' || !TYPE.test(m.type)) {
+    throw new FramingError('type must be an image media type');
+  }
+  if (!Number.isSafeInteger(m.size) || m.size <= 0) {
+    throw new FramingError('size must be a positive integer');
+  }
+  if (m.size > maxBytes) {
+    throw new FramingError(`photo too large (${m.size} bytes, limit ${maxBytes})`);
+  }
+  if (typeof m.sha256 !== 'string' || !SHA256.test(m.sha256)) {
+    throw new FramingError('sha256 must be 64 lower-case hex digits');
+  }
+  const chunk = m.chunk === undefined ? 0 : m.chunk;
+  if (!Number.isSafeInteger(chunk) || chunk < 0) {
+    throw new FramingError('bad chunk size');
+  }
+  return {
+    t: 'file', id: m.id, slot: m.slot, name: cleanName(m.name), type: m.type, size: m.size,
+    sha256: m.sha256, chunk,
+  };
+}
+
+/** A file name safe to show and to offer as a download name: no paths, no control characters. */
+export function cleanName(name) {
+  if (typeof name !== 'string') {
+    return 'photo';
+  }
+  const base = name.split(/[\\/]/).pop();
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_NAME);
+  return clean === '' || clean === '.' || clean === '..' ? 'photo' : clean;
+}
+
+function shortText(s, fallback) {
+  return typeof s === 'string' && s.length > 0 ? s.slice(0, 200) : fallback;
+}
+
+function checkUint32(n, what) {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new FramingError(`${what} must be an unsigned 32-bit integer`);
+  }
+}

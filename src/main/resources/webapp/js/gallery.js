@@ -1,0 +1,61 @@
+/** The room's saved photos (thumbnails from the server), newest first, updated live on media-added. */
+import { isMedia, listPhotos, mediaUrl, thumbnailUrl } from './api.js';
+import { el, formatBytes } from './dom.js';
+
+export class Gallery {
+  constructor(list, status, room) {
+    this.list = list;
+    this.status = status;
+    this.room = room;
+    this.items = new Map(); // id -> element
+  }
+
+  async load() {
+    try {
+      const photos = await listPhotos(this.room);
+      photos.forEach((m) => this.add(m));
+      this.updateStatus();
+    } catch (e) {
+      this.status.textContent = e.status === 404 ? 'Saved photos are not available on this server.'
+        : `Could not load the saved photos (${e.message}).`;
+    }
+  }
+
+  /** Adds a media record where its creation time puts it; ignores ones already shown. */
+  add(m) {
+    if (!isMedia(m) || this.items.has(m.id)) {
+      return;
+    }
+    const created = Date.parse(m.createdAt) || Date.now();
+    const img = el('img', { src: thumbnailUrl(m.id), alt: `Saved photo ${m.id.slice(0, 8)}`, loading: 'lazy' });
+    img.addEventListener('error', () => {
+      if (!img.dataset.fallback) {
+        img.dataset.fallback = '1';
+        img.src = mediaUrl(m.id);
+      }
+    }, { once: true });
+    const element = el('li', {
+      className: 'gallery-item', 'data-testid': 'gallery-item',
+      dataset: { id: m.id, sha256: typeof m.sha256 === 'string' ? m.sha256 : '', created: String(created) },
+    }, el('a', { href: mediaUrl(m.id), target: '_blank', rel: 'noopener',
+      'aria-label': `Open saved photo (${formatBytes(m.size ?? 0)})` }, img));
+    const before = [...this.list.children].find((c) => Number(c.dataset.created) < created);
+    this.items.set(m.id, element);
+    this.list.insertBefore(element, before ?? null);
+    this.updateStatus();
+  }
+
+  /** Drops a photo deleted on the server (media-removed). */
+  remove(id) {
+    const element = this.items.get(id);
+    if (element) {
+      element.remove();
+      this.items.delete(id);
+      this.updateStatus();
+    }
+  }
+
+  updateStatus() {
+    this.status.textContent = this.items.size === 0 ? 'No saved photos yet.' : '';
+  }
+}

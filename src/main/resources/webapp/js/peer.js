@@ -1,0 +1,278 @@
+/**
+ * One RTCPeerConnection per peer pair (W3C WebRTC 1.0, "perfect negotiation" example, section 10.7):
+ * both ends run the same code; the polite end rolls back its own offer on a collision, the impolite
+ * end ignores the other's. Which end is polite follows from the two signaling ids, so glare,
+ * renegotiation and ICE restarts need no extra coordination.
+ *
+ * Two ordered and reliable data channels, opened by the impolite end: "control" for JSON and "data"
+ * for binary chunks.
+ *
+ * Events: "state" (detail: "connecting" | "connected" | "relayed" | "failed" | "closed"),
+ * "ready" (both channels open; this.transfers is usable), "unready".
+ */
+import { TransferLink } from './transfer.js';
+
+/** How long a pair may stay unconnected before it negotiates again. */
+const STALL_MS = 4000;
+
+export class PeerLink extends EventTarget {
+  /**
+   * @param selfId     our signaling id
+   * @param peerId     theirs
+   * @param rtcConfig  RTCConfiguration (iceServers, iceTransportPolicy)
+   * @param sendSignal function(data) that delivers data to this peer over signaling
+   */
+  constructor(selfId, peerId, rtcConfig, sendSignal, { messageLimit = 0 } = {}) {
+    super();
+    this.peerId = peerId;
+    this.polite = selfId > peerId;
+    this.sendSignal = sendSignal;
+    this.state = 'connecting';
+    this.path = null; // "direct" | "relayed" once connected
+    this.createdAt = performance.now();
+    this.makingOffer = false;
+    this.ignoreOffer = false;
+    this.queue = Promise.resolve();
+    this.transfers = null;
+    this.closed = false;
+    this.restarted = false;
+    this.messageLimit = messageLimit; // an upper bound below the negotiated one (tuning, benchmarks); 0: none
+
+    const pc = new RTCPeerConnection(rtcConfig);
+    this.pc = pc;
+    this.control = null;
+    this.data = null;
+    this.pendingCandidates = [];
+    // One end opens the channels (RFC 8832 announces them to the other), so a new pair negotiates
+    // once instead of starting with a guaranteed offer collision; later renegotiations and ICE
+    // restarts may collide and are handled by the perfect negotiation below.
+    if (!this.polite) {
+      this.attach(pc.createDataChannel('control', { ordered: true, priority: 'high' }));
+      this.attach(pc.createDataChannel('data', { ordered: true }));
+    } else {
+      pc.addEventListener('datachannel', ({ channel }) => this.attach(channel));
+    }
+
+    pc.addEventListener('negotiationneeded', async () => {
+      try {
+        this.makingOffer = true;
+        console.debug(`peer ${this.peerId}: negotiation needed in ${pc.signalingState}`);
+        await pc.setLocalDescription();
+        this.sendSignal({ description: pc.localDescription.toJSON() });
+      } catch (e) {
+        console.warn('offer failed', e);
+      } finally {
+        this.makingOffer = false;
+      }
+    });
+    pc.addEventListener('icecandidate', ({ candidate }) => {
+      if (candidate) {
+        this.sendSignal({ candidate: candidate.toJSON() });
+      }
+    });
+    pc.addEventListener('connectionstatechange', () => this.connectionChanged());
+    this.stalls = 0;
+    this.watchdog = setTimeout(() => this.unstick(), STALL_MS);
+  }
+
+  /**
+   * A pair still not connected after a while most likely lost a signaling message: the end holding
+   * an unanswered offer rolls it back (which negotiates again), any other end restarts ICE.
+   */
+  async unstick() {
+    if (this.closed || this.state !== 'connecting' || this.stalls >= 3) {
+      return;
+    }
+    this.stalls++;
+    console.warn(`peer ${this.peerId}: not connected after ${this.stalls * STALL_MS} ms (${this.pc.signalingState}); negotiating again`);
+    try {
+      if (this.pc.signalingState === 'have-local-offer') {
+        await this.pc.setLocalDescription({ type: 'rollback' });
+      } else if (!this.polite && this.pc.signalingState === 'stable') {
+        this.pc.restartIce();
+      }
+    } catch (e) {
+      console.warn('renegotiation failed', e);
+    }
+    this.watchdog = setTimeout(() => this.unstick(), STALL_MS);
+  }
+
+  /** True when both data channels are open. */
+  get ready() {
+    return this.transfers !== null;
+  }
+
+  /** Feeds a signaling message from this peer; messages are handled strictly one after another. */
+  handleSignal(data) {
+    this.queue = this.queue.then(() => this.applySignal(data)).catch((e) => console.warn('signal failed', e));
+    return this.queue;
+  }
+
+  async applySignal({ description, candidate }) {
+    if (this.closed) {
+      return;
+    }
+    const pc = this.pc;
+    console.debug(`peer ${this.peerId}: got ${description ? description.type : 'candidate'} in ${pc.signalingState}`
+      + `${this.makingOffer ? ' while making an offer' : ''}`);
+    if (description) {
+      const collision = description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
+      this.ignoreOffer = !this.polite && collision;
+      if (this.ignoreOffer) {
+        return;
+      }
+      await pc.setRemoteDescription(description); // rolls back our own offer when polite
+      if (description.type === 'offer') {
+        await pc.setLocalDescription();
+        this.sendSignal({ description: pc.localDescription.toJSON() });
+      }
+      const early = this.pendingCandidates;
+      this.pendingCandidates = [];
+      for (const c of early) {
+        await pc.addIceCandidate(c).catch(() => {}); // may belong to an offer we ignored
+      }
+    } else if (candidate) {
+      if (!pc.remoteDescription) {
+        this.pendingCandidates.push(candidate); // the description it belongs to is still on its way
+        return;
+      }
+      try {
+        await pc.addIceCandidate(candidate);
+      } catch (e) {
+        if (!this.ignoreOffer) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Resolves true when both channels are open, false when that has not happened within {@code ms}. */
+  waitReady(ms) {
+    if (this.ready) {
+      return Promise.resolve(true);
+    }
+    if (this.closed || this.state === 'failed' || ms <= 0) {
+      return Promise.resolve(false);
+    }
+    return new Promise((resolve) => {
+      const done = (ok) => {
+        clearTimeout(timer);
+        this.removeEventListener('ready', onReady);
+        this.removeEventListener('state', onState);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const onState = () => {
+        if (this.closed || this.state === 'failed') {
+          done(false);
+        }
+      };
+      const timer = setTimeout(() => done(false), ms);
+      this.addEventListener('ready', onReady);
+      this.addEventListener('state', onState);
+    });
+  }
+
+  attach(channel) {
+    if (channel.label === 'control' && !this.control) {
+      this.control = channel;
+    } else if (channel.label === 'data' && !this.data) {
+      this.data = channel;
+      channel.binaryType = 'arraybuffer';
+    } else {
+      channel.close(); // not a channel this app opens
+      return;
+    }
+    channel.addEventListener('open', () => this.channelsChanged());
+    channel.addEventListener('close', () => this.channelsChanged());
+    this.channelsChanged();
+  }
+
+  channelsChanged() {
+    const open = this.control?.readyState === 'open' && this.data?.readyState === 'open';
+    if (open && !this.transfers && !this.closed) {
+      let max = this.pc.sctp?.maxMessageSize ?? 0;
+      if (this.messageLimit > 0) {
+        max = max > 0 && max !== Infinity ? Math.min(max, this.messageLimit) : this.messageLimit;
+      }
+      this.transfers = new TransferLink(this.control, this.data, { maxMessageSize: max });
+      this.dispatchEvent(new Event('ready'));
+    } else if (!open && this.transfers) {
+      const t = this.transfers;
+      this.transfers = null;
+      t.close('the data channel closed');
+      this.dispatchEvent(new Event('unready'));
+    }
+  }
+
+  async connectionChanged() {
+    const s = this.pc.connectionState;
+    if (s === 'connected') {
+      this.path = await selectedPath(this.pc);
+      this.setState(this.path === 'relayed' ? 'relayed' : 'connected');
+    } else if (s === 'failed') {
+      this.setState('failed');
+      if (!this.restarted) {
+        this.restarted = true; // one ICE restart; if it fails too the state stays "failed"
+        this.pc.restartIce();
+      }
+    } else if (s === 'closed') {
+      this.setState('closed');
+    } else if (s === 'new' || s === 'connecting') {
+      if (this.state !== 'failed') {
+        this.setState('connecting');
+      }
+    }
+  }
+
+  setState(state) {
+    if (this.state !== state) {
+      console.info(`peer ${this.peerId}: ${state}${this.path ? ` (${this.path})` : ''}`);
+      this.state = state;
+      this.dispatchEvent(new CustomEvent('state', { detail: state }));
+    }
+  }
+
+  close() {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    clearTimeout(this.watchdog);
+    if (this.transfers) {
+      const t = this.transfers;
+      this.transfers = null;
+      t.close('the peer left');
+    }
+    this.pc.close();
+    this.setState('closed');
+  }
+}
+
+/** "relayed" when the selected candidate pair uses a TURN relay at either end, else "direct". */
+export async function selectedPath(pc) {
+  try {
+    const stats = await pc.getStats();
+    let pair = null;
+    stats.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) {
+        pair = stats.get(s.selectedCandidatePairId);
+      }
+    });
+    if (!pair) {
+      stats.forEach((s) => {
+        if (!pair && s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) {
+          pair = s;
+        }
+      });
+    }
+    if (!pair) {
+      return 'direct';
+    }
+    const local = stats.get(pair.localCandidateId);
+    const remote = stats.get(pair.remoteCandidateId);
+    return local?.candidateType === 'relay' || remote?.candidateType === 'relay' ? 'relayed' : 'direct';
+  } catch (e) {
+    return 'direct';
+  }
+}

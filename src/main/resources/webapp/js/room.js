@@ -1,0 +1,390 @@
+/**
+ * The room page: joins the mesh room named in the path, keeps one PeerLink per other member, and
+ * sends each photo to every member over its data channels (or via the server copy when a peer's
+ * channel does not open in time), while uploading that copy with its own progress and retry.
+ */
+import { downloadMedia, isMedia, rtcConfiguration, uploadWithRetry } from './api.js';
+import { IncomingCard, OutgoingCard } from './cards.js';
+import { el } from './dom.js';
+import { cleanName } from './framing.js';
+import { Gallery } from './gallery.js';
+import { randomId, sha256Hex } from './hash.js';
+import { sniffImageType } from './imagetype.js';
+import { PeerLink } from './peer.js';
+import { SignalingClient } from './signaling.js';
+import { currentPhoto, setUpPhotoSources, show } from './sources.js';
+
+const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const room = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const relayOnly = params.get('relay') === '1';
+/** How long a peer's data channel may take to open before that peer gets the photo via the server. */
+const fallbackMs = Math.min(Math.max(Number(params.get('fallback')) || 5000, 200), 60000);
+/** An upper bound on the data-channel message size (?chunk=BYTES), for tuning; none by default. */
+const messageLimit = Math.max(Number(params.get('chunk')) || 0, 0);
+
+const members = new Map(); // peerId -> {name, link, element, stateElement}
+const incomingCards = new Map(); // `${peerId}/${transferId}` -> IncomingCard
+const outgoing = new Map(); // transferId -> {card, photo}
+let selfId = null;
+let pendingSignals = [];
+let rtcConfig = { iceServers: [] };
+let signaling = null;
+let gallery = null;
+
+// ---- room, name, link ----
+
+function myName() {
+  let name = localStorage.getItem('switchboard.name');
+  if (!name) {
+    name = `Guest ${randomId(3)}`;
+    localStorage.setItem('switchboard.name', name);
+  }
+  return name;
+}
+
+function setUpHeader() {
+  const link = `${location.origin}/room/${room}`;
+  $('room-link').value = link;
+  $('copy-link').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      $('copy-status').textContent = 'Link copied.';
+    } catch (e) {
+      $('room-link').select();
+      $('copy-status').textContent = 'Press Ctrl+C (or long-press) to copy the selected link.';
+    }
+  });
+  const nameInput = $('my-name');
+  nameInput.value = myName();
+  nameInput.addEventListener('change', () => {
+    const n = nameInput.value.trim().slice(0, 64);
+    if (n) {
+      localStorage.setItem('switchboard.name', n);
+      $('copy-status').textContent = 'Your new name shows to others when you next join.';
+    }
+  });
+}
+
+// ---- members and links ----
+
+function renderSelf() {
+  const list = $('member-list');
+  list.prepend(el('li', { className: 'self', dataset: { peer: selfId } },
+    el('span', {}, `${$('my-name').value} (you)`)));
+}
+
+function addPeer(id, name) {
+  const existing = members.get(id);
+  if (existing) {
+    existing.name = name ?? existing.name;
+    existing.nameElement.textContent = existing.name;
+    return existing;
+  }
+  const stateElement = el('span', { className: 'peer-state', 'data-testid': 'peer-state', dataset: { peer: id, state: 'connecting' } }, 'connecting');
+  const nameElement = el('span', {}, name ?? 'Guest');
+  const element = el('li', { dataset: { peer: id } }, nameElement, stateElement);
+  $('member-list').append(element);
+  const m = { id, name: name ?? 'Guest', nameElement, element, stateElement, link: null };
+  members.set(id, m);
+  const link = new PeerLink(selfId, id, rtcConfig, (data) => signaling.signal(id, data), { messageLimit });
+  m.link = link;
+  link.addEventListener('state', (e) => {
+    if (e.detail !== 'closed') {
+      stateElement.dataset.state = e.detail;
+      stateElement.textContent = e.detail;
+    }
+  });
+  link.addEventListener('ready', () => {
+    link.transfers.addEventListener('incoming', (e) => onIncoming(m, e.detail));
+    link.transfers.addEventListener('update', (e) => onTransferUpdate(m, e.detail));
+  });
+  return m;
+}
+
+function removePeer(id, reason) {
+  const m = members.get(id);
+  if (!m) {
+    return;
+  }
+  members.delete(id);
+  m.link.close(); // fails this peer's unfinished transfers, which updates their cards
+  m.element.remove();
+  for (const [key, card] of incomingCards) {
+    if (key.startsWith(`${id}/`) && !['verified', 'failed', 'cancelled'].includes(card.row.element.dataset.state)) {
+      card.row.setState('failed', reason === 'left' ? 'the sender left' : 'the sender went away');
+    }
+  }
+}
+
+function resetRoom() {
+  for (const id of [...members.keys()]) {
+    removePeer(id, 'disconnected');
+  }
+  $('member-list').replaceChildren();
+}
+
+// ---- sending ----
+
+function sendPhoto(photo) {
+  const id = randomId(12);
+  const card = new OutgoingCard(photo, photo.url);
+  card.element.dataset.clickedAt = String(performance.timeOrigin + performance.now());
+  $('sent-list').prepend(card.element);
+  const entry = { card, photo, upload: null };
+  outgoing.set(id, entry);
+  entry.upload = startUpload(photo, card);
+  const peers = [...members.values()];
+  if (peers.length === 0) {
+    show($('send-message'), 'Nobody else is in the room yet: the photo is only saved on the server.', true);
+  }
+  for (const m of peers) {
+    deliver(id, entry, m);
+  }
+}
+
+/** Uploads the server copy; resolves to the media record, or null when every try failed. */
+function startUpload(photo, card) {
+  let resolveFinal;
+  const final = new Promise((r) => { resolveFinal = r; });
+  const attempt = async () => {
+    card.retry.hidden = true;
+    card.noServerCopy = false;
+    card.upload.setState('uploading');
+    try {
+      const media = await uploadWithRetry(room, photo.blob, photo.sha256, {
+        onProgress: (done, total) => card.upload.setProgress(done, total),
+        onAttempt: (n) => n > 1 && card.upload.setState('uploading', `try ${n}`),
+      });
+      if (!isMedia(media) || media.sha256 !== photo.sha256) {
+        throw new Error('the server answered with a different photo');
+      }
+      card.upload.setProgress(photo.size, photo.size);
+      card.upload.setState('saved');
+      gallery.add(media);
+      resolveFinal(media);
+    } catch (e) {
+      card.upload.setState('failed', e.message);
+      card.retry.hidden = false;
+      card.noServerCopy = true;
+      card.element.dispatchEvent(new Event('upload-failed'));
+    }
+  };
+  card.retry.addEventListener('click', attempt);
+  attempt();
+  return final;
+}
+
+async function deliver(id, entry, m) {
+  const { card, photo } = entry;
+  const row = card.row(m.id, m.name, () => {
+    m.link.transfers?.cancel(id, 'cancelled by the sender');
+    row.setState('cancelled');
+  });
+  row.setProgress(0, photo.size);
+  const link = m.link;
+  const age = performance.now() - link.createdAt;
+  const ready = await link.waitReady(fallbackMs - age);
+  if (ready && !link.closed) {
+    row.setPath(link.path === 'relayed' ? 'relayed' : 'direct');
+    try {
+      const t = link.transfers.send({ id, name: photo.name, type: photo.type, bytes: photo.bytes, sha256: photo.sha256 });
+      row.transfer = t;
+      return;
+    } catch (e) {
+      // the link closed under us: fall through to the server path
+    }
+  }
+  if (!members.has(m.id)) {
+    row.setState('failed', 'the peer left');
+    return;
+  }
+  viaServer(id, entry, m, row);
+}
+
+/** Sends a peer the server copy's id over signaling, once the upload has finished. */
+async function viaServer(id, entry, m, row) {
+  row.setPath('server');
+  row.setState('waiting', 'no direct connection; waiting for the server copy');
+  const media = entry.card.noServerCopy ? null : await Promise.race([entry.upload,
+    new Promise((r) => entry.card.element.addEventListener('upload-failed', () => r(null), { once: true }))]);
+  if (!media) {
+    row.setState('failed', 'no direct connection and no server copy (retry the upload)');
+    entry.upload.then((later) => later && members.has(m.id) && viaServer(id, entry, m, row));
+    return;
+  }
+  row.setState('sent');
+  row.setProgress(entry.photo.size, entry.photo.size);
+  const res = await signaling.signal(m.id, {
+    kind: 'server-photo', id, name: entry.photo.name,
+    media: { id: media.id, sha256: media.sha256, size: media.size, contentType: media.contentType },
+  });
+  if (!res.ok) {
+    row.setState('failed', res.error?.message ?? 'signaling refused');
+  }
+}
+
+function onTransferUpdate(m, t) {
+  if (t.direction === 'out') {
+    const entry = outgoing.get(t.id);
+    const row = entry?.card.rows.get(m.id);
+    if (!row) {
+      return;
+    }
+    row.setProgress(t.state === 'verified' ? t.size : t.bytes, t.size);
+    if (t.state === 'failed' && members.has(m.id) && !m.link.ready) {
+      viaServer(t.id, entry, m, row); // the channel broke mid-way: the server copy still gets there
+    } else {
+      row.setState(t.state, t.state === 'failed' || t.state === 'cancelled' ? t.error : undefined);
+    }
+    if (t.state === 'verified' && t.elapsedMs !== undefined) {
+      row.element.dataset.elapsedMs = String(Math.round(t.elapsedMs));
+    }
+    return;
+  }
+  const card = incomingCards.get(`${m.id}/${t.id}`);
+  if (!card) {
+    return;
+  }
+  card.row.setProgress(t.bytes, t.size);
+  if (t.state === 'verified') {
+    card.show(t.blob, t.sha256, m.link.path === 'relayed' ? 'relayed' : 'direct');
+  } else {
+    card.row.setState(t.state, t.error);
+  }
+}
+
+// ---- receiving ----
+
+function onIncoming(m, t) {
+  const card = new IncomingCard({
+    id: t.id, fromName: m.name, peerId: m.id, name: t.name, size: t.size,
+    onCancel: () => m.link.transfers?.cancel(t.id, 'cancelled by the receiver'),
+  });
+  card.row.setPath(m.link.path === 'relayed' ? 'relayed' : 'direct');
+  incomingCards.set(`${m.id}/${t.id}`, card);
+  $('received-list').prepend(card.element);
+}
+
+async function receiveViaServer(from, data) {
+  const m = members.get(from);
+  const media = data.media;
+  if (!m || !media || !isMedia(media) || typeof data.id !== 'string' || !/^[0-9a-f]{64}$/.test(media.sha256 ?? '')) {
+    return;
+  }
+  const key = `${from}/${data.id}`;
+  if (incomingCards.has(key)) {
+    return;
+  }
+  const card = new IncomingCard({ id: data.id, fromName: m.name, peerId: from, name: cleanName(data.name), size: media.size ?? 0 });
+  card.row.setPath('server');
+  incomingCards.set(key, card);
+  $('received-list').prepend(card.element);
+  try {
+    const { bytes, type } = await downloadMedia(media.id, (done, total) => card.row.setProgress(done, total || media.size));
+    card.row.setState('verifying');
+    const sha256 = await sha256Hex(bytes);
+    if (sha256 !== media.sha256 || (media.size && bytes.byteLength !== media.size)) {
+      card.row.setState('failed', 'the server copy does not match the announced photo');
+      signaling.signal(from, { kind: 'server-photo-result', id: data.id, ok: false, error: 'hash mismatch' });
+      return;
+    }
+    card.row.setProgress(bytes.byteLength, bytes.byteLength);
+    card.show(new Blob([bytes], { type: sniffImageType(bytes) ?? type ?? 'image/jpeg' }), sha256, 'server');
+    signaling.signal(from, { kind: 'server-photo-result', id: data.id, ok: true });
+  } catch (e) {
+    card.row.setState('failed', `download failed: ${e.message}`);
+    signaling.signal(from, { kind: 'server-photo-result', id: data.id, ok: false, error: e.message });
+  }
+}
+
+/** A peer's word that it got (or could not get) a photo from the server copy. */
+function serverPhotoResult(from, data) {
+  const row = outgoing.get(data.id)?.card.rows.get(from);
+  if (row && row.element.dataset.path === 'server') {
+    row.setState(data.ok === true ? 'verified' : 'failed', data.ok === true ? undefined : String(data.error ?? '').slice(0, 200));
+  }
+}
+
+// ---- signaling ----
+
+function handleSignal({ from, data }) {
+  if (!data || typeof from !== 'string') {
+    return;
+  }
+  if (data.description || data.candidate) {
+    (members.get(from) ?? addPeer(from, null)).link.handleSignal(data);
+  } else if (data.kind === 'server-photo') {
+    receiveViaServer(from, data);
+  } else if (data.kind === 'server-photo-result' && typeof data.id === 'string') {
+    serverPhotoResult(from, data);
+  }
+}
+
+function setUpSignaling() {
+  const status = $('connection');
+  signaling = new SignalingClient(room, $('my-name').value);
+  signaling.addEventListener('joined', (e) => {
+    resetRoom();
+    selfId = e.detail.id;
+    renderSelf();
+    status.textContent = `In room ${room}${relayOnly ? ' (relay only)' : ''}.`;
+    status.dataset.state = 'joined';
+    for (const p of e.detail.peers ?? []) {
+      addPeer(p.id, p.name);
+    }
+    const queued = pendingSignals;
+    pendingSignals = [];
+    queued.forEach(handleSignal);
+  });
+  signaling.addEventListener('peer-joined', (e) => selfId && addPeer(e.detail.id, e.detail.name));
+  signaling.addEventListener('peer-left', (e) => removePeer(e.detail.id, e.detail.reason));
+  signaling.addEventListener('signal', (e) => {
+    if (selfId) {
+      handleSignal(e.detail);
+    } else {
+      pendingSignals.push(e.detail);
+    }
+  });
+  signaling.addEventListener('media-added', (e) => gallery.add(e.detail));
+  signaling.addEventListener('media-removed', (e) => gallery.remove(e.detail?.id));
+  signaling.addEventListener('disconnected', () => {
+    selfId = null;
+    status.textContent = 'Connection to the server lost; reconnecting…';
+    status.dataset.state = 'disconnected';
+    resetRoom();
+  });
+  signaling.addEventListener('error', (e) => {
+    if (e.detail?.code === 'room_full' || e.detail?.event === 'join') {
+      status.textContent = `Could not join: ${e.detail.message}`;
+      status.dataset.state = 'refused';
+    }
+  });
+  window.addEventListener('pagehide', () => {
+    signaling.leave();
+    signaling.disconnect();
+  });
+  signaling.connect();
+}
+
+async function main() {
+  if (!ROOM_NAME.test(room)) {
+    $('connection').textContent = 'This room link is not valid (1–64 letters, digits, "-" or "_").';
+    return;
+  }
+  document.title = `Switchboard · ${room}`;
+  setUpHeader();
+  setUpPhotoSources();
+  $('send-photo').addEventListener('click', () => {
+    if (currentPhoto()) {
+      sendPhoto(currentPhoto());
+    }
+  });
+  gallery = new Gallery($('gallery-list'), $('gallery-status'), room);
+  gallery.load();
+  rtcConfig = await rtcConfiguration(relayOnly);
+  setUpSignaling();
+}
+
+main();

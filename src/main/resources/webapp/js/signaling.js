@@ -1,0 +1,94 @@
+/**
+ * The mesh-room signaling client (docs/signaling.md): join, signal, leave over Socket.IO.
+ * Events: "joined" (detail {id, name, peers}), "peer-joined", "peer-left", "signal", "media-added", "media-removed",
+ * "error" (detail {code, message}), "disconnected".
+ * After a reconnect the server knows us under a new id, so "joined" fires again with a fresh peer list.
+ */
+import { io } from '/socket.io/socket.io.esm.min.js';
+
+const ACK_TIMEOUT_MS = 8000;
+
+export class SignalingClient extends EventTarget {
+  constructor(room, name) {
+    super();
+    this.room = room;
+    this.name = name;
+    this.id = null;
+    this.socket = null;
+  }
+
+  connect() {
+    // WebSocket first (no upgrade dance on the way in); long-polling only where WebSocket fails.
+    const socket = io({ transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelayMax: 4000 });
+    this.socket = socket;
+    socket.on('connect', () => {
+      console.info(`signaling: connected over ${socket.io.engine.transport.name}`);
+      socket.io.engine.once('upgrade', (t) => console.info(`signaling: upgraded to ${t.name}`));
+      this.join();
+    });
+    socket.on('disconnect', (reason) => {
+      this.id = null;
+      this.emit('disconnected', { reason });
+    });
+    socket.on('connect_error', (err) => this.emit('error', { code: 'connect_error', message: err.message }));
+    for (const ev of ['peer-joined', 'peer-left', 'signal', 'media-added', 'media-removed']) {
+      socket.on(ev, (msg) => {
+        if (ev !== 'signal') {
+          console.info(`signaling: ${ev} ${JSON.stringify(msg).slice(0, 200)}`);
+        }
+        if (msg && (msg.room === undefined || msg.room === this.room)) {
+          this.emit(ev, msg);
+        }
+      });
+    }
+    socket.on('error', (err) => this.emit('error', err ?? {}));
+  }
+
+  async join() {
+    const res = await this.request('join', { room: this.room, name: this.name });
+    console.info(`signaling: join answered ${JSON.stringify(res).slice(0, 300)}`);
+    if (res.ok) {
+      this.id = res.id;
+      this.emit('joined', res);
+    } else {
+      this.emit('error', res.error ?? { code: 'join_failed', message: 'could not join the room' });
+    }
+  }
+
+  /** Sends data to one peer; resolves to the ack ({ok: ...}). */
+  async signal(to, data) {
+    const res = await this.request('signal', { room: this.room, to, data });
+    if (!res.ok) {
+      console.warn(`signaling: signal to ${to} failed: ${res.error?.message}`);
+    }
+    return res;
+  }
+
+  leave() {
+    if (this.socket && this.socket.connected) {
+      this.socket.emit('leave', { room: this.room });
+    }
+  }
+
+  disconnect() {
+    if (this.socket) {
+      this.socket.disconnect();
+    }
+  }
+
+  request(event, payload) {
+    return new Promise((resolve) => {
+      this.socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, res) => {
+        if (err) {
+          resolve({ ok: false, error: { code: 'timeout', message: `no answer to ${event}` } });
+        } else {
+          resolve(res ?? { ok: false, error: { code: 'bad_ack', message: 'empty answer' } });
+        }
+      });
+    });
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

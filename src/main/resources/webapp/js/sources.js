@@ -1,0 +1,153 @@
+/**
+ * Where photos come from: the camera (preview, device picker, quality, snapshot) and the device
+ * (file picker, drag and drop, paste). The chosen photo keeps its original bytes and its SHA-256 and
+ * is shown as the preview; {@link currentPhoto} returns it.
+ */
+import { cameraUnavailable, describeMediaError, listCameras, openCamera, snapshot } from './camera.js';
+import { el } from './dom.js';
+import { cleanName, MAX_TRANSFER_BYTES } from './framing.js';
+import { sha256Hex } from './hash.js';
+import { sniffImageType } from './imagetype.js';
+
+const $ = (id) => document.getElementById(id);
+let current = null; // the photo to send: {blob, bytes, sha256, name, type, size, url}
+let stream = null;
+
+/** The photo chosen last, or null. */
+export function currentPhoto() {
+  return current;
+}
+
+/** Shows {@code text} in a message element, or hides it when empty. */
+export function show(element, text, info = false) {
+  element.textContent = text;
+  element.classList.toggle('info', info);
+  element.hidden = !text;
+}
+
+/** Wires the camera and the device pickers into the page. */
+export function setUpPhotoSources() {
+  setUpCamera();
+  setUpPicking();
+}
+
+// ---- camera ----
+
+async function startCamera(deviceId) {
+  const msg = $('camera-message');
+  const unavailable = cameraUnavailable();
+  if (unavailable) {
+    show(msg, unavailable.message);
+    msg.dataset.code = unavailable.code;
+    $('snap').disabled = true;
+    return;
+  }
+  try {
+    if (stream) {
+      stream.getTracks().forEach((t) => t.stop());
+    }
+    stream = await openCamera(deviceId);
+    $('video').srcObject = stream;
+    show(msg, '');
+    delete msg.dataset.code;
+    $('camera-retry').hidden = true;
+    $('snap').disabled = false;
+    await fillCameraPicker(stream.getVideoTracks()[0]?.getSettings().deviceId);
+  } catch (e) {
+    const d = describeMediaError(e);
+    show(msg, d.message);
+    msg.dataset.code = d.code;
+    $('camera-retry').hidden = false;
+    $('snap').disabled = true;
+  }
+}
+
+async function fillCameraPicker(activeId) {
+  const select = $('camera-select');
+  const cameras = await listCameras();
+  select.replaceChildren(...cameras.map((c, i) => el('option', { value: c.deviceId }, c.label || `Camera ${i + 1}`)));
+  if (activeId) {
+    select.value = activeId;
+  }
+  select.disabled = cameras.length < 2;
+}
+
+function setUpCamera() {
+  $('camera-select').addEventListener('change', (e) => startCamera(e.target.value));
+  $('camera-retry').addEventListener('click', () => startCamera($('camera-select').value || undefined));
+  const quality = $('quality');
+  quality.addEventListener('input', () => { $('quality-value').value = quality.value; });
+  $('snap').addEventListener('click', async () => {
+    try {
+      const blob = await snapshot($('video'), Number(quality.value));
+      await choosePhoto(blob, `photo-${new Date().toISOString().replace(/[:.]/g, '-')}.jpg`);
+    } catch (e) {
+      show($('send-message'), `Could not take the photo: ${e.message}`);
+    }
+  });
+  startCamera();
+}
+
+// ---- picking a photo ----
+
+async function choosePhoto(blob, name) {
+  const msg = $('send-message');
+  if (blob.size === 0 || blob.size > MAX_TRANSFER_BYTES) {
+    show(msg, blob.size === 0 ? 'That file is empty.' : 'That image is too large to send (64 MB at most).');
+    return;
+  }
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const type = sniffImageType(bytes) ?? (blob.type.startsWith('image/') ? blob.type : null);
+  if (!type) {
+    show(msg, 'That file is not an image (JPEG, PNG, WebP or GIF).');
+    return;
+  }
+  const sha256 = await sha256Hex(bytes);
+  if (current) {
+    URL.revokeObjectURL(current.url);
+  }
+  const typed = blob.type === type ? blob : new Blob([bytes], { type });
+  current = { blob: typed, bytes, sha256, name: cleanName(name), type, size: bytes.byteLength, url: URL.createObjectURL(typed) };
+  const img = $('photo-preview');
+  img.src = current.url;
+  img.alt = `Photo to send: ${current.name}`;
+  img.dataset.sha256 = sha256;
+  img.hidden = false;
+  $('photo-caption').textContent = `${current.name} · ${(current.size / 1024).toFixed(1)} KB · SHA-256 ${sha256.slice(0, 12)}…`;
+  $('send-photo').disabled = false;
+  show(msg, '');
+}
+
+function setUpPicking() {
+  $('file-input').addEventListener('change', (e) => {
+    const f = e.target.files[0];
+    if (f) {
+      choosePhoto(f, f.name);
+    }
+    e.target.value = '';
+  });
+  const zone = $('drop-zone');
+  document.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  document.addEventListener('dragleave', () => zone.classList.remove('over'));
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const f = [...(e.dataTransfer?.files ?? [])].find((x) => x.type.startsWith('image/')) ?? e.dataTransfer?.files[0];
+    if (f) {
+      choosePhoto(f, f.name);
+    }
+  });
+  document.addEventListener('paste', (e) => {
+    const f = [...(e.clipboardData?.files ?? [])].find((x) => x.type.startsWith('image/'));
+    if (f) {
+      e.preventDefault();
+      choosePhoto(f, f.name || 'pasted-image');
+    }
+  });
+  zone.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      $('file-input').click();
+    }
+  });
+}

@@ -1,0 +1,124 @@
+package dev.switchboard.webapp;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One person in a room: a browser context of its own (its own storage and permissions) on the room
+ * page, and the actions and reads the tests need, all through the page's data-testid hooks.
+ */
+final class RoomPage implements AutoCloseable {
+    static final double TIMEOUT_MS = 20_000;
+
+    final BrowserContext context;
+    final Page page;
+    final List<String> problems = new ArrayList<>();
+    final List<String> console = new ArrayList<>();
+
+    private RoomPage(BrowserContext context, Page page) {
+        this.context = context;
+        this.page = page;
+    }
+
+    static RoomPage open(Browser browser, String baseUrl, String room, String query) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true));
+        Page page = context.newPage();
+        page.setDefaultTimeout(TIMEOUT_MS);
+        RoomPage p = new RoomPage(context, page);
+        page.onConsoleMessage(m -> {
+            p.console.add(m.type() + ": " + m.text());
+            boolean missingResource = m.text().startsWith("Failed to load resource");
+            if ((m.type().equals("error") && !missingResource) || m.text().contains("Content Security Policy")) {
+                p.problems.add(m.text());
+            }
+        });
+        page.onPageError(e -> p.problems.add("page error: " + e));
+        page.navigate(baseUrl + "/room/" + room + (query == null ? "" : query));
+        p.waitJoined();
+        return p;
+    }
+
+    void waitJoined() {
+        page.locator("[data-testid=connection][data-state=joined]").waitFor();
+    }
+
+    /** Waits until this page shows {@code n} other peers, all with a data channel state of connected. */
+    void waitConnectedTo(int n) {
+        page.waitForFunction("n => { const s = [...document.querySelectorAll('[data-testid=peer-state]')];"
+                + " return s.length === n && s.every(e => e.dataset.state === 'connected' || e.dataset.state === 'relayed'); }",
+                n, new Page.WaitForFunctionOptions().setTimeout(TIMEOUT_MS));
+    }
+
+    /** Takes a snapshot and waits for its preview; returns the snapshot's SHA-256 as the page computed it. */
+    String snap() {
+        Locator preview = page.getByTestId("photo-preview");
+        String before = preview.getAttribute("data-sha256");
+        page.getByTestId("snap").click();
+        page.waitForFunction("b => { const s = document.querySelector('[data-testid=photo-preview]').dataset.sha256;"
+                + " return s && s !== b; }", before == null ? "" : before);
+        return preview.getAttribute("data-sha256");
+    }
+
+    /** Picks a file through the file input; returns its SHA-256 as the page computed it. */
+    String choose(Path file) {
+        Locator preview = page.getByTestId("photo-preview");
+        String before = preview.getAttribute("data-sha256");
+        page.getByTestId("file-input").setInputFiles(file);
+        page.waitForFunction("b => { const s = document.querySelector('[data-testid=photo-preview]').dataset.sha256;"
+                + " return s && s !== b; }", before == null ? "" : before, new Page.WaitForFunctionOptions().setTimeout(TIMEOUT_MS));
+        return preview.getAttribute("data-sha256");
+    }
+
+    void send() {
+        page.getByTestId("send-photo").click();
+    }
+
+    /** The n-th (0 = newest) verified received photo, once it is there. */
+    Locator received(int index) {
+        Locator l = page.getByTestId("received-photo").nth(index);
+        l.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.ATTACHED).setTimeout(TIMEOUT_MS));
+        return l;
+    }
+
+    /** Downloads the newest received photo through its Download link and hashes the bytes here. */
+    String downloadNewestAndHash() throws IOException {
+        Locator link = page.locator(".card.incoming").first().getByText("Download");
+        Download d = page.waitForDownload(link::click);
+        return sha256(Files.readAllBytes(d.path()));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the page shows and logged, for the test output when something went wrong. */
+    String describe() {
+        try {
+            return page.url() + "\n" + page.locator("main").innerText() + "\nconsole:\n" + String.join("\n", console);
+        } catch (RuntimeException e) {
+            return page.url() + " (page gone: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        System.out.println("---- " + describe());
+        context.close();
+    }
+}
