@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +20,6 @@ class RelayBrowserTest {
     Path dir;
 
     @Test
-    @Disabled("needs the built-in TURN server (branch turn) merged and its TurnCredentials passed to "
-            + "/api/ice-servers in Switchboard; until then relay-only ICE has no candidate")
     void relayOnlyModeSendsThePhotoThroughTurn() throws Exception {
         assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
         Map<String, Object> settings = Map.of(
