@@ -48,7 +48,7 @@ tck=$(getconf CLK_TCK)
 run() {
   local name=$1 pid=$2 port=$3; shift 3
   # warm-up (JIT for the JVM; the same for coturn to be fair)
-  timeout 120 turnutils_uclient -m 20 -n 300 -l "$SIZE" -z "$INTERVAL_MS" -u bench -w bench \
+  timeout 120 turnutils_uclient -m 50 -n 1000 -l "$SIZE" -z "$INTERVAL_MS" -u bench -w bench \
     -e 127.0.0.1 -r "$PEER_PORT" -p "$port" "$@" 127.0.0.1 >/dev/null 2>&1 || true
   local before after out
   before=$(cpu_ticks "$pid")
