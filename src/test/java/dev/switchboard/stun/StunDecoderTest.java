@@ -16,6 +16,34 @@ class StunDecoderTest {
     /** The smallest Allocate: a header and REQUESTED-TRANSPORT UDP (the 401 size rule is measured against it). */
     static final byte[] MINIMAL_ALLOCATE = hex("0003 0008 2112a442 0102030405060708090a0b0c 0019 0004 11000000");
 
+    /** Chromium 156's first Allocate, captured on loopback: exactly the minimal one, no FINGERPRINT, no SOFTWARE. */
+    static final byte[] CHROMIUM_ALLOCATE = hex("000300082112a4427839576c5a58384b4f54554a0019000411000000");
+
+    /**
+     * Chromium's Allocate after our 401, captured on loopback: REQUESTED-TRANSPORT, USERNAME "alice",
+     * REALM "switchboard", the NONCE we issued, MESSAGE-INTEGRITY with password "wonderland".
+     */
+    static final byte[] CHROMIUM_SIGNED_ALLOCATE = hex("000300502112a442564d555131534b746b345474"
+            + "0019000411000000" + "00060005616c696365000000" + "0014000b737769746368626f61726400"
+            + "0015001061776268365a73496754676f36664a52"
+            + "00080014e719771ce840987ccc837374696ede088365b9f7");
+
+    @Test
+    void chromiumsAllocateRequestsDecodeAndVerify() throws Exception {
+        StunMessage first = StunDecoder.decode(CHROMIUM_ALLOCATE);
+        assertThat(first.type()).isEqualTo(MessageType.request(StunMethod.ALLOCATE));
+        assertThat(first.attributes()).containsExactly(new RequestedTransport(17));
+        assertThat(CHROMIUM_ALLOCATE).hasSize(MINIMAL_ALLOCATE.length);
+
+        StunMessage signed = StunDecoder.decode(CHROMIUM_SIGNED_ALLOCATE);
+        assertThat(signed.get(Username.class).value()).isEqualTo("alice");
+        assertThat(signed.get(Realm.class).value()).isEqualTo("switchboard");
+        assertThat(signed.get(Nonce.class).value()).isEqualTo("awbh6ZsIgTgo6fJR");
+        assertThat(signed.hasFingerprint()).isFalse();
+        assertThat(signed.verifyIntegrity(Integrity.longTermKey("alice", "switchboard", "wonderland"))).isTrue();
+        assertThat(signed.verifyIntegrity(Integrity.longTermKey("alice", "switchboard", "wrong"))).isFalse();
+    }
+
     @Test
     void minimalAllocateDecodes() throws Exception {
         StunMessage m = StunDecoder.decode(MINIMAL_ALLOCATE);

@@ -61,6 +61,7 @@ public final class TurnListener implements AutoCloseable {
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpRelays.RECEIVE_BUFFER))
                     .handler(new UdpHandler(server));
             if (loops.epoll()) {
+                // several sockets on one port, one per loop
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
             }
             channels.add(b.bind(bind, config.port()).sync().channel());

@@ -8,6 +8,7 @@ import dev.switchboard.turn.Frames;
 import dev.switchboard.turn.TurnServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
@@ -21,6 +22,12 @@ import java.net.InetSocketAddress;
 final class UdpHandler extends ChannelInboundHandlerAdapter {
     private final TurnServer server;
     private InetSocketAddress local;
+    private Channel channel;
+    private boolean flushScheduled;
+    private final Runnable flush = () -> {
+        flushScheduled = false;
+        channel.flush();
+    };
 
     UdpHandler(TurnServer server) {
         this.server = server;
@@ -28,6 +35,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
         local = (InetSocketAddress) ctx.channel().localAddress();
         super.channelActive(ctx);
     }
@@ -65,10 +73,28 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 FiveTuple tuple = new FiveTuple(FiveTuple.Protocol.UDP, sender, local);
-                server.onStun(new UdpLink(ctx.channel(), sender, tuple), m);
+                server.onStun(new UdpLink(ctx.channel(), sender, tuple, this), m);
             }
         } finally {
             packet.release();
+        }
+    }
+
+    /**
+     * Queues a datagram towards a client and flushes once after the current batch of I/O, so that the
+     * frames relayed from many peers in one loop turn leave in one sendmmsg. From another thread it
+     * writes and flushes at once.
+     */
+    void send(DatagramPacket packet) {
+        Channel ch = channel;
+        if (!ch.eventLoop().inEventLoop()) {
+            ch.writeAndFlush(packet, ch.voidPromise());
+            return;
+        }
+        ch.write(packet, ch.voidPromise());
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ch.eventLoop().execute(flush);
         }
     }
 

@@ -14,11 +14,13 @@ final class UdpLink implements ClientLink, LoopBound {
     private final Channel channel;
     private final InetSocketAddress client;
     private final FiveTuple tuple;
+    private final UdpHandler listener;
 
-    UdpLink(Channel channel, InetSocketAddress client, FiveTuple tuple) {
+    UdpLink(Channel channel, InetSocketAddress client, FiveTuple tuple, UdpHandler listener) {
         this.channel = channel;
         this.client = client;
         this.tuple = tuple;
+        this.listener = listener;
     }
 
     @Override
@@ -38,7 +40,7 @@ final class UdpLink implements ClientLink, LoopBound {
 
     @Override
     public void write(ByteBuf frame) {
-        channel.writeAndFlush(new DatagramPacket(frame, client), channel.voidPromise());
+        listener.send(new DatagramPacket(frame, client));
     }
 
     @Override

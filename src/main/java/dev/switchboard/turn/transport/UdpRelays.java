@@ -30,7 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * address when one is set (server behind NAT).
  */
 final class UdpRelays implements RelayFactory {
-    static final int RECEIVE_BUFFER = 8192;
+    static final int RECEIVE_BUFFER = 4096;
     private static final int ATTEMPTS = 64;
 
     private final EventLoops loops;
