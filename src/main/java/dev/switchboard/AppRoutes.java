@@ -33,8 +33,7 @@ final class AppRoutes {
         routes.add(Route.prefix(Switchboard.SOCKET_IO_PATH, sb.engine(), sb.config().signaling().maxPayload()));
         routes.addAll(new MediaApi(sb.media(), sb.storageExecutor(), sb.config().media().maxPhotoBytes(),
                 sb.signaling()::publish, sb.access()).routes());
-        routes.add(Route.exact("/api/ice-servers", new IceServersHandler(sb.turnCredentials(),
-                Switchboard.ICE_CREDENTIAL_TTL, fallbackHost()), 0));
+        routes.add(Route.exact("/api/ice-servers", new IceServersHandler(sb.iceServers()), 0));
         routes.add(Route.exact("/api/tokens", new TokenEndpoint(sb.access()), 16 * 1024));
         routes.add(Route.prefix("/", new StaticFiles("webapp", AppRoutes::appPath), sb.config().http().maxBodyBytes()));
         return routes;

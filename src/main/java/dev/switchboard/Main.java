@@ -135,6 +135,10 @@ public final class Main implements Callable<Integer> {
             fallbackValue = "true", description = "Redirect plain-HTTP requests to HTTPS.")
     Boolean redirectHttp;
 
+    @Option(names = "--ice-server", paramLabel = "URL", descriptionKey = "ice.servers",
+            description = "Another STUN/TURN server for browsers (repeatable), e.g. turns:turn.example.org:5349?transport=tcp.")
+    List<String> iceServers;
+
     @Option(names = "--auth-secret", paramLabel = "SECRET", descriptionKey = "auth.secret",
             description = "Secret for signed room tokens (none: rooms are open).")
     String authSecret;

@@ -3,6 +3,7 @@ package dev.switchboard;
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomTokens;
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.ice.IceServers;
 import dev.switchboard.ice.TurnCredentials;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageExecutor;
@@ -37,8 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class Switchboard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
     static final String SOCKET_IO_PATH = "/socket.io/";
-    /** How long the REST credentials handed out by /api/ice-servers stay valid. */
-    static final Duration ICE_CREDENTIAL_TTL = Duration.ofHours(1);
     /** How long a stop waits for uploads in progress. */
     static final Duration UPLOAD_GRACE = Duration.ofSeconds(15);
 
@@ -59,6 +58,7 @@ public final class Switchboard implements AutoCloseable {
     private TurnListener turn;
     /** The TURN server's credentials for /api/ice-servers; null when TURN is disabled. */
     private TurnCredentials turnCredentials;
+    private IceServers iceServers;
     private volatile boolean ready;
     private volatile boolean stopping;
 
@@ -82,6 +82,10 @@ public final class Switchboard implements AutoCloseable {
         engine.listener(sio);
         signaling = new Signaling(config.signaling());
         signaling.access(access);
+        String bind = config.bind();
+        iceServers = new IceServers(turnCredentials, config.ice().servers(), config.ice().credentialTtl(),
+                bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind);
+        signaling.iceServers(iceServers::configuration);
         signaling.install(sio);
         AppRoutes routes = new AppRoutes(this);
         if (config.http().port() != 0) {
@@ -138,6 +142,10 @@ public final class Switchboard implements AutoCloseable {
 
     Signaling signaling() {
         return signaling;
+    }
+
+    IceServers iceServers() {
+        return iceServers;
     }
 
     Access access() {

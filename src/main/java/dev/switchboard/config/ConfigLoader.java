@@ -107,11 +107,23 @@ public final class ConfigLoader {
                 TurnSettings.read(r),
                 tls(r),
                 new SwitchboardConfig.AuthConfig(r.string("auth.secret",
-                        v -> !v.isEmpty() && v.length() < 16 ? "must be empty or at least 16 characters" : null)));
+                        v -> !v.isEmpty() && v.length() < 16 ? "must be empty or at least 16 characters" : null)),
+                ice(r));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    private static SwitchboardConfig.IceConfig ice(Reader r) {
+        List<String> servers = r.strings("ice.servers");
+        for (String url : servers) {
+            if (!dev.switchboard.ice.IceServers.validUrl(url)) {
+                r.problem("ice.servers", "not a stun:, stuns:, turn: or turns: URL: \"" + url + "\"");
+            }
+        }
+        return new SwitchboardConfig.IceConfig(servers,
+                r.duration("ice.credential-ttl", Duration.ofMinutes(1), Duration.ofDays(7)));
     }
 
     private static SwitchboardConfig.TlsConfig tls(Reader r) {

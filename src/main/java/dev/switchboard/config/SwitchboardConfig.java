@@ -8,7 +8,7 @@ import java.nio.file.Path;
  */
 public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, SignalingConfig signaling,
         MediaConfig media, StorageConfig storage, TurnConfig turn, TlsConfig tls,
-        AuthConfig auth) {
+        AuthConfig auth, IceConfig ice) {
 
     /** The HTTP listener (web app, REST API, Socket.IO). */
     public record HttpConfig(int port, int maxBodyBytes) {}
@@ -33,6 +33,13 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
     public record AuthConfig(String secret) {
         public boolean enabled() {
             return !secret.isEmpty();
+        }
+    }
+
+    /** External ICE servers and the lifetime of minted TURN credentials. */
+    public record IceConfig(java.util.List<String> servers, java.time.Duration credentialTtl) {
+        public IceConfig {
+            servers = java.util.List.copyOf(servers);
         }
     }
 }

@@ -76,6 +76,10 @@ final class MeshProtocol {
             res.put("name", peer.name);
             res.put("peers", peers);
             res.put("capacity", signaling.config.roomCapacity());
+            Object ice = signaling.iceServersFor(peer);
+            if (ice != null) {
+                res.put("ice", ice);
+            }
             ack.send(res);
         }
     }

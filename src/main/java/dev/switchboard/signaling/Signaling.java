@@ -75,6 +75,17 @@ public final class Signaling {
         relayed.increment();
     }
 
+    private volatile java.util.function.Function<String, Object> iceServers = host -> null;
+
+    /** The ICE servers (RTCConfiguration shape) sent in the join answer, for the client's Host header. */
+    public void iceServers(java.util.function.Function<String, Object> forHost) {
+        this.iceServers = forHost;
+    }
+
+    Object iceServersFor(Peer peer) {
+        return iceServers.apply(peer.socket.handshake().host());
+    }
+
     /** Room tokens: when enabled, the handshake must carry {@code auth.token} and joins must match it. */
     public void access(dev.switchboard.auth.Access access) {
         this.access = access;

@@ -161,4 +161,36 @@ class IceServersHandlerTest {
             assertThat(server.get("credential").asText()).isNotBlank();
         }
     }
+
+    @Test
+    void externalServersFollowTheBuiltInOneAndTheJoinAnswerCarriesTheSameShape() throws Exception {
+        try (TestServer s = TestServer.start(java.util.Map.of("ice.servers", List.of("stun:stun.example.org:3478",
+                "turns:turn.example.org:5349?transport=tcp")))) {
+            JsonNode body = JSON.readTree(HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(s.url() + "/api/ice-servers")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode servers = body.get("iceServers");
+            assertThat(servers).hasSize(3);
+            assertThat(servers.get(1).get("urls").toString()).isEqualTo("[\"stun:stun.example.org:3478\"]");
+            assertThat(servers.get(1).has("username")).isFalse();
+            assertThat(servers.get(2).get("username").asText()).isEqualTo(servers.get(0).get("username").asText());
+
+            try (dev.switchboard.testing.JavaSioClient c = dev.switchboard.testing.JavaSioClient.connect(s.url(),
+                    new String[] {"websocket"}, null)) {
+                org.json.JSONObject ack = (org.json.JSONObject) c.call("join",
+                        new org.json.JSONObject(java.util.Map.of("room", "ice-room")))[0];
+                org.json.JSONObject ice = ack.getJSONObject("ice");
+                assertThat(ice.getLong("ttl")).isEqualTo(3600);
+                assertThat(ice.getJSONArray("iceServers").getJSONObject(0).getJSONArray("urls").toString())
+                        .contains("turn:127.0.0.1:" + s.turnPort());
+            }
+        }
+    }
+
+    @Test
+    void badExternalUrlsAreRefusedAtStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.switchboard.config.ConfigLoader.load(null,
+                java.util.Map.of(), java.util.Map.of("ice.servers", List.of("http://not-ice"))))
+                .hasMessageContaining("ice.servers");
+    }
 }

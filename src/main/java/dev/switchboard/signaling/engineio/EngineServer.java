@@ -118,7 +118,7 @@ public final class EngineServer implements HttpHandler {
                     writeError(ctx, keepAlive, origin, EngineError.BAD_HANDSHAKE_METHOD);
                     return;
                 }
-                openPollingSession(ctx, q, origin, keepAlive);
+                openPollingSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST), keepAlive);
             }
             return;
         }
@@ -161,8 +161,9 @@ public final class EngineServer implements HttpHandler {
         }
     }
 
-    private void openPollingSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin, boolean keepAlive) {
-        EngineSocket s = newSession(ctx, q, origin, EngineSocket.Transport.POLLING);
+    private void openPollingSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin, String host,
+                                    boolean keepAlive) {
+        EngineSocket s = newSession(ctx, q, origin, host, EngineSocket.Transport.POLLING);
         s.loop().execute(() -> {
             s.opened(openPacket(true, s.id()));
             s.onPoll(ctx, keepAlive, origin);
@@ -171,7 +172,7 @@ public final class EngineServer implements HttpHandler {
     }
 
     private void openWebSocketSession(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String origin) {
-        EngineSocket s = newSession(ctx, q, origin, EngineSocket.Transport.WEBSOCKET);
+        EngineSocket s = newSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST), EngineSocket.Transport.WEBSOCKET);
         Channel ch = ctx.channel();
         if (!handshakeWebSocket(ctx, req, s)) {
             sessions.remove(s.id());
@@ -222,10 +223,10 @@ public final class EngineServer implements HttpHandler {
         return true;
     }
 
-    private EngineSocket newSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin,
+    private EngineSocket newSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin, String host,
                                     EngineSocket.Transport transport) {
         String id = newId();
-        Handshake hs = new Handshake(q.parameters(), origin, null, ctx.channel().remoteAddress());
+        Handshake hs = new Handshake(q.parameters(), origin, null, ctx.channel().remoteAddress(), host);
         EngineSocket s = new EngineSocket(id, this, ctx.channel().eventLoop(), hs, transport);
         sessions.put(id, s);
         log.info("engine.io session {} opened over {} from {}", id, transport == EngineSocket.Transport.POLLING

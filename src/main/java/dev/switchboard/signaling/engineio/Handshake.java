@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /** What the client sent when it opened the session: query parameters, headers of interest, address. */
-public record Handshake(Map<String, List<String>> query, String origin, String userAgent, SocketAddress remote) {
+public record Handshake(Map<String, List<String>> query, String origin, String userAgent, SocketAddress remote,
+                        String host) {
     public Handshake {
         query = Map.copyOf(query);
     }

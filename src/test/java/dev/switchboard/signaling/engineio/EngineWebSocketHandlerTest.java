@@ -33,7 +33,7 @@ class EngineWebSocketHandlerTest {
             }
         });
         EmbeddedChannel ch = new EmbeddedChannel();
-        EngineSocket session = new EngineSocket("sid", server, ch.eventLoop(), new Handshake(Map.of(), null, null, null),
+        EngineSocket session = new EngineSocket("sid", server, ch.eventLoop(), new Handshake(Map.of(), null, null, null, null),
                 EngineSocket.Transport.WEBSOCKET);
         session.attachWebSocket(ch);
         ch.pipeline().addLast(new EngineWebSocketHandler(session));
