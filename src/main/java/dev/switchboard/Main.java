@@ -139,6 +139,10 @@ public final class Main implements Callable<Integer> {
             description = "Another STUN/TURN server for browsers (repeatable), e.g. turns:turn.example.org:5349?transport=tcp.")
     List<String> iceServers;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", descriptionKey = "log.format",
+            description = "Log lines as text or json.")
+    String logFormat;
+
     @Option(names = "--auth-secret", paramLabel = "SECRET", descriptionKey = "auth.secret",
             description = "Secret for signed room tokens (none: rooms are open).")
     String authSecret;
@@ -171,6 +175,8 @@ public final class Main implements Callable<Integer> {
             System.err.println("switchboard: " + e.getMessage());
             return 2;
         }
+        // Before the first logger exists: logback.xml picks its appender from this property.
+        System.setProperty("switchboard.log.format", config.logFormat().toUpperCase(java.util.Locale.ROOT));
         Switchboard server = new Switchboard(config);
         try {
             server.start();

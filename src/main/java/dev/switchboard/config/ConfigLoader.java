@@ -108,7 +108,8 @@ public final class ConfigLoader {
                 tls(r),
                 new SwitchboardConfig.AuthConfig(r.string("auth.secret",
                         v -> !v.isEmpty() && v.length() < 16 ? "must be empty or at least 16 characters" : null)),
-                ice(r));
+                ice(r),
+                r.string("log.format", v -> v.equals("text") || v.equals("json") ? null : "must be \"text\" or \"json\""));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

@@ -8,7 +8,8 @@ import java.nio.file.Path;
  */
 public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, SignalingConfig signaling,
         MediaConfig media, StorageConfig storage, TurnConfig turn, TlsConfig tls,
-        AuthConfig auth, IceConfig ice) {
+        AuthConfig auth, IceConfig ice,
+        String logFormat) {
 
     /** The HTTP listener (web app, REST API, Socket.IO). */
     public record HttpConfig(int port, int maxBodyBytes) {}

@@ -143,4 +143,11 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("tls.cert", cert.toString())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("together");
     }
+
+    @Test
+    void logFormatIsTextOrJson() {
+        assertThat(ConfigLoader.load(null, Map.of("SWITCHBOARD_LOG_FORMAT", "json"), Map.of()).logFormat()).isEqualTo("json");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("log.format", "xml")))
+                .hasMessageContaining("log.format");
+    }
 }
