@@ -143,6 +143,14 @@ public final class Main implements Callable<Integer> {
             description = "Log lines as text or json.")
     String logFormat;
 
+    @Option(names = "--media-retention", paramLabel = "DURATION", descriptionKey = "retention.max-age",
+            description = "Delete stored media older than this, e.g. 30d (0: keep forever).")
+    String mediaRetention;
+
+    @Option(names = "--room-quota", paramLabel = "BYTES", descriptionKey = "retention.room-quota-bytes",
+            description = "Bytes of media one room may keep; its oldest go first (0: no quota).")
+    Long roomQuota;
+
     @Option(names = "--auth-secret", paramLabel = "SECRET", descriptionKey = "auth.secret",
             description = "Secret for signed room tokens (none: rooms are open).")
     String authSecret;

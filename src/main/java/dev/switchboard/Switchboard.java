@@ -5,6 +5,7 @@ import dev.switchboard.auth.RoomTokens;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.ice.IceServers;
 import dev.switchboard.ice.TurnCredentials;
+import dev.switchboard.media.MediaRetention;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.metrics.Metrics;
@@ -53,6 +54,7 @@ public final class Switchboard implements AutoCloseable {
     private InetSocketAddress httpsAddress;
     private ServerTls tls;
     private ScheduledFuture<?> tlsReload;
+    private ScheduledFuture<?> retentionTask;
     private StorageExecutor storageExecutor;
     private MediaStore media;
     private TurnListener turn;
@@ -99,8 +101,26 @@ public final class Switchboard implements AutoCloseable {
             httpsAddress = https.start(config.bind(), config.tls().httpsPort());
             log.info("HTTPS listening on {}", httpsAddress);
         }
+        startRetention();
         Gauges.register(metrics.registry(), this);
         ready = true;
+    }
+
+    /** The retention sweep: on the storage executor, every retention.interval. */
+    private void startRetention() {
+        MediaRetention retention = new MediaRetention(media, config.retention().maxAge(),
+                config.retention().roomQuotaBytes(), Clock.systemUTC(), (room, body) -> signaling.publish(room, "media-removed", body));
+        if (!retention.enabled()) {
+            return;
+        }
+        long every = config.retention().interval().toMillis();
+        retentionTask = loops.workers().next().scheduleWithFixedDelay(() -> {
+            try {
+                storageExecutor.execute(retention);
+            } catch (java.util.concurrent.RejectedExecutionException busy) {
+                // the executor is saturated: try at the next interval
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** The certificate for HTTPS and TURNS: configured PEM files, or the development one. */
@@ -258,6 +278,9 @@ public final class Switchboard implements AutoCloseable {
         }
         if (tlsReload != null) {
             tlsReload.cancel(false);
+        }
+        if (retentionTask != null) {
+            retentionTask.cancel(false);
         }
         // Queued disk and database work finishes (bounded wait) while the loops can still answer.
         if (storageExecutor != null) {

@@ -109,7 +109,11 @@ public final class ConfigLoader {
                 new SwitchboardConfig.AuthConfig(r.string("auth.secret",
                         v -> !v.isEmpty() && v.length() < 16 ? "must be empty or at least 16 characters" : null)),
                 ice(r),
-                r.string("log.format", v -> v.equals("text") || v.equals("json") ? null : "must be \"text\" or \"json\""));
+                r.string("log.format", v -> v.equals("text") || v.equals("json") ? null : "must be \"text\" or \"json\""),
+                new SwitchboardConfig.RetentionConfig(
+                        r.duration("retention.max-age", Duration.ZERO, Duration.ofDays(36500)),
+                        r.longIn("retention.room-quota-bytes", 0, Long.MAX_VALUE),
+                        r.duration("retention.interval", Duration.ofMillis(100), Duration.ofDays(7))));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, SignalingConfig signaling,
         MediaConfig media, StorageConfig storage, TurnConfig turn, TlsConfig tls,
         AuthConfig auth, IceConfig ice,
-        String logFormat) {
+        String logFormat, RetentionConfig retention) {
 
     /** The HTTP listener (web app, REST API, Socket.IO). */
     public record HttpConfig(int port, int maxBodyBytes) {}
@@ -43,4 +43,7 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
             servers = java.util.List.copyOf(servers);
         }
     }
+
+    /** Media retention: a maximum age and a per-room quota (zero: off), applied every {@code interval}. */
+    public record RetentionConfig(java.time.Duration maxAge, long roomQuotaBytes, java.time.Duration interval) {}
 }

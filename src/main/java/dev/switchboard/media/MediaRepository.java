@@ -100,6 +100,68 @@ final class MediaRepository {
         }
     }
 
+    /** Ids of rows created before {@code cutoff}, oldest first (retention). */
+    List<MediaId> createdBefore(Instant cutoff, int limit) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM media WHERE created_at < ? ORDER BY seq LIMIT ?")) {
+            ps.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+            ps.setInt(2, limit);
+            return ids(ps);
+        }
+    }
+
+    /** Rooms whose rows add up to more than {@code bytes} (per-room quota). */
+    List<String> roomsOver(long bytes) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT room FROM media GROUP BY room HAVING SUM(size) > ?")) {
+            ps.setLong(1, bytes);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Each row of {@code room}, oldest first, as (id, size). */
+    List<Media> oldestFirst(String room, int limit) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM media WHERE room = ? ORDER BY seq LIMIT ?")) {
+            ps.setString(1, room);
+            ps.setInt(2, limit);
+            List<Media> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    long roomBytes(String room) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(size), 0) FROM media WHERE room = ?")) {
+            ps.setString(1, room);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static List<MediaId> ids(PreparedStatement ps) throws SQLException {
+        List<MediaId> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new MediaId(rs.getString(1)));
+            }
+        }
+        return out;
+    }
+
     long count() throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM media");
              ResultSet rs = ps.executeQuery()) {

@@ -178,6 +178,42 @@ public final class MediaStore implements AutoCloseable {
         }
     }
 
+    /** Photos created before {@code cutoff}, oldest first, at most {@code limit} (retention). */
+    public List<MediaId> createdBefore(java.time.Instant cutoff, int limit) {
+        try {
+            return rows.createdBefore(cutoff, limit);
+        } catch (SQLException e) {
+            throw new StorageException("cannot list expired photos", e);
+        }
+    }
+
+    /** Rooms storing more than {@code bytes}. */
+    public List<String> roomsOver(long bytes) {
+        try {
+            return rows.roomsOver(bytes);
+        } catch (SQLException e) {
+            throw new StorageException("cannot sum room usage", e);
+        }
+    }
+
+    /** A room's photos, oldest first. */
+    public List<Media> oldestFirst(String room, int limit) {
+        try {
+            return rows.oldestFirst(room, limit);
+        } catch (SQLException e) {
+            throw new StorageException("cannot list photos", e);
+        }
+    }
+
+    /** Bytes a room stores (each photo counted once per room). */
+    public long roomBytes(String room) {
+        try {
+            return rows.roomBytes(room);
+        } catch (SQLException e) {
+            throw new StorageException("cannot sum room usage", e);
+        }
+    }
+
     /** Rows in the database (all rooms). */
     public long count() {
         try {
