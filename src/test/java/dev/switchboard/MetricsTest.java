@@ -65,4 +65,23 @@ class MetricsTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> scrape(s).get("switchboard_signaling_sessions") == 0.0);
         }
     }
+
+    @Test
+    void everySeriesTheDashboardUsesExists() throws Exception {
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of(
+                System.getProperty("project.basedir", "."), "docs", "grafana-dashboard.json"));
+        Matcher m = Pattern.compile("\\b((?:switchboard|jvm|process|system|netty)_[a-z_]+)").matcher(dashboard);
+        try (TestServer s = TestServer.start(Map.of("auth.secret", "a-secret-for-the-metrics-test"))) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (String key : scrape(s).keySet()) {
+                names.add(key.replaceAll("\\{.*", ""));
+            }
+            int checked = 0;
+            while (m.find()) {
+                assertThat(names).as("series used by the dashboard").contains(m.group(1));
+                checked++;
+            }
+            assertThat(checked).isGreaterThan(5);
+        }
+    }
 }
