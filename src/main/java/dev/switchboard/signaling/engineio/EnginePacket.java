@@ -12,6 +12,8 @@ public final class EnginePacket {
     public enum Type {
         OPEN('0'), CLOSE('1'), PING('2'), PONG('3'), MESSAGE('4'), UPGRADE('5'), NOOP('6');
 
+        private static final Type[] BY_CODE = values();
+
         final char code;
 
         Type(char code) {
@@ -19,7 +21,7 @@ public final class EnginePacket {
         }
 
         static Type of(char c) {
-            return c >= '0' && c <= '6' ? values()[c - '0'] : null;
+            return c >= '0' && c <= '6' ? BY_CODE[c - '0'] : null;
         }
     }
 

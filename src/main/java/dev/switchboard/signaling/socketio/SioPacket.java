@@ -13,12 +13,14 @@ public record SioPacket(Type type, String namespace, long ackId, JsonNode data) 
     public enum Type {
         CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK;
 
+        private static final Type[] BY_CODE = values();
+
         char code() {
             return (char) ('0' + ordinal());
         }
 
         static Type of(char c) {
-            return c >= '0' && c <= '6' ? values()[c - '0'] : null;
+            return c >= '0' && c <= '6' ? BY_CODE[c - '0'] : null;
         }
     }
 
