@@ -8,6 +8,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 final class Gauges {
     private Gauges() {}
 
+    private static void relay(MeterRegistry r, String what, String transport, String direction,
+                              dev.switchboard.turn.RelayStats.Counters c,
+                              java.util.function.ToDoubleFunction<dev.switchboard.turn.RelayStats.Counters> f) {
+        FunctionCounter.builder("switchboard.turn.relayed." + what, c, f)
+                .tag("transport", transport).tag("direction", direction)
+                .description("TURN payload " + what + " relayed").register(r);
+    }
+
     static void register(MeterRegistry r, Switchboard sb) {
         Gauge.builder("switchboard.signaling.sessions", sb, s -> s.engine().sessionCount())
                 .description("Open Engine.IO sessions").register(r);
@@ -18,6 +26,15 @@ final class Gauges {
         if (sb.turnListener() != null) {
             Gauge.builder("switchboard.turn.allocations", sb, s -> s.turnListener().server().allocationCount())
                     .description("Active TURN allocations").register(r);
+            dev.switchboard.turn.RelayStats stats = sb.turnListener().server().stats();
+            for (dev.switchboard.turn.FiveTuple.Protocol p : dev.switchboard.turn.FiveTuple.Protocol.values()) {
+                dev.switchboard.turn.RelayStats.Counters c = stats.of(p);
+                String transport = p.name().toLowerCase(java.util.Locale.ROOT);
+                relay(r, "packets", transport, "to-peer", c, dev.switchboard.turn.RelayStats.Counters::toPeerPackets);
+                relay(r, "bytes", transport, "to-peer", c, dev.switchboard.turn.RelayStats.Counters::toPeerBytes);
+                relay(r, "packets", transport, "to-client", c, dev.switchboard.turn.RelayStats.Counters::toClientPackets);
+                relay(r, "bytes", transport, "to-client", c, dev.switchboard.turn.RelayStats.Counters::toClientBytes);
+            }
         }
         if (sb.media() != null) {
             Gauge.builder("switchboard.media.items", sb, s -> s.media().count())

@@ -46,7 +46,9 @@ class MetricsTest {
             Map<String, Double> before = scrape(s);
             assertThat(before).containsKeys("switchboard_signaling_sessions", "switchboard_signaling_rooms",
                     "switchboard_signaling_messages_relayed_total", "switchboard_turn_allocations", "switchboard_media_items",
-                    "netty_allocator_used_direct_bytes");
+                    "netty_allocator_used_direct_bytes",
+                    "switchboard_turn_relayed_packets_total{direction=\"to-peer\",transport=\"udp\"}",
+                    "switchboard_turn_relayed_bytes_total{direction=\"to-client\",transport=\"tls\"}");
             assertThat(before.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
             try (JavaSioClient a = JavaSioClient.connect(s.url(), new String[] {"websocket"}, null, "signal");
                  JavaSioClient b = JavaSioClient.connect(s.url(), new String[] {"websocket"}, null, "signal")) {

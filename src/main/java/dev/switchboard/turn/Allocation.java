@@ -34,9 +34,11 @@ final class Allocation implements RelayReceiver {
     private volatile boolean closed;
     private volatile Permission[] permissions = NO_PERMISSIONS;
     private volatile Channel[] channels = NO_CHANNELS;
+    private final RelayStats.Counters counters;
 
     Allocation(FiveTuple tuple, ClientLink link, String username, byte[] key, int family,
-            TransactionId allocateTransaction, Ticker ticker, long bytesPerSecond) {
+            TransactionId allocateTransaction, Ticker ticker, long bytesPerSecond, RelayStats.Counters counters) {
+        this.counters = counters;
         this.tuple = tuple;
         this.link = link;
         this.username = username;
@@ -183,6 +185,7 @@ final class Allocation implements RelayReceiver {
             if (c.number == number) {
                 if (r != null && now - c.expiresAt < 0 && permitted(c.peer.getAddress(), now)
                         && rate.take(payload.readableBytes(), now)) {
+                    counters.toPeer(payload.readableBytes());
                     r.send(c.peer, payload);
                     return;
                 }
@@ -197,6 +200,7 @@ final class Allocation implements RelayReceiver {
         Relay r = relay;
         long now = ticker.nanoTime();
         if (r != null && permitted(peer.getAddress(), now) && rate.take(payload.readableBytes(), now)) {
+            counters.toPeer(payload.readableBytes());
             r.send(peer, payload);
         } else {
             payload.release();
@@ -209,6 +213,7 @@ final class Allocation implements RelayReceiver {
         if (!permitted(peer.getAddress(), now) || !rate.take(payload.readableBytes(), now)) {
             return;
         }
+        counters.toClient(payload.readableBytes());
         for (Channel c : channels) {
             if (c.peer.equals(peer)) {
                 if (now - c.expiresAt < 0) {

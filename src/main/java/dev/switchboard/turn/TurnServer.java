@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  * from a {@link RelayFactory}, time from a {@link Ticker}, so tests drive it in memory.
  */
 public final class TurnServer {
+    private final RelayStats stats = new RelayStats();
     static final long DEFAULT_LIFETIME_SECONDS = 600;
     static final long PERMISSION_LIFETIME_SECONDS = 300;
     static final long CHANNEL_LIFETIME_SECONDS = 600;
@@ -123,6 +124,11 @@ public final class TurnServer {
         return allocations.containsKey(tuple);
     }
 
+    /** Relayed packets and bytes per transport and direction. */
+    public RelayStats stats() {
+        return stats;
+    }
+
     public int allocationCount() {
         return allocations.size();
     }
@@ -194,7 +200,7 @@ public final class TurnServer {
             return;
         }
         Allocation a = new Allocation(tuple, link, user.username(), user.key(), family, m.transactionId(), ticker,
-                config.maxBandwidth());
+                config.maxBandwidth(), stats.of(tuple.protocol()));
         if (allocations.putIfAbsent(tuple, a) != null) {
             unreserve(user.username());
             return; // a concurrent Allocate on the same 5-tuple won
