@@ -32,11 +32,13 @@ export async function testUrl(server, url) {
   });
   const found = [];
   const errors = [];
+  let complete = false; // gathering finished before the timeout: every server answered or refused
   try {
     const done = new Promise((resolve) => {
       const timer = setTimeout(resolve, GATHER_MS);
       pc.addEventListener('icecandidate', ({ candidate }) => {
         if (!candidate) {
+          complete = true;
           clearTimeout(timer);
           resolve();
         } else if (candidate.candidate) {
@@ -67,11 +69,12 @@ export async function testUrl(server, url) {
   if (srflx) {
     return { check, label, url, ok: true, detail: `works (public address ${srflx.address}:${srflx.port})` };
   }
-  if (errors.length === 0 && found.some((c) => c.type === 'host')) {
-    // Browsers drop a server-reflexive candidate equal to a local one: no NAT between us and the server.
+  if (complete && errors.length === 0 && found.some((c) => c.type === 'host')) {
+    // Browsers drop a server-reflexive candidate equal to a local one, so an answering server with no
+    // NAT in between leaves only host candidates; a silent one keeps gathering going until it times out.
     return { check, label, url, ok: true, detail: 'answered; no NAT between you and the server (your public address is a local one)' };
   }
-  return { check, label, url, ok: false, detail: `no answer${errors.length ? ` (${errors[0]})` : ''}` };
+  return { check, label, url, ok: false, detail: `no answer${errors.length ? ` (${errors[0]})` : ` within ${GATHER_MS / 1000} s`}` };
 }
 
 /** Runs every URL of every server, one after another; calls onResult for each line. */
