@@ -387,7 +387,9 @@ async function refreshQuality() {
   for (const m of members.values()) {
     const pc = m.link.pc;
     if (m.link.closed || !['connected', 'disconnected'].includes(pc.connectionState)) {
-      m.stateElement.dataset.path = m.link.ready ? (m.stateElement.dataset.path ?? '') : 'server';
+      if (m.link.state === 'failed' || m.link.closed) {
+        m.stateElement.dataset.path = 'server'; // no path between the browsers: photos go via the server
+      }
       continue;
     }
     try {

@@ -124,6 +124,34 @@ class CallBrowserTest {
         }
     }
 
+    @Test
+    void screenSharingReplacesTheCameraTrackWithoutRenegotiatingAndGoesBack() {
+        String room = newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room)) {
+            a.waitConnectedTo(1);
+            b.waitConnectedTo(1);
+            a.page.getByTestId("join-call").click();
+            a.page.getByTestId("share-screen").waitFor();
+            b.page.waitForFunction("() => { const v = document.querySelector('[data-testid=remote-video]');"
+                    + " return v && v.videoWidth === 320; }", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
+            String trackId = (String) b.page.evaluate("() => document.querySelector('[data-testid=remote-video]').srcObject.getVideoTracks()[0].id");
+            int negotiations = a.console.stream().mapToInt(l -> l.contains("negotiation needed") ? 1 : 0).sum();
+            a.page.getByTestId("share-screen").click();
+            b.page.waitForFunction("() => document.querySelector('[data-testid=remote-video]').videoWidth !== 320", null,
+                    new Page.WaitForFunctionOptions().setTimeout(20_000));
+            System.out.println("shared screen arrives as " + b.page.evaluate(
+                    "() => { const v = document.querySelector('[data-testid=remote-video]'); return v.videoWidth + 'x' + v.videoHeight; }"));
+            assertThat(a.page.getByTestId("share-screen").textContent()).isEqualTo("Stop sharing");
+            a.page.getByTestId("share-screen").click();
+            b.page.waitForFunction("() => document.querySelector('[data-testid=remote-video]').videoWidth === 320", null,
+                    new Page.WaitForFunctionOptions().setTimeout(20_000));
+            assertThat(b.page.evaluate("() => document.querySelector('[data-testid=remote-video]').srcObject.getVideoTracks()[0].id"))
+                    .as("the same receiving track throughout").isEqualTo(trackId);
+            assertThat(a.console.stream().mapToInt(l -> l.contains("negotiation needed") ? 1 : 0).sum())
+                    .as("replaceTrack does not renegotiate").isEqualTo(negotiations);
+        }
+    }
+
     private static double number(RoomPage p, String expression) {
         Object v = p.page.evaluate("() => Number(" + expression + " || 0)");
         return ((Number) v).doubleValue();
