@@ -152,6 +152,35 @@ class CallBrowserTest {
         }
     }
 
+    @Test
+    void aPeerJoiningTheRoomDuringACallReceivesItAndLeavingTheCallRemovesTheTiles() {
+        String room = newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room)) {
+            a.waitConnectedTo(1);
+            b.waitConnectedTo(1);
+            a.page.getByTestId("join-call").click();
+            b.page.getByTestId("join-call").click();
+            a.page.getByTestId("mute").waitFor();
+            b.page.getByTestId("mute").waitFor();
+            try (RoomPage c = open(room)) {
+                c.waitConnectedTo(2);
+                c.page.waitForFunction("() => { const vs = [...document.querySelectorAll('[data-testid=remote-video]')];"
+                        + " return vs.length === 2 && vs.every(v => v.readyState >= 2); }", null,
+                        new Page.WaitForFunctionOptions().setTimeout(30_000));
+                assertThat(c.page.getByTestId("self-video").count()).as("C has not joined: it sends nothing").isZero();
+                assertThat(a.page.getByTestId("remote-video").count()).isEqualTo(1);
+                a.page.getByTestId("leave-call").click();
+                a.page.getByTestId("join-call").waitFor();
+                for (RoomPage p : List.of(b, c)) {
+                    p.page.waitForFunction("id => !document.querySelector(`[data-testid=remote-video][data-peer=\"${id}\"]`)",
+                            a.page.locator(".members-list li.self").getAttribute("data-peer"),
+                            new Page.WaitForFunctionOptions().setTimeout(20_000));
+                }
+                assertThat(c.page.getByTestId("remote-video").count()).isEqualTo(1);
+            }
+        }
+    }
+
     private static double number(RoomPage p, String expression) {
         Object v = p.page.evaluate("() => Number(" + expression + " || 0)");
         return ((Number) v).doubleValue();
