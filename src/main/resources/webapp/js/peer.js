@@ -4,11 +4,13 @@
  * end ignores the other's. Which end is polite follows from the two signaling ids, so glare,
  * renegotiation and ICE restarts need no extra coordination.
  *
- * Two ordered and reliable data channels, opened by the impolite end: "control" for JSON and "data"
- * for binary chunks.
+ * Three ordered and reliable data channels, opened by the impolite end: "control" for JSON and "data"
+ * for binary chunks (photos), and "chat" for chat messages (js/chat.js). Audio and video tracks are
+ * added by js/call.js on {@code pc}; the same negotiation carries them.
  *
  * Events: "state" (detail: "connecting" | "connected" | "relayed" | "failed" | "closed"),
- * "ready" (both channels open; this.transfers is usable), "unready".
+ * "ready" (both channels open; this.transfers is usable), "unready", "chat" (detail: the chat channel,
+ * once it exists; it may still be connecting).
  */
 import { TransferLink } from './transfer.js';
 
@@ -42,6 +44,7 @@ export class PeerLink extends EventTarget {
     this.pc = pc;
     this.control = null;
     this.data = null;
+    this.chat = null;
     this.pendingCandidates = [];
     // One end opens the channels (RFC 8832 announces them to the other), so a new pair negotiates
     // once instead of starting with a guaranteed offer collision; later renegotiations and ICE
@@ -49,6 +52,7 @@ export class PeerLink extends EventTarget {
     if (!this.polite) {
       this.attach(pc.createDataChannel('control', { ordered: true, priority: 'high' }));
       this.attach(pc.createDataChannel('data', { ordered: true }));
+      this.attach(pc.createDataChannel('chat', { ordered: true }));
     } else {
       pc.addEventListener('datachannel', ({ channel }) => this.attach(channel));
     }
@@ -174,6 +178,11 @@ export class PeerLink extends EventTarget {
   }
 
   attach(channel) {
+    if (channel.label === 'chat' && !this.chat) {
+      this.chat = channel;
+      this.dispatchEvent(new CustomEvent('chat', { detail: channel }));
+      return;
+    }
     if (channel.label === 'control' && !this.control) {
       this.control = channel;
     } else if (channel.label === 'data' && !this.data) {
@@ -208,6 +217,7 @@ export class PeerLink extends EventTarget {
   async connectionChanged() {
     const s = this.pc.connectionState;
     if (s === 'connected') {
+      this.restarted = false; // a later failure (another network change) gets its own restart
       this.path = await selectedPath(this.pc);
       this.setState(this.path === 'relayed' ? 'relayed' : 'connected');
     } else if (s === 'failed') {
@@ -222,6 +232,17 @@ export class PeerLink extends EventTarget {
       if (this.state !== 'failed') {
         this.setState('connecting');
       }
+    }
+  }
+
+  /**
+   * Restarts ICE (new credentials, fresh candidates) after the network changed; perfect negotiation
+   * carries the new offer, so either end may call it.
+   */
+  restartIce() {
+    if (!this.closed && this.pc.connectionState !== 'closed') {
+      console.info(`peer ${this.peerId}: ICE restart`);
+      this.pc.restartIce();
     }
   }
 

@@ -13,6 +13,10 @@ import { sniffImageType } from './imagetype.js';
 import { PeerLink } from './peer.js';
 import { SignalingClient } from './signaling.js';
 import { currentPhoto, setUpPhotoSources, show } from './sources.js';
+import { Call } from './call.js';
+import { Chat } from './chat.js';
+import { runDiagnostics } from './diagnostics.js';
+import { describeQuality, readQuality } from './quality.js';
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const $ = (id) => document.getElementById(id);
@@ -32,6 +36,8 @@ let pendingSignals = [];
 let rtcConfig = { iceServers: [] };
 let signaling = null;
 let gallery = null;
+let call = null;
+let chat = null;
 
 // ---- room, name, link ----
 
@@ -80,6 +86,7 @@ function addPeer(id, name) {
   if (existing) {
     existing.name = name ?? existing.name;
     existing.nameElement.textContent = existing.name;
+    call?.rename(id, existing.name);
     return existing;
   }
   const stateElement = el('span', { className: 'peer-state', 'data-testid': 'peer-state', dataset: { peer: id, state: 'connecting' } }, 'connecting');
@@ -90,6 +97,7 @@ function addPeer(id, name) {
   members.set(id, m);
   const link = new PeerLink(selfId, id, rtcConfig, (data) => signaling.signal(id, data), { messageLimit });
   m.link = link;
+  attachCallAndChat(m);
   link.addEventListener('state', (e) => {
     if (e.detail !== 'closed') {
       stateElement.dataset.state = e.detail;
@@ -109,6 +117,8 @@ function removePeer(id, reason) {
     return;
   }
   members.delete(id);
+  call?.detach(id);
+  chat?.detach(id);
   m.link.close(); // fails this peer's unfinished transfers, which updates their cards
   m.element.remove();
   for (const [key, card] of incomingCards) {
@@ -307,6 +317,143 @@ function serverPhotoResult(from, data) {
   }
 }
 
+// ---- call, chat, quality, diagnostics ----
+
+/** Every new link: our media if we are in the call, its remote media in the grid, its chat channel. */
+function attachCallAndChat(m) {
+  m.qualityElement = el('span', { className: 'member-quality hint', 'data-testid': 'member-quality', dataset: { peer: m.id } });
+  m.element.append(m.qualityElement);
+  call.attach(m.link, m.name);
+  if (m.link.chat) {
+    chat.attach(m.id, m.link.chat);
+  }
+  m.link.addEventListener('chat', (e) => chat.attach(m.id, e.detail));
+}
+
+function setUpCall() {
+  call = new Call($('call-grid'));
+  const buttons = ['leave-call', 'mute', 'camera-off'].map($);
+  const share = $('share-screen');
+  const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+  const render = () => {
+    $('join-call').hidden = call.joined;
+    buttons.forEach((b) => { b.hidden = !call.joined; });
+    $('call-devices').hidden = !call.joined;
+    share.hidden = !call.joined || !canShare;
+    share.textContent = call.screen ? 'Stop sharing' : 'Share screen';
+    $('mute').textContent = call.muted ? 'Unmute' : 'Mute';
+    $('mute').setAttribute('aria-pressed', String(call.joined && call.muted));
+    $('camera-off').textContent = call.cameraOff ? 'Camera on' : 'Camera off';
+    $('camera-off').setAttribute('aria-pressed', String(call.cameraOff));
+  };
+  call.addEventListener('change', render);
+  const problem = (e) => show($('call-message'), `Could not ${e.action}: ${e.message}`, true);
+  $('join-call').addEventListener('click', async () => {
+    $('call-message').hidden = true;
+    try {
+      await call.join();
+      await listDevices();
+    } catch (e) {
+      problem({ action: 'join the call', message: e.name === 'NotAllowedError' ? 'permission for the microphone and camera was denied' : e.message });
+    }
+  });
+  $('leave-call').addEventListener('click', () => call.leave());
+  $('mute').addEventListener('click', () => call.setMuted(!call.muted));
+  $('camera-off').addEventListener('click', () => call.setCameraOff(!call.cameraOff));
+  share.addEventListener('click', () => (call.screen ? call.stopSharing() : call.shareScreen())
+    .catch((e) => problem({ action: 'share the screen', message: e.message })));
+  for (const [id, kind] of [['call-mic', 'audio'], ['call-cam', 'video']]) {
+    $(id).addEventListener('change', () => call.switchDevice(kind, $(id).value)
+      .catch((e) => problem({ action: 'switch the device', message: e.message })));
+  }
+  render();
+  setInterval(refreshQuality, 2000);
+}
+
+async function listDevices() {
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  for (const [id, kind, track] of [['call-mic', 'audioinput', call.audio], ['call-cam', 'videoinput', call.camera]]) {
+    const current = track?.getSettings().deviceId;
+    $(id).replaceChildren(...devices.filter((d) => d.kind === kind).map((d, i) => {
+      const o = el('option', { value: d.deviceId }, d.label || `${kind === 'audioinput' ? 'Microphone' : 'Camera'} ${i + 1}`);
+      o.selected = d.deviceId === current;
+      return o;
+    }));
+  }
+}
+
+/** Every couple of seconds: each peer's round trip, loss and path, on its tile and its member row. */
+async function refreshQuality() {
+  for (const m of members.values()) {
+    const pc = m.link.pc;
+    if (m.link.closed || !['connected', 'disconnected'].includes(pc.connectionState)) {
+      if (m.link.state === 'failed' || m.link.closed) {
+        m.stateElement.dataset.path = 'server'; // no path between the browsers: photos go via the server
+      }
+      continue;
+    }
+    try {
+      const q = await readQuality(pc);
+      const text = describeQuality(q);
+      m.stateElement.dataset.path = q.path === 'relayed' ? 'turn' : 'direct';
+      m.stateElement.title = text;
+      const target = $('call-grid').querySelector(`[data-testid=peer-quality][data-peer="${CSS.escape(m.id)}"]`);
+      for (const e of [target, m.qualityElement].filter(Boolean)) {
+        e.textContent = text;
+        Object.assign(e.dataset, {
+          rtt: q.rtt === undefined ? '' : String(q.rtt), lost: String(q.lost), received: String(q.received),
+          path: q.path ?? '', audioEnergy: String(q.audioEnergy), audioPackets: String(q.audioPackets),
+          framesDecoded: String(q.framesDecoded),
+        });
+      }
+    } catch (e) {
+      // the connection closed between the check and the read
+    }
+  }
+}
+
+function setUpChat() {
+  chat = new Chat($('chat-list'), () => randomId(12));
+  $('chat-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = $('chat-input');
+    if (input.value.trim()) {
+      chat.send($('my-name').value, input.value);
+      input.value = '';
+    }
+  });
+}
+
+function setUpDiagnostics() {
+  const button = $('diagnostics');
+  const list = $('diagnostic-list');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    list.replaceChildren(el('li', { className: 'hint', 'data-testid': 'diagnostic-running' }, 'Testing…'));
+    try {
+      const { iceServers } = await rtcConfiguration(false);
+      list.replaceChildren();
+      await runDiagnostics(iceServers, (r) => list.append(el('li', {
+        className: r.ok ? 'ok' : 'bad', 'data-testid': 'diagnostic-result',
+        dataset: { check: r.check, ok: String(r.ok), url: r.url },
+      }, el('strong', {}, `${r.ok ? '✔' : '✘'} ${r.label}`), ` ${r.url ? `${r.url}: ` : ''}${r.detail}`)));
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+/** A network change (Wi-Fi to mobile, VPN, waking up): fresh candidates for every connection. */
+function setUpNetworkWatch() {
+  const restartAll = () => {
+    for (const m of members.values()) {
+      m.link.restartIce();
+    }
+  };
+  window.addEventListener('online', restartAll);
+  navigator.connection?.addEventListener?.('change', restartAll);
+}
+
 // ---- signaling ----
 
 function handleSignal({ from, data }) {
@@ -383,6 +530,10 @@ async function main() {
   });
   gallery = new Gallery($('gallery-list'), $('gallery-status'), room);
   gallery.load();
+  setUpCall();
+  setUpChat();
+  setUpDiagnostics();
+  setUpNetworkWatch();
   rtcConfig = await rtcConfiguration(relayOnly);
   setUpSignaling();
 }

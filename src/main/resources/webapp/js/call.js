@@ -1,0 +1,274 @@
+/**
+ * The call: the local microphone and camera sent to every peer of the mesh room over each pair's
+ * RTCPeerConnection (W3C WebRTC 1.0 section 5: addTrack, RTCRtpSender.replaceTrack), and the remote
+ * tracks shown in a grid. Adding or removing tracks renegotiates through the pair's perfect
+ * negotiation (js/peer.js); switching devices, camera off and screen sharing use replaceTrack, so
+ * they never renegotiate or reconnect.
+ *
+ * Nothing is captured or sent until the user presses "Join call"; remote media is shown whenever a
+ * peer sends it.
+ */
+import { el } from './dom.js';
+
+/** The grid's layout follows the number of tiles (css/app.css, .call-grid[data-count]). */
+const MAX_COUNT_CLASS = 9;
+
+export class Call extends EventTarget {
+  /** @param grid the element holding the video tiles */
+  constructor(grid) {
+    super();
+    this.grid = grid;
+    this.stream = null; // our MediaStream while in the call
+    this.audio = null; // current microphone track
+    this.camera = null; // current camera track
+    this.screen = null; // screen-share track while sharing
+    this.cameraOff = false;
+    this.links = new Map(); // peerId -> {link, senders: Map(kind -> RTCRtpSender), tile, name}
+    this.selfTile = null;
+  }
+
+  get joined() {
+    return this.stream !== null;
+  }
+
+  /** Asks for the microphone and camera and sends them to every peer. */
+  async join({ audioId, videoId } = {}) {
+    if (this.joined) {
+      return;
+    }
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: audioId ? { deviceId: { exact: audioId } } : true,
+      video: videoId ? { deviceId: { exact: videoId } } : true,
+    });
+    this.stream = stream;
+    this.audio = stream.getAudioTracks()[0] ?? null;
+    this.camera = stream.getVideoTracks()[0] ?? null;
+    this.selfTile = this.tile('self', 'You', true);
+    this.selfTile.video.srcObject = stream;
+    for (const entry of this.links.values()) {
+      this.send(entry);
+    }
+    this.changed();
+  }
+
+  /** Stops our media and takes our tracks off every connection (which renegotiates). */
+  leave() {
+    if (!this.joined) {
+      return;
+    }
+    for (const entry of this.links.values()) {
+      for (const sender of entry.senders.values()) {
+        try {
+          entry.link.pc.removeTrack(sender);
+        } catch (e) {
+          // the connection closed meanwhile
+        }
+      }
+      entry.senders.clear();
+    }
+    for (const t of [this.audio, this.camera, this.screen]) {
+      t?.stop();
+    }
+    this.stream = null;
+    this.audio = this.camera = this.screen = null;
+    this.cameraOff = false;
+    this.selfTile?.element.remove();
+    this.selfTile = null;
+    this.layout();
+    this.changed();
+  }
+
+  /** A new peer connection: sends our tracks on it (if in the call) and shows what it receives. */
+  attach(link, name) {
+    const entry = { link, name, senders: new Map(), tile: null };
+    this.links.set(link.peerId, entry);
+    link.pc.addEventListener('track', ({ track, streams }) => this.remoteTrack(entry, track, streams[0]));
+    if (this.joined) {
+      this.send(entry);
+    }
+  }
+
+  detach(peerId) {
+    const entry = this.links.get(peerId);
+    if (entry) {
+      this.links.delete(peerId);
+      entry.tile?.element.remove();
+      this.layout();
+    }
+  }
+
+  rename(peerId, name) {
+    const entry = this.links.get(peerId);
+    if (entry) {
+      entry.name = name;
+      if (entry.tile) {
+        entry.tile.label.textContent = name;
+      }
+    }
+  }
+
+  send(entry) {
+    const pc = entry.link.pc;
+    if (pc.connectionState === 'closed') {
+      return;
+    }
+    for (const track of [this.audio, this.outgoingVideo()]) {
+      if (track && !entry.senders.has(track.kind)) {
+        entry.senders.set(track.kind, pc.addTrack(track, this.stream));
+      }
+    }
+  }
+
+  outgoingVideo() {
+    return this.screen ?? this.camera;
+  }
+
+  /** Mutes or unmutes the microphone (the track sends silence while disabled). */
+  setMuted(muted) {
+    if (this.audio) {
+      this.audio.enabled = !muted;
+    }
+    this.changed();
+  }
+
+  get muted() {
+    return this.audio ? !this.audio.enabled : true;
+  }
+
+  /** Camera off sends black frames (the track stays, so turning it on again needs no negotiation). */
+  setCameraOff(off) {
+    this.cameraOff = off;
+    if (this.camera) {
+      this.camera.enabled = !off;
+    }
+    this.changed();
+  }
+
+  /** Switches to another microphone or camera on every connection, without renegotiating. */
+  async switchDevice(kind, deviceId) {
+    if (!this.joined) {
+      return;
+    }
+    const constraints = kind === 'audio' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } };
+    const fresh = await navigator.mediaDevices.getUserMedia(constraints);
+    const track = kind === 'audio' ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
+    const old = kind === 'audio' ? this.audio : this.camera;
+    if (kind === 'audio') {
+      track.enabled = !this.muted;
+      this.audio = track;
+    } else {
+      track.enabled = !this.cameraOff;
+      this.camera = track;
+    }
+    this.stream.removeTrack(old);
+    this.stream.addTrack(track);
+    if (kind === 'audio' || !this.screen) {
+      await this.replace(kind, track);
+    }
+    old?.stop();
+    this.changed();
+  }
+
+  async replace(kind, track) {
+    await Promise.all([...this.links.values()].map((e) => e.senders.get(kind)?.replaceTrack(track).catch((err) => {
+      console.warn(`replaceTrack to ${e.link.peerId} failed`, err);
+    })));
+  }
+
+  /** Screen sharing (where getDisplayMedia exists): replaces the camera; back to it when sharing ends. */
+  async shareScreen() {
+    if (!this.joined || this.screen) {
+      return;
+    }
+    const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    const track = display.getVideoTracks()[0];
+    this.screen = track;
+    track.addEventListener('ended', () => this.stopSharing());
+    await this.replace('video', track);
+    this.selfTile.video.srcObject = new MediaStream([track]);
+    this.changed();
+  }
+
+  async stopSharing() {
+    if (!this.screen) {
+      return;
+    }
+    const track = this.screen;
+    this.screen = null;
+    track.stop();
+    if (this.joined) {
+      await this.replace('video', this.camera);
+      this.selfTile.video.srcObject = this.stream;
+    }
+    this.changed();
+  }
+
+  remoteTrack(entry, track, stream) {
+    if (!entry.tile) {
+      entry.tile = this.tile(entry.link.peerId, entry.name, false);
+    }
+    const video = entry.tile.video;
+    const media = stream ?? video.srcObject ?? new MediaStream();
+    if (!stream && !media.getTracks().includes(track)) {
+      media.addTrack(track);
+    }
+    if (video.srcObject !== media) {
+      video.srcObject = media;
+    }
+    video.play().catch(() => {
+      video.muted = true; // autoplay with sound refused: play muted, and offer to unmute
+      entry.tile.unmute.hidden = false;
+      video.play().catch(() => {});
+    });
+    track.addEventListener('ended', () => this.dropIfEmpty(entry));
+    stream?.addEventListener('removetrack', () => this.dropIfEmpty(entry));
+  }
+
+  dropIfEmpty(entry) {
+    const s = entry.tile?.video.srcObject;
+    if (entry.tile && (!s || s.getTracks().every((t) => t.readyState === 'ended'))) {
+      entry.tile.element.remove();
+      entry.tile = null;
+      this.layout();
+    }
+  }
+
+  tile(peerId, name, self) {
+    const video = el('video', {
+      autoplay: '', playsinline: '', 'data-testid': self ? 'self-video' : 'remote-video',
+      dataset: { peer: peerId }, 'aria-label': self ? 'Your camera' : `Video of ${name ?? 'a peer'}`,
+    });
+    video.autoplay = true;
+    video.playsInline = true;
+    if (self) {
+      video.muted = true;
+    }
+    const label = el('span', { className: 'tile-name' }, name ?? 'Guest');
+    const quality = el('span', { className: 'tile-quality', 'data-testid': 'peer-quality', dataset: { peer: peerId } });
+    const unmute = el('button', { type: 'button', className: 'small', hidden: true }, 'Play sound');
+    unmute.addEventListener('click', () => {
+      video.muted = false;
+      unmute.hidden = true;
+      video.play().catch(() => {});
+    });
+    const element = el('figure', { className: self ? 'tile self' : 'tile', dataset: { peer: peerId } },
+      video, el('figcaption', {}, label, quality, unmute));
+    if (self) {
+      this.grid.prepend(element);
+    } else {
+      this.grid.append(element);
+    }
+    this.layout();
+    return { element, video, label, quality, unmute };
+  }
+
+  layout() {
+    const n = this.grid.querySelectorAll('.tile').length;
+    this.grid.dataset.count = String(Math.min(n, MAX_COUNT_CLASS));
+    this.grid.hidden = n === 0;
+  }
+
+  changed() {
+    this.dispatchEvent(new Event('change'));
+  }
+}

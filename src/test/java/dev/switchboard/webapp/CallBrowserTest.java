@@ -1,0 +1,194 @@
+package dev.switchboard.webapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.microsoft.playwright.Page;
+import dev.switchboard.testing.Chromium;
+import dev.switchboard.testing.TestServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Calls in real headless Chromium with the fake camera and microphone: every page of a three-peer
+ * room receives the two others' video with frames advancing, and a microphone muted on one page is
+ * seen as silence in the far side's receive statistics.
+ */
+@Timeout(150)
+class CallBrowserTest {
+    @TempDir
+    static Path dir;
+    static TestServer server;
+    static Chromium chromium;
+
+    /** Frames each remote video presented during 1.5 s, as the page's video elements count them. */
+    private static final String FRAMES_ADVANCING = """
+            async () => {
+              const vs = [...document.querySelectorAll('[data-testid=remote-video]')];
+              const before = vs.map(v => v.getVideoPlaybackQuality().totalVideoFrames);
+              await new Promise(r => setTimeout(r, 1500));
+              return vs.map((v, i) => v.getVideoPlaybackQuality().totalVideoFrames - before[i]);
+            }""";
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
+        server = TestServer.start();
+        chromium = Chromium.launch(FakeVideo.write(dir.resolve("camera.y4m"), 320, 240, 3),
+                "--autoplay-policy=no-user-gesture-required");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    RoomPage open(String room) {
+        return RoomPage.open(chromium.browser(), server.url(), room, null);
+    }
+
+    static String newRoom() {
+        return "c-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void threePeersEachReceiveTwoRemoteVideosWithFramesAdvancing() {
+        String room = newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room); RoomPage c = open(room)) {
+            List<RoomPage> all = List.of(a, b, c);
+            for (RoomPage p : all) {
+                p.waitConnectedTo(2);
+            }
+            assertThat(a.page.getByTestId("remote-video").count()).as("no media before anyone joins the call").isZero();
+            for (RoomPage p : all) {
+                p.page.getByTestId("join-call").click();
+                p.page.getByTestId("mute").waitFor();
+            }
+            for (RoomPage p : all) {
+                p.page.waitForFunction("() => { const vs = [...document.querySelectorAll('[data-testid=remote-video]')];"
+                        + " return vs.length === 2 && vs.every(v => v.srcObject && v.srcObject.getVideoTracks().length === 1"
+                        + " && v.readyState >= 2); }", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
+                List<?> advanced = (List<?>) p.page.evaluate(FRAMES_ADVANCING);
+                assertThat(advanced).hasSize(2);
+                for (Object n : advanced) {
+                    assertThat(((Number) n).intValue()).as("frames presented in 1.5 s").isGreaterThan(5);
+                }
+                assertThat(p.page.locator("[data-testid=call-grid]").getAttribute("data-count")).isEqualTo("3");
+            }
+            for (RoomPage p : all) {
+                assertThat(p.problems).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void muteOnOnePageIsSilenceInTheOtherPagesReceiveStatistics() {
+        String room = newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room)) {
+            a.waitConnectedTo(1);
+            b.waitConnectedTo(1);
+            a.page.getByTestId("join-call").click();
+            a.page.getByTestId("mute").waitFor();
+            String aId = a.page.locator(".members-list li.self").getAttribute("data-peer");
+            String energy = "document.querySelector('[data-testid=member-quality][data-peer=\"" + aId + "\"]').dataset.audioEnergy";
+            String packets = "document.querySelector('[data-testid=member-quality][data-peer=\"" + aId + "\"]').dataset.audioPackets";
+            // B has not joined the call: it still receives A's audio, and its statistics show sound arriving.
+            double start = waitForEnergyAbove(b, energy, 0);
+            double later = waitForEnergyAbove(b, energy, start);
+            assertThat(later).isGreaterThan(start);
+
+            a.page.getByTestId("mute").click();
+            assertThat(a.page.getByTestId("mute").getAttribute("aria-pressed")).isEqualTo("true");
+            b.page.waitForTimeout(2500); // what was in flight arrives, and the readout refreshes
+            double mutedFrom = number(b, energy);
+            double packetsFrom = number(b, packets);
+            b.page.waitForTimeout(4500); // two refreshes
+            double mutedTo = number(b, energy);
+            assertThat(number(b, packets)).as("packets keep flowing while muted").isGreaterThan(packetsFrom);
+            assertThat(mutedTo - mutedFrom).as("audio energy received while muted").isLessThan(1e-6);
+
+            a.page.getByTestId("mute").click();
+            assertThat(waitForEnergyAbove(b, energy, mutedTo)).isGreaterThan(mutedTo);
+        }
+    }
+
+    @Test
+    void screenSharingReplacesTheCameraTrackWithoutRenegotiatingAndGoesBack() {
+        String room = newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room)) {
+            a.waitConnectedTo(1);
+            b.waitConnectedTo(1);
+            a.page.getByTestId("join-call").click();
+            a.page.getByTestId("share-screen").waitFor();
+            b.page.waitForFunction("() => { const v = document.querySelector('[data-testid=remote-video]');"
+                    + " return v && v.videoWidth === 320; }", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
+            String trackId = (String) b.page.evaluate("() => document.querySelector('[data-testid=remote-video]').srcObject.getVideoTracks()[0].id");
+            int negotiations = a.console.stream().mapToInt(l -> l.contains("negotiation needed") ? 1 : 0).sum();
+            a.page.getByTestId("share-screen").click();
+            b.page.waitForFunction("() => document.querySelector('[data-testid=remote-video]').videoWidth !== 320", null,
+                    new Page.WaitForFunctionOptions().setTimeout(20_000));
+            System.out.println("shared screen arrives as " + b.page.evaluate(
+                    "() => { const v = document.querySelector('[data-testid=remote-video]'); return v.videoWidth + 'x' + v.videoHeight; }"));
+            assertThat(a.page.getByTestId("share-screen").textContent()).isEqualTo("Stop sharing");
+            a.page.getByTestId("share-screen").click();
+            b.page.waitForFunction("() => document.querySelector('[data-testid=remote-video]').videoWidth === 320", null,
+                    new Page.WaitForFunctionOptions().setTimeout(20_000));
+            assertThat(b.page.evaluate("() => document.querySelector('[data-testid=remote-video]').srcObject.getVideoTracks()[0].id"))
+                    .as("the same receiving track throughout").isEqualTo(trackId);
+            assertThat(a.console.stream().mapToInt(l -> l.contains("negotiation needed") ? 1 : 0).sum())
+                    .as("replaceTrack does not renegotiate").isEqualTo(negotiations);
+        }
+    }
+
+    @Test
+    void aPeerJoiningTheRoomDuringACallReceivesItAndLeavingTheCallRemovesTheTiles() {
+        String room = newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room)) {
+            a.waitConnectedTo(1);
+            b.waitConnectedTo(1);
+            a.page.getByTestId("join-call").click();
+            b.page.getByTestId("join-call").click();
+            a.page.getByTestId("mute").waitFor();
+            b.page.getByTestId("mute").waitFor();
+            try (RoomPage c = open(room)) {
+                c.waitConnectedTo(2);
+                c.page.waitForFunction("() => { const vs = [...document.querySelectorAll('[data-testid=remote-video]')];"
+                        + " return vs.length === 2 && vs.every(v => v.readyState >= 2); }", null,
+                        new Page.WaitForFunctionOptions().setTimeout(30_000));
+                assertThat(c.page.getByTestId("self-video").count()).as("C has not joined: it sends nothing").isZero();
+                assertThat(a.page.getByTestId("remote-video").count()).isEqualTo(1);
+                a.page.getByTestId("leave-call").click();
+                a.page.getByTestId("join-call").waitFor();
+                for (RoomPage p : List.of(b, c)) {
+                    p.page.waitForFunction("id => !document.querySelector(`[data-testid=remote-video][data-peer=\"${id}\"]`)",
+                            a.page.locator(".members-list li.self").getAttribute("data-peer"),
+                            new Page.WaitForFunctionOptions().setTimeout(20_000));
+                }
+                assertThat(c.page.getByTestId("remote-video").count()).isEqualTo(1);
+            }
+        }
+    }
+
+    private static double number(RoomPage p, String expression) {
+        Object v = p.page.evaluate("() => Number(" + expression + " || 0)");
+        return ((Number) v).doubleValue();
+    }
+
+    private static double waitForEnergyAbove(RoomPage p, String expression, double floor) {
+        p.page.waitForFunction("f => Number(" + expression + " || 0) > f", floor,
+                new Page.WaitForFunctionOptions().setTimeout(20_000));
+        return number(p, expression);
+    }
+}

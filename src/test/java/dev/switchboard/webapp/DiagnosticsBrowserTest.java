@@ -1,0 +1,84 @@
+package dev.switchboard.webapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.microsoft.playwright.Page;
+import dev.switchboard.testing.Chromium;
+import dev.switchboard.testing.TestServer;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The connectivity self-test against the built-in STUN/TURN server, and against no server at all. */
+@Timeout(120)
+class DiagnosticsBrowserTest {
+
+    @Test
+    void turnOverUdpAndTcpWorkAgainstTheBuiltInServer() {
+        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
+        String room = "d-" + UUID.randomUUID().toString().substring(0, 8);
+        try (TestServer server = TestServer.start();
+             Chromium chromium = Chromium.launch(null);
+             RoomPage a = RoomPage.open(chromium.browser(), server.url(), room, null)) {
+            a.page.getByTestId("diagnostics").click();
+            a.page.waitForFunction("() => document.querySelectorAll('[data-testid=diagnostic-result]').length === 3"
+                    + " && !document.querySelector('[data-testid=diagnostics]').disabled", null,
+                    new Page.WaitForFunctionOptions().setTimeout(60_000));
+            Map<String, String> ok = Map.of(
+                    "turn-udp", result(a, "turn-udp"),
+                    "turn-tcp", result(a, "turn-tcp"),
+                    "stun", result(a, "stun"));
+            assertThat(ok).as(a.page.getByTestId("diagnostic-list").innerText())
+                    .containsEntry("turn-udp", "true").containsEntry("turn-tcp", "true").containsEntry("stun", "true");
+            assertThat(a.page.locator("[data-testid=diagnostic-result][data-check=turn-tcp]").innerText())
+                    .contains("TURN over TCP").contains("relay address 127.0.0.1:");
+        }
+    }
+
+    @Test
+    void aWrongTurnPasswordIsReportedAsNotWorking() {
+        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
+        String room = "d-" + UUID.randomUUID().toString().substring(0, 8);
+        try (TestServer server = TestServer.start();
+             Chromium chromium = Chromium.launch(null);
+             RoomPage a = RoomPage.open(chromium.browser(), server.url(), room, null)) {
+            // The page's own fetch of /api/ice-servers answers with a spoiled credential.
+            a.page.route("**/api/ice-servers", route -> {
+                com.microsoft.playwright.APIResponse real = route.fetch();
+                String body = real.text().replaceAll("\"credential\":\"[^\"]*\"", "\"credential\":\"wrong\"");
+                route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(real).setBody(body));
+            });
+            a.page.getByTestId("diagnostics").click();
+            a.page.waitForFunction("() => document.querySelectorAll('[data-testid=diagnostic-result]').length === 3"
+                    + " && !document.querySelector('[data-testid=diagnostics]').disabled", null,
+                    new Page.WaitForFunctionOptions().setTimeout(60_000));
+            assertThat(result(a, "turn-udp")).isEqualTo("false");
+            assertThat(result(a, "turn-tcp")).isEqualTo("false");
+        }
+    }
+
+    @Test
+    void aStunServerThatDoesNotAnswerIsReportedAsNotWorking() {
+        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
+        String room = "d-" + UUID.randomUUID().toString().substring(0, 8);
+        int silent = TestServer.freePort(); // nothing listens there
+        try (TestServer server = TestServer.start();
+             Chromium chromium = Chromium.launch(null);
+             RoomPage a = RoomPage.open(chromium.browser(), server.url(), room, null)) {
+            a.page.route("**/api/ice-servers", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+                    .setContentType("application/json")
+                    .setBody("{\"iceServers\":[{\"urls\":[\"stun:127.0.0.1:" + silent + "\"]}],\"ttl\":60}")));
+            a.page.getByTestId("diagnostics").click();
+            a.page.waitForFunction("() => document.querySelectorAll('[data-testid=diagnostic-result]').length === 1"
+                    + " && !document.querySelector('[data-testid=diagnostics]').disabled", null,
+                    new Page.WaitForFunctionOptions().setTimeout(60_000));
+            assertThat(result(a, "stun")).as(a.page.getByTestId("diagnostic-list").innerText()).isEqualTo("false");
+        }
+    }
+
+    private static String result(RoomPage p, String check) {
+        return p.page.locator("[data-testid=diagnostic-result][data-check=" + check + "]").getAttribute("data-ok");
+    }
+}
