@@ -10,7 +10,7 @@ import { Sha256 } from './sha256.js';
 import { formatBytes } from './dom.js';
 
 const TYPES = ['video/webm;codecs=vp9,opus', 'video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4'];
-const PART_BYTES = 1 << 20;
+const PART_BYTES = 1 << 20; // default part size; the section's data-part-bytes overrides it
 const RETRIES = 6;
 
 /** The first recording type this browser supports, or null. */
@@ -20,7 +20,9 @@ export function pickType(supported = (t) => MediaRecorder.isTypeSupported(t)) {
 
 /** Offset-append uploader for one recording; parts are queued in order and sent one at a time. */
 export class RecordingUpload {
-  constructor(room, container, { fetchFn = (...a) => fetch(...a), sleep = (ms) => new Promise((r) => setTimeout(r, ms)) } = {}) {
+  constructor(room, container, { fetchFn = (...a) => fetch(...a), sleep = (ms) => new Promise((r) => setTimeout(r, ms)),
+    partBytes = PART_BYTES } = {}) {
+    this.partBytes = partBytes;
     this.room = room;
     this.container = container;
     this.fetch = fetchFn;
@@ -51,7 +53,7 @@ export class RecordingUpload {
     this.total += blob.size;
     this.queue.push(blob);
     this.queued += blob.size;
-    if (this.queued >= PART_BYTES) {
+    if (this.queued >= this.partBytes) {
       await this.pump();
     }
   }
@@ -214,7 +216,8 @@ function setup() {
       return;
     }
     const container = type.startsWith('video/mp4') ? 'video/mp4' : 'video/webm';
-    const upload = new RecordingUpload(room, container);
+    const upload = new RecordingUpload(room, container,
+      { partBytes: Number(section.dataset.partBytes) || PART_BYTES });
     upload.onProgress = (sent, total) => say(`Uploaded ${formatBytes(sent)} of ${formatBytes(total)}`, 'uploading');
     start.disabled = true;
     try {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A recording made with the fake camera is uploaded in parts (one part fails on the way and the page
+ * A recording made with the fake camera is uploaded in parts while it is made (4 KiB parts here; the first fails on the way and the page
  * resumes from the server's offset), listed by the room's media API, served with ranges and shown as
  * a video in the gallery.
  */
@@ -78,6 +78,7 @@ class RecordingBrowserTest {
             Page page = p.page;
             page.waitForFunction("() => { const v = document.getElementById('video');"
                     + " return v && v.srcObject && v.readyState >= 2; }");
+            page.evaluate("() => { document.getElementById('recorder').dataset.partBytes = '4096'; }");
             page.getByTestId("rec-start").click();
             page.locator("[data-testid=rec-status][data-state=recording]").waitFor();
             page.waitForTimeout(5_000);
@@ -87,7 +88,7 @@ class RecordingBrowserTest {
             Locator done = page.locator("[data-testid=rec-status][data-state=done]");
             done.waitFor(new Locator.WaitForOptions().setTimeout(30_000));
             String id = done.getAttribute("data-media-id");
-            assertThat(puts.get()).as("the lost part was sent again").isGreaterThanOrEqualTo(2);
+            assertThat(puts.get()).as("parts of 4 KiB while recording, and the lost one again").isGreaterThanOrEqualTo(4);
 
             HttpResponse<byte[]> listing = get("/api/rooms/" + room + "/media");
             assertThat(listing.statusCode()).isEqualTo(200);
