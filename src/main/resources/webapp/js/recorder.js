@@ -193,6 +193,7 @@ function setup() {
   const room = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() ?? '');
   let recorder = null;
   let timer = null;
+  let ownTracks = []; // tracks opened for the recording only, stopped with it
 
   const say = (text, state) => {
     status.textContent = text;
@@ -203,9 +204,22 @@ function setup() {
     const preview = document.getElementById('video');
     const s = preview?.srcObject;
     if (s instanceof MediaStream && s.getVideoTracks().some((t) => t.readyState === 'live')) {
-      return s;
+      if (s.getAudioTracks().length > 0) {
+        return s;
+      }
+      // The preview has no sound: add the microphone for the recording, or record without it.
+      try {
+        const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+        ownTracks = mic.getAudioTracks();
+        return new MediaStream([...s.getVideoTracks(), ...ownTracks]);
+      } catch (e) {
+        message.textContent = 'Recording without sound (no microphone available).';
+        return s;
+      }
     }
-    return navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    const own = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    ownTracks = own.getTracks();
+    return own;
   }
 
   start.addEventListener('click', async () => {
@@ -239,6 +253,8 @@ function setup() {
     });
     recorder.addEventListener('stop', async () => {
       clearInterval(timer);
+      ownTracks.forEach((t) => t.stop());
+      ownTracks = [];
       stop.disabled = true;
       say('Saving…', 'saving');
       try {

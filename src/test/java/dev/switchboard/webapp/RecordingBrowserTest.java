@@ -114,6 +114,11 @@ class RecordingBrowserTest {
             assertThat(tail.statusCode()).isEqualTo(206);
             assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(whole.body(), (int) size - 100, (int) size));
 
+            Object tracks = page.evaluate("async () => { const v = document.createElement('video');"
+                    + " v.muted = true; v.src = '/api/media/" + id + "'; await v.play().catch(() => {});"
+                    + " await new Promise((r) => setTimeout(r, 1500));"
+                    + " return (v.mozHasAudio ?? v.webkitAudioDecodedByteCount > 0) + ',' + (v.videoWidth > 0); }");
+            assertThat(tracks).as("the recording has sound and pictures").isEqualTo("true,true");
             Locator video = page.locator("[data-testid=gallery-recording]");
             video.waitFor();
             assertThat(video.getAttribute("src")).isEqualTo("/api/media/" + id);
