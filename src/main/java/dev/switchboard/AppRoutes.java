@@ -1,6 +1,7 @@
 package dev.switchboard;
 
 import dev.switchboard.auth.TokenEndpoint;
+import dev.switchboard.media.RecordingSessions;
 import dev.switchboard.media.http.MediaApi;
 import dev.switchboard.web.HttpHandler;
 import dev.switchboard.web.HttpResponses;
@@ -32,7 +33,9 @@ final class AppRoutes {
         }
         routes.add(Route.prefix(Switchboard.SOCKET_IO_PATH, sb.engine(), sb.config().signaling().maxPayload()));
         routes.addAll(new MediaApi(sb.media(), sb.storageExecutor(), sb.config().media().maxPhotoBytes(),
-                sb.signaling()::publish, sb.access()).routes());
+                sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(),
+                        sb.config().media().maxRecordingBytes(), sb.config().media().recordingIdleTimeout(),
+                        MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime)).routes());
         routes.add(Route.exact("/api/ice-servers", new IceServersHandler(sb.iceServers()), 0));
         routes.add(Route.exact("/api/tokens", new TokenEndpoint(sb.access()), 16 * 1024));
         routes.add(Route.prefix("/", new StaticFiles("webapp", AppRoutes::appPath), sb.config().http().maxBodyBytes()));

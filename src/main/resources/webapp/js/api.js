@@ -93,6 +93,19 @@ export async function listPhotos(room) {
   return items.filter(isMedia);
 }
 
+/** The room's photos and recordings, newest first, each with its kind (GET /api/rooms/{room}/media). */
+export async function listMedia(room) {
+  const res = await fetch(`/api/rooms/${encodeURIComponent(room)}/media`, { cache: 'no-store' });
+  if (res.status === 404) {
+    return listPhotos(room); // a server without recordings
+  }
+  if (!res.ok) {
+    throw new HttpError(res.status, `listing media failed (${res.status})`);
+  }
+  const body = await res.json();
+  return (Array.isArray(body) ? body : []).filter(isMedia);
+}
+
 /** True for a media record with a usable id. */
 export function isMedia(m) {
   return m !== null && typeof m === 'object' && typeof m.id === 'string' && ID.test(m.id);

@@ -1,5 +1,8 @@
-/** The room's saved photos (thumbnails from the server), newest first, updated live on media-added. */
-import { isMedia, listPhotos, mediaUrl, thumbnailUrl } from './api.js';
+/**
+ * The room's saved photos (thumbnails from the server) and recordings (a video player that seeks with
+ * range requests), newest first, updated live on media-added.
+ */
+import { isMedia, listMedia, mediaUrl, thumbnailUrl } from './api.js';
 import { el, formatBytes } from './dom.js';
 
 export class Gallery {
@@ -12,7 +15,7 @@ export class Gallery {
 
   async load() {
     try {
-      const photos = await listPhotos(this.room);
+      const photos = await listMedia(this.room);
       photos.forEach((m) => this.add(m));
       this.updateStatus();
     } catch (e) {
@@ -27,6 +30,13 @@ export class Gallery {
       return;
     }
     const created = Date.parse(m.createdAt) || Date.now();
+    if (m.kind === 'recording') {
+      this.place(m, created, el('video', {
+        src: mediaUrl(m.id), controls: true, preload: 'metadata', playsInline: true,
+        'data-testid': 'gallery-recording', 'aria-label': `Saved recording (${formatBytes(m.size ?? 0)})`,
+      }));
+      return;
+    }
     const img = el('img', { src: thumbnailUrl(m.id), alt: `Saved photo ${m.id.slice(0, 8)}`, loading: 'lazy' });
     img.addEventListener('error', () => {
       if (!img.dataset.fallback) {
@@ -34,11 +44,16 @@ export class Gallery {
         img.src = mediaUrl(m.id);
       }
     }, { once: true });
+    this.place(m, created, el('a', { href: mediaUrl(m.id), target: '_blank', rel: 'noopener',
+      'aria-label': `Open saved photo (${formatBytes(m.size ?? 0)})` }, img));
+  }
+
+  place(m, created, content) {
     const element = el('li', {
       className: 'gallery-item', 'data-testid': 'gallery-item',
-      dataset: { id: m.id, sha256: typeof m.sha256 === 'string' ? m.sha256 : '', created: String(created) },
-    }, el('a', { href: mediaUrl(m.id), target: '_blank', rel: 'noopener',
-      'aria-label': `Open saved photo (${formatBytes(m.size ?? 0)})` }, img));
+      dataset: { id: m.id, sha256: typeof m.sha256 === 'string' ? m.sha256 : '', created: String(created),
+        kind: m.kind === 'recording' ? 'recording' : 'photo' },
+    }, content);
     const before = [...this.list.children].find((c) => Number(c.dataset.created) < created);
     this.items.set(m.id, element);
     this.list.insertBefore(element, before ?? null);
@@ -56,6 +71,6 @@ export class Gallery {
   }
 
   updateStatus() {
-    this.status.textContent = this.items.size === 0 ? 'No saved photos yet.' : '';
+    this.status.textContent = this.items.size === 0 ? 'Nothing saved yet.' : '';
   }
 }

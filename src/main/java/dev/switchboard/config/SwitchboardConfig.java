@@ -14,8 +14,11 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
     /** The HTTP listener (web app, REST API, Socket.IO). */
     public record HttpConfig(int port, int maxBodyBytes) {}
 
-    /** The photo API: the largest upload accepted. */
-    public record MediaConfig(int maxPhotoBytes) {}
+    /**
+     * The media API: the largest photo accepted; the largest recording, and how long a recording upload
+     * may sit idle before it is dropped.
+     */
+    public record MediaConfig(int maxPhotoBytes, long maxRecordingBytes, java.time.Duration recordingIdleTimeout) {}
 
     /**
      * The media store's database ({@code databaseUrl} empty: embedded H2 under the data dir) and the

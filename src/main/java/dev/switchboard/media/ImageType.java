@@ -3,14 +3,18 @@ package dev.switchboard.media;
 import java.util.Locale;
 
 /**
- * The image formats the media store accepts, recognised by their signatures: JPEG (ITU T.81, SOI
- * marker FF D8 followed by a marker FF), PNG (ISO/IEC 15948 section 5.2, the 8-byte signature) and
- * WebP (a RIFF container, RFC 9649 section 2, whose form type is "WEBP"). Pure: bytes in, a type out.
+ * The formats the media store accepts, recognised by their signatures: the photo types JPEG (ITU T.81,
+ * SOI marker FF D8 followed by a marker FF), PNG (ISO/IEC 15948 section 5.2, the 8-byte signature) and
+ * WebP (a RIFF container, RFC 9649 section 2, whose form type is "WEBP"), and the recording types WebM
+ * (an EBML document, RFC 8794 section 8: element ID 1A 45 DF A3 first) and MP4 (ISO/IEC 14496-12: a
+ * leading box of type "ftyp", the type at offset 4). Pure: bytes in, a type out.
  */
 public enum ImageType {
     JPEG("image/jpeg", "jpg"),
     PNG("image/png", "png"),
-    WEBP("image/webp", "webp");
+    WEBP("image/webp", "webp"),
+    WEBM("video/webm", "webm"),
+    MP4("video/mp4", "mp4");
 
     /** Bytes needed to tell every type apart (the WebP form type ends at offset 12). */
     public static final int SNIFF_BYTES = 12;
@@ -33,6 +37,16 @@ public enum ImageType {
         return extension;
     }
 
+    /** True for the recording (video container) types, false for photos. */
+    public boolean recording() {
+        return this == WEBM || this == MP4;
+    }
+
+    /** The media kind stored and listed for this type: "photo" or "recording". */
+    public String kind() {
+        return recording() ? "recording" : "photo";
+    }
+
     /** The type whose signature starts {@code bytes[0..length)}, or null when none does. */
     public static ImageType detect(byte[] bytes, int length) {
         if (length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF) {
@@ -45,11 +59,29 @@ public enum ImageType {
                 && bytes[8] == 'W' && bytes[9] == 'E' && bytes[10] == 'B' && bytes[11] == 'P') {
             return WEBP;
         }
+        if (length >= 4 && (bytes[0] & 0xFF) == 0x1A && (bytes[1] & 0xFF) == 0x45 && (bytes[2] & 0xFF) == 0xDF
+                && (bytes[3] & 0xFF) == 0xA3) {
+            return WEBM;
+        }
+        if (length >= 8 && bytes[4] == 'f' && bytes[5] == 't' && bytes[6] == 'y' && bytes[7] == 'p') {
+            return MP4;
+        }
         return null;
     }
 
-    /** The type named by a Content-Type header value (parameters ignored), or null for any other. */
+    /** The photo type named by a Content-Type header value (parameters ignored), or null for any other. */
     public static ImageType fromContentType(String header) {
+        ImageType t = anyFromContentType(header);
+        return t == null || t.recording() ? null : t;
+    }
+
+    /** The recording type named by a Content-Type header value (parameters ignored), or null for any other. */
+    public static ImageType recordingFromContentType(String header) {
+        ImageType t = anyFromContentType(header);
+        return t != null && t.recording() ? t : null;
+    }
+
+    private static ImageType anyFromContentType(String header) {
         if (header == null) {
             return null;
         }

@@ -29,13 +29,14 @@ final class MediaRepository {
     /** Inserts {@code m}; returns false when the room already has a row for the same content. */
     boolean insert(Media m) throws SQLException {
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO media (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+             PreparedStatement ps = c.prepareStatement("INSERT INTO media (" + COLUMNS + ", kind) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, m.id().value());
             ps.setString(2, m.room());
             ps.setString(3, m.sha256());
             ps.setString(4, m.type().mime());
             ps.setLong(5, m.size());
             ps.setObject(6, OffsetDateTime.ofInstant(m.createdAt(), ZoneOffset.UTC));
+            ps.setString(7, m.kind());
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -56,15 +57,19 @@ final class MediaRepository {
 
     /**
      * Up to {@code limit} photos of {@code room}, newest first; with {@code before}, only those older
-     * than that photo. Empty when {@code before} is not in the room.
+     * than that photo; with {@code kind}, only that kind (null: all). Empty when {@code before} is not in the room.
      */
-    List<Media> list(String room, int limit, MediaId before) throws SQLException {
+    List<Media> list(String room, int limit, MediaId before, String kind) throws SQLException {
         String sql = "SELECT " + COLUMNS + " FROM media WHERE room = ?"
+                + (kind == null ? "" : " AND kind = ?")
                 + (before == null ? "" : " AND seq < (SELECT seq FROM media WHERE id = ? AND room = ?)")
                 + " ORDER BY seq DESC LIMIT ?";
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, room);
+            if (kind != null) {
+                ps.setString(i++, kind);
+            }
             if (before != null) {
                 ps.setString(i++, before.value());
                 ps.setString(i++, room);

@@ -95,8 +95,13 @@ public final class MediaStore implements AutoCloseable {
 
     /** Photos of {@code room}, newest first, at most {@code limit}, older than {@code before} if given. */
     public List<Media> list(String room, int limit, MediaId before) {
+        return list(room, limit, before, "photo");
+    }
+
+    /** Media of {@code room} of one kind ("photo", "recording"; null: both), newest first. */
+    public List<Media> list(String room, int limit, MediaId before, String kind) {
         try {
-            return rows.list(room, limit, before);
+            return rows.list(room, limit, before, kind);
         } catch (SQLException e) {
             throw new StorageException("cannot list photos", e);
         }
@@ -120,6 +125,9 @@ public final class MediaStore implements AutoCloseable {
      * cannot render one for the photo (WebP, damaged image): serve the original instead.
      */
     public FileChannel thumbnail(Media m) throws IOException {
+        if (m.type().recording()) {
+            return null; // no video decoder here: the original is served
+        }
         Path thumb = files.thumbnailPath(m.sha256());
         if (Files.exists(thumb)) {
             return FileChannel.open(thumb);

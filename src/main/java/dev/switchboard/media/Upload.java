@@ -55,6 +55,26 @@ public final class Upload {
         size += total;
     }
 
+    /** The SHA-256 of what was written so far, without ending the upload (more may be appended). */
+    public String sha256SoFar() {
+        try {
+            return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 state cannot be copied", e);
+        }
+    }
+
+    /** Up to {@code n} bytes from the start of the file written so far. */
+    public byte[] head(int n) throws IOException {
+        try (FileChannel in = FileChannel.open(temp)) {
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(n, size));
+            while (b.hasRemaining() && in.read(b, b.position()) > 0) {
+                // read until full or the end
+            }
+            return b.array();
+        }
+    }
+
     public long size() {
         return size;
     }

@@ -21,6 +21,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import dev.switchboard.media.RecordingSessions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /api/rooms/{room}/photos?limit=&before=}: JSON array, newest first; {@code before} is
  *     the id of the last photo of the previous page ({@code X-Next-Before} names it when a page is full).</li>
  * <li>{@code GET|HEAD /api/media/{id}} and {@code /api/media/{id}/thumbnail}: see {@link MediaDownloads}.</li>
+ * <li>{@code GET /api/rooms/{room}/media?limit=&before=}: photos and recordings together, each with its
+ *     {@code kind}; the photos listing shows photos only.</li>
+ * <li>{@code POST /api/rooms/{room}/recordings} and {@code /api/recordings/...}: see {@link RecordingApi}.</li>
  * <li>{@code DELETE /api/media/{id}}: 204, or 404.</li>
  * </ul>
  * Every disk and database step runs on the {@link StorageExecutor}; a saturated executor gives 503 with
@@ -49,6 +54,9 @@ public final class MediaApi {
     static final String MEDIA = "/api/media/";
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 200;
+    /** Recording limits when none are configured: 1 GiB, and this many uploads open at once. */
+    public static final long DEFAULT_MAX_RECORDING_BYTES = 1L << 30;
+    public static final int MAX_RECORDING_UPLOADS = 256;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final MediaStore store;
@@ -58,9 +66,15 @@ public final class MediaApi {
     private final MediaDownloads downloads;
 
     private final Access access;
+    private final RecordingApi recordings;
 
     public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events) {
         this(store, executor, maxPhotoBytes, events, Access.open());
+    }
+
+    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access) {
+        this(store, executor, maxPhotoBytes, events, access, new RecordingSessions(store, DEFAULT_MAX_RECORDING_BYTES,
+                Duration.ofHours(1), MAX_RECORDING_UPLOADS, System::nanoTime));
     }
 
     /**
@@ -68,8 +82,10 @@ public final class MediaApi {
      * deleting the admin role for the photo's room. Photo bytes and thumbnails are served to whoever has
      * the (random, unguessable) id, so that {@code <img>} tags work.
      */
-    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access) {
+    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access,
+                    RecordingSessions recordingSessions) {
         this.access = access;
+        this.recordings = new RecordingApi(store, executor, recordingSessions, events, access);
         this.store = store;
         this.executor = executor;
         this.maxPhotoBytes = maxPhotoBytes;
@@ -79,13 +95,15 @@ public final class MediaApi {
 
     /** The API's routes, to be placed before the catch-all static route. */
     public List<Route> routes() {
-        return List.of(Route.streaming(ROOMS, this::rooms), Route.prefix(MEDIA, this::media, 0));
+        return List.of(Route.streaming(ROOMS, this::rooms), Route.prefix(MEDIA, this::media, 0), recordings.route());
     }
 
     private StreamingHandler.Body rooms(ChannelHandlerContext ctx, HttpRequest req) {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String[] parts = uri.path().substring(ROOMS.length()).split("/", -1);
-        if (parts.length != 2 || !parts[1].equals("photos")) {
+        boolean recording = parts.length == 2 && parts[1].equals("recordings");
+        boolean all = parts.length == 2 && parts[1].equals("media");
+        if (parts.length != 2 || !(parts[1].equals("photos") || recording || all)) {
             Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + uri.path());
             return null;
         }
@@ -95,22 +113,26 @@ public final class MediaApi {
                     "room names are 1 to 64 characters of A-Z a-z 0-9 _ -");
             return null;
         }
-        if (req.method().equals(HttpMethod.POST)) {
+        if (req.method().equals(HttpMethod.POST) && !all) {
             TokenRefused refused = refusal(req, room, RoomToken.Role.MEMBER);
             if (refused != null) {
                 return Draining.answer(ctx, refusedResponse(refused));
             }
-            return upload(ctx, req, room);
+            return recording ? recordings.create(ctx, req, room) : upload(ctx, req, room);
+        }
+        if (recording) {
+            notAllowed(ctx, req, "POST");
+            return null;
         }
         if (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD)) {
             TokenRefused refused = refusal(req, room, RoomToken.Role.VIEWER);
             if (refused != null) {
                 return Draining.answer(ctx, refusedResponse(refused));
             }
-            list(ctx, req, room, uri.parameters());
+            list(ctx, req, room, uri.parameters(), all ? null : "photo");
             return null;
         }
-        notAllowed(ctx, req, "GET, HEAD, POST");
+        notAllowed(ctx, req, all ? "GET, HEAD" : "GET, HEAD, POST");
         return null;
     }
 
@@ -151,7 +173,8 @@ public final class MediaApi {
         }
     }
 
-    private void list(ChannelHandlerContext ctx, HttpRequest req, String room, Map<String, List<String>> query) {
+    private void list(ChannelHandlerContext ctx, HttpRequest req, String room, Map<String, List<String>> query,
+                      String kind) {
         int limit = DEFAULT_PAGE;
         String limitParam = first(query, "limit");
         if (limitParam != null) {
@@ -175,7 +198,7 @@ public final class MediaApi {
         int pageSize = limit;
         HttpRequest r = copy(req);
         run(ctx, r, () -> {
-            List<Media> page = store.list(room, pageSize, before);
+            List<Media> page = store.list(room, pageSize, before, kind);
             var res = HttpResponses.response(HttpResponseStatus.OK,
                     io.netty.buffer.Unpooled.wrappedBuffer(HttpResponses.JSON.writeValueAsBytes(
                             page.stream().map(Replies::json).toList())), "application/json; charset=utf-8");

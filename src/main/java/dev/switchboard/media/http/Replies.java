@@ -18,7 +18,7 @@ final class Replies {
 
     private Replies() {}
 
-    /** The photo as the API contract shapes it: {id, room, contentType, size, sha256, createdAt, url}. */
+    /** The photo as the API contract shapes it: {id, room, contentType, size, sha256, createdAt, url, kind}. */
     static Map<String, Object> json(Media m) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("id", m.id().value());
@@ -28,6 +28,7 @@ final class Replies {
         o.put("sha256", m.sha256());
         o.put("createdAt", m.createdAt().toString());
         o.put("url", m.url());
+        o.put("kind", m.kind());
         return o;
     }
 

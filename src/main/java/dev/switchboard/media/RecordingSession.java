@@ -1,0 +1,103 @@
+package dev.switchboard.media;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * One resumable recording upload (the offset-append scheme of the recordings API): bytes are appended
+ * to a temporary file only at the current offset, one part at a time; a part cut off midway keeps what
+ * reached the file, so the client asks for the offset and continues from there. Nothing is visible to
+ * readers until the recording is finished and committed to the {@link MediaStore}.
+ * <p>State changes are synchronised; file work ({@link #write}, {@link #upload}) happens on the storage
+ * executor, one task at a time, ordered by {@link #claim} and {@link #release}.
+ */
+public final class RecordingSession {
+    /** What {@link #claim} found. */
+    public enum Claim { CLAIMED, BUSY, WRONG_OFFSET, GONE }
+
+    private final MediaId id;
+    private final String room;
+    private final ImageType type;
+    private final Upload upload;
+    private long offset;
+    private boolean busy;
+    private boolean closed;
+    private long lastActive;
+
+    RecordingSession(MediaId id, String room, ImageType type, Upload upload, long now) {
+        this.id = id;
+        this.room = room;
+        this.type = type;
+        this.upload = upload;
+        this.lastActive = now;
+    }
+
+    public MediaId id() {
+        return id;
+    }
+
+    public String room() {
+        return room;
+    }
+
+    public ImageType type() {
+        return type;
+    }
+
+    public synchronized long offset() {
+        return offset;
+    }
+
+    public synchronized boolean busy() {
+        return busy;
+    }
+
+    /** Takes the session for one part (or the finish) starting at {@code at}; -1 skips the offset check. */
+    public synchronized Claim claim(long at, long now) {
+        if (closed) {
+            return Claim.GONE;
+        }
+        if (busy) {
+            return Claim.BUSY;
+        }
+        if (at >= 0 && at != offset) {
+            return Claim.WRONG_OFFSET;
+        }
+        busy = true;
+        lastActive = now;
+        return Claim.CLAIMED;
+    }
+
+    /** Ends the part in progress (finished or cut off): the session takes parts again. */
+    public synchronized void release(long now) {
+        busy = false;
+        lastActive = now;
+    }
+
+    /** Appends {@code bytes} (consumed) at the offset; only while claimed, on the storage executor. */
+    public void write(ByteBuffer[] bytes) throws IOException {
+        upload.write(bytes);
+        synchronized (this) {
+            offset = upload.size();
+        }
+    }
+
+    /** The upload behind the session, for the finish step (claimed, on the storage executor). */
+    public Upload upload() {
+        return upload;
+    }
+
+    /** Closes the session when no part is in progress and it was last active before {@code cutoff}. */
+    synchronized boolean closeIfIdleSince(long cutoff) {
+        if (busy || closed || lastActive - cutoff >= 0) {
+            return false;
+        }
+        closed = true;
+        return true;
+    }
+
+    /** Marks the session finished or abandoned; later claims see {@link Claim#GONE}. */
+    synchronized void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.switchboard.media.http;
+
+import dev.switchboard.media.RecordingSession;
+import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.web.HttpResponses;
+import dev.switchboard.web.StreamingHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The body of one {@code PUT|PATCH /api/recordings/{id}}: a part appended at the session's offset,
+ * which the caller has claimed. Parts are gathered into batches and written by the request's
+ * {@link SerialLane}; the connection stops reading while too much waits for the disk (as for photos,
+ * see {@link UploadBody}). Past the recording limit the rest is refused with 413. Whatever reached the
+ * file stays when the part is cut off; the session is released in every case.
+ */
+final class RecordingPart implements StreamingHandler.Body {
+    private static final Logger log = LoggerFactory.getLogger(RecordingPart.class);
+
+    private final ChannelHandlerContext ctx;
+    private final HttpRequest request;
+    private final RecordingSession session;
+    private final RecordingSessions sessions;
+    private final SerialLane lane;
+    private final long start;
+
+    // Event-loop state.
+    private long received;
+    private Draining rejected;
+    private CompositeByteBuf batch;
+
+    private final AtomicLong pending = new AtomicLong();
+    private volatile boolean paused;
+    private volatile boolean stopped;
+
+    // Lane state.
+    private boolean failed;
+
+    RecordingPart(ChannelHandlerContext ctx, HttpRequest request, RecordingSession session,
+                  RecordingSessions sessions, SerialLane lane, long start) {
+        this.ctx = ctx;
+        this.request = request;
+        this.session = session;
+        this.sessions = sessions;
+        this.lane = lane;
+        this.start = start;
+    }
+
+    @Override
+    public void content(ByteBuf part) {
+        if (rejected != null) {
+            rejected.content(part);
+            return;
+        }
+        int n = part.readableBytes();
+        received += n;
+        if (start + received > sessions.maxBytes()) {
+            stop();
+            rejected = Draining.answer(ctx, RecordingApi.offsetError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "too_large", "recordings are limited to " + sessions.maxBytes() + " bytes", -1));
+            return;
+        }
+        pending.addAndGet(n);
+        if (batch == null) {
+            batch = ctx.alloc().compositeBuffer(64);
+        }
+        batch.addComponent(true, part.retain());
+        if (batch.readableBytes() >= UploadBody.BATCH_BYTES) {
+            flushBatch();
+        }
+        if (!paused && pending.get() > UploadBody.HIGH_WATER) {
+            paused = true;
+            ctx.channel().config().setAutoRead(false);
+            if (pending.get() <= UploadBody.LOW_WATER) {
+                resume();
+            }
+        }
+    }
+
+    @Override
+    public void end() {
+        if (rejected != null) {
+            rejected.end();
+            return;
+        }
+        flushBatch();
+        lane.submit(() -> {
+            session.release(sessions.now());
+            if (!failed) {
+                HttpResponses.send(ctx, request, RecordingApi.status(HttpResponseStatus.OK, session));
+            }
+        });
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        stop();
+        if (rejected != null) {
+            rejected.abort(cause);
+        }
+    }
+
+    /** Drops what was not written yet and releases the session once the lane is done with it. */
+    private void stop() {
+        if (batch != null) {
+            batch.release();
+            batch = null;
+        }
+        if (!stopped) {
+            stopped = true;
+            lane.submit(() -> session.release(sessions.now()));
+        }
+        resume();
+    }
+
+    private void flushBatch() {
+        if (batch != null) {
+            lane.submit(new Chunk(batch));
+            batch = null;
+        }
+    }
+
+    private final class Chunk implements Runnable, AutoCloseable {
+        private final ByteBuf buf;
+
+        Chunk(ByteBuf buf) {
+            this.buf = buf;
+        }
+
+        @Override
+        public void run() {
+            int n = buf.readableBytes();
+            try {
+                if (!stopped && !failed) {
+                    session.write(buf.nioBuffers());
+                }
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                sessions.abandon(session); // the file and its digest may disagree now
+                log.warn("cannot write recording {}", session.id().value(), e);
+                HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                        "internal", "cannot write the recording"));
+            } finally {
+                buf.release();
+                drained(n);
+            }
+        }
+
+        @Override
+        public void close() {
+            buf.release();
+        }
+    }
+
+    private void drained(int n) {
+        if (pending.addAndGet(-n) <= UploadBody.LOW_WATER && paused) {
+            ctx.channel().eventLoop().execute(() -> {
+                if (pending.get() <= UploadBody.LOW_WATER) {
+                    resume();
+                }
+            });
+        }
+    }
+
+    private void resume() {
+        if (paused) {
+            paused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+}

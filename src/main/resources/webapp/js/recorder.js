@@ -1,0 +1,303 @@
+/**
+ * Records your own camera and microphone (MediaRecorder, WebM or MP4 as the browser supports) and
+ * uploads the recording to the room while it is being made: a resumable session
+ * (POST /api/rooms/{room}/recordings), parts appended by offset (PUT ?offset=N; on a failure the offset
+ * is asked for with HEAD and the upload continues from there), then finished with the SHA-256, which
+ * is computed incrementally as the data arrives. The gallery shows the result on media-added.
+ * Self-contained: it finds its section in the page and the camera preview's stream.
+ */
+import { Sha256 } from './sha256.js';
+import { formatBytes } from './dom.js';
+
+const TYPES = ['video/webm;codecs=vp9,opus', 'video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4'];
+const PART_BYTES = 1 << 20; // default part size; the section's data-part-bytes overrides it
+const RETRIES = 6;
+
+/** The first recording type this browser supports, or null. */
+export function pickType(supported = (t) => MediaRecorder.isTypeSupported(t)) {
+  return TYPES.find((t) => supported(t)) ?? null;
+}
+
+/** Offset-append uploader for one recording; parts are queued in order and sent one at a time. */
+export class RecordingUpload {
+  constructor(room, container, { fetchFn = (...a) => fetch(...a), sleep = (ms) => new Promise((r) => setTimeout(r, ms)),
+    partBytes = PART_BYTES } = {}) {
+    this.partBytes = partBytes;
+    this.room = room;
+    this.container = container;
+    this.fetch = fetchFn;
+    this.sleep = sleep;
+    this.queue = [];        // Blobs not yet acknowledged by the server, in order
+    this.queued = 0;        // their bytes
+    this.offset = 0;        // bytes the server holds
+    this.hash = new Sha256();
+    this.total = 0;         // bytes recorded
+    this.id = null;
+    this.sending = null;
+    this.onProgress = () => {};
+  }
+
+  async open() {
+    const res = await this.fetch(`/api/rooms/${encodeURIComponent(this.room)}/recordings`, {
+      method: 'POST', headers: { 'Content-Type': this.container },
+    });
+    if (!res.ok) {
+      throw new Error(await reason(res, 'could not start the upload'));
+    }
+    this.id = (await res.json()).id;
+  }
+
+  /** Adds recorded data (hashing it in order) and sends whatever makes a full part. */
+  async add(blob) {
+    this.hash.update(new Uint8Array(await blob.arrayBuffer()));
+    this.total += blob.size;
+    this.queue.push(blob);
+    this.queued += blob.size;
+    if (this.queued >= this.partBytes) {
+      await this.pump();
+    }
+  }
+
+  /** Sends all queued data, part by part, retrying and resuming from the server's offset on failure. */
+  async pump() {
+    while (this.sending) {
+      await this.sending;
+    }
+    if (this.queued === 0) {
+      return;
+    }
+    this.sending = this.sendQueued();
+    try {
+      await this.sending;
+    } finally {
+      this.sending = null;
+    }
+  }
+
+  async sendQueued() {
+    let failures = 0;
+    while (this.queued > 0) {
+      const base = this.offset;
+      const part = new Blob(this.queue);
+      try {
+        const res = await this.fetch(`/api/recordings/${this.id}?offset=${base}`, { method: 'PUT', body: part });
+        if (res.ok) {
+          this.acknowledge((await res.json()).offset);
+          failures = 0;
+          continue;
+        }
+        if (res.status !== 409 && res.status < 500) {
+          throw new Fatal(await reason(res, 'the upload was refused'));
+        }
+      } catch (e) {
+        if (e instanceof Fatal) {
+          throw e;
+        }
+      }
+      failures += 1;
+      if (failures > RETRIES) {
+        throw new Error('the upload keeps failing; check the connection');
+      }
+      await this.sleep(Math.min(8000, 250 * 2 ** failures));
+      await this.resync();
+    }
+  }
+
+  /** Asks the server how much it holds and drops that much from the queue. */
+  async resync() {
+    try {
+      const res = await this.fetch(`/api/recordings/${this.id}`, { method: 'HEAD', cache: 'no-store' });
+      if (res.ok) {
+        this.acknowledge(Number(res.headers.get('Upload-Offset')));
+      }
+    } catch (e) {
+      // still offline: the next attempt asks again
+    }
+  }
+
+  acknowledge(serverOffset) {
+    let drop = serverOffset - this.offset;
+    if (!(drop > 0)) {
+      return;
+    }
+    this.offset = serverOffset;
+    while (drop > 0 && this.queue.length > 0) {
+      const first = this.queue[0];
+      if (first.size <= drop) {
+        this.queue.shift();
+        drop -= first.size;
+        this.queued -= first.size;
+      } else {
+        this.queue[0] = first.slice(drop);
+        this.queued -= drop;
+        drop = 0;
+      }
+    }
+    this.onProgress(this.offset, this.total);
+  }
+
+  /** Sends the rest and finishes with the digest; returns the stored media record. */
+  async finish() {
+    await this.pump();
+    const sha256 = this.hash.hex();
+    const res = await this.fetch(`/api/recordings/${this.id}/finish`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sha256, size: this.total }),
+    });
+    if (!res.ok) {
+      throw new Error(await reason(res, 'the recording was not saved'));
+    }
+    return res.json();
+  }
+
+  async cancel() {
+    if (this.id) {
+      await this.fetch(`/api/recordings/${this.id}`, { method: 'DELETE' }).catch(() => {});
+    }
+  }
+}
+
+class Fatal extends Error {}
+
+async function reason(res, fallback) {
+  try {
+    const body = await res.json();
+    return `${fallback}: ${body.message ?? res.status}`;
+  } catch (e) {
+    return `${fallback} (${res.status})`;
+  }
+}
+
+function formatTime(ms) {
+  const s = Math.floor(ms / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** Wires the recorder section of the room page. */
+function setup() {
+  const section = document.getElementById('recorder');
+  if (!section || typeof MediaRecorder === 'undefined') {
+    if (section) {
+      section.querySelector('[data-testid="rec-message"]').textContent = 'This browser cannot record.';
+    }
+    return;
+  }
+  const $ = (id) => section.querySelector(`[data-testid="${id}"]`);
+  const start = $('rec-start');
+  const stop = $('rec-stop');
+  const time = $('rec-time');
+  const size = $('rec-size');
+  const status = $('rec-status');
+  const message = $('rec-message');
+  const maxSeconds = Number(section.dataset.maxSeconds) || 600;
+  const room = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() ?? '');
+  let recorder = null;
+  let timer = null;
+  let ownTracks = []; // tracks opened for the recording only, stopped with it
+
+  const say = (text, state) => {
+    status.textContent = text;
+    status.dataset.state = state;
+  };
+
+  async function stream() {
+    const preview = document.getElementById('video');
+    const s = preview?.srcObject;
+    if (s instanceof MediaStream && s.getVideoTracks().some((t) => t.readyState === 'live')) {
+      if (s.getAudioTracks().length > 0) {
+        return s;
+      }
+      // The preview has no sound: add the microphone for the recording, or record without it.
+      try {
+        const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+        ownTracks = mic.getAudioTracks();
+        return new MediaStream([...s.getVideoTracks(), ...ownTracks]);
+      } catch (e) {
+        message.textContent = 'Recording without sound (no microphone available).';
+        return s;
+      }
+    }
+    const own = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    ownTracks = own.getTracks();
+    return own;
+  }
+
+  start.addEventListener('click', async () => {
+    message.textContent = '';
+    const type = pickType();
+    if (!type) {
+      message.textContent = 'This browser cannot record WebM or MP4.';
+      return;
+    }
+    const container = type.startsWith('video/mp4') ? 'video/mp4' : 'video/webm';
+    const upload = new RecordingUpload(room, container,
+      { partBytes: Number(section.dataset.partBytes) || PART_BYTES });
+    upload.onProgress = (sent, total) => say(`Uploaded ${formatBytes(sent)} of ${formatBytes(total)}`, 'uploading');
+    start.disabled = true;
+    try {
+      await upload.open();
+      recorder = new MediaRecorder(await stream(), { mimeType: type });
+    } catch (e) {
+      start.disabled = false;
+      message.textContent = `Cannot record: ${e.message}`;
+      await upload.cancel();
+      return;
+    }
+    let chain = Promise.resolve();
+    let failed = null;
+    recorder.addEventListener('dataavailable', (e) => {
+      if (e.data && e.data.size > 0) {
+        chain = chain.then(() => upload.add(e.data)).catch((err) => { failed = failed ?? err; });
+        size.textContent = formatBytes(upload.total + e.data.size);
+      }
+    });
+    recorder.addEventListener('stop', async () => {
+      clearInterval(timer);
+      ownTracks.forEach((t) => t.stop());
+      ownTracks = [];
+      stop.disabled = true;
+      say('Saving…', 'saving');
+      try {
+        await chain;
+        if (failed) {
+          throw failed;
+        }
+        const media = await upload.finish();
+        status.dataset.mediaId = media.id;
+        say(`Saved (${formatBytes(media.size)})`, 'done');
+      } catch (e) {
+        message.textContent = `The recording was not saved: ${e.message}`;
+        say('Not saved', 'failed');
+      } finally {
+        start.disabled = false;
+        recorder = null;
+      }
+    });
+    const began = performance.now();
+    recorder.start(1000);
+    stop.disabled = false;
+    say('Recording', 'recording');
+    timer = setInterval(() => {
+      const elapsed = performance.now() - began;
+      time.textContent = formatTime(elapsed);
+      if (elapsed >= maxSeconds * 1000 && recorder?.state === 'recording') {
+        message.textContent = `Recordings stop after ${formatTime(maxSeconds * 1000)}.`;
+        recorder.stop();
+      }
+    }, 250);
+  });
+
+  stop.addEventListener('click', () => {
+    if (recorder?.state === 'recording') {
+      recorder.stop();
+    }
+  });
+}
+
+if (typeof document !== 'undefined') {
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', setup);
+  } else {
+    setup();
+  }
+}
