@@ -67,20 +67,7 @@ public final class TurnListener implements AutoCloseable {
             channels.add(b.bind(bind, config.port()).sync().channel());
         }
         port = ((InetSocketAddress) channels.get(0).localAddress()).getPort();
-        ServerBootstrap tcp = new ServerBootstrap().group(loops.boss(), loops.workers())
-                .channel(loops.serverSocketChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0))
-                                .addLast("frames", new TcpFramer())
-                                .addLast("turn", new TcpHandler(server, FiveTuple.Protocol.TCP));
-                    }
-                });
+        ServerBootstrap tcp = streamBootstrap(null, FiveTuple.Protocol.TCP);
         channels.add(tcp.bind(bind, port).sync().channel());
         sweeper = loops.workers().next().scheduleAtFixedRate(server::sweep, 1, 1, TimeUnit.SECONDS);
         return port;
@@ -91,7 +78,16 @@ public final class TurnListener implements AutoCloseable {
      * made from the context current at accept time. Returns the bound port.
      */
     public int startTls(String bind, int tlsPort, Supplier<SslContext> tls) throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap().group(loops.boss(), loops.workers())
+        ServerBootstrap b = streamBootstrap(tls, FiveTuple.Protocol.TLS);
+        Channel c = b.bind(bind, tlsPort).sync().channel();
+        channels.add(c);
+        tlsBound = ((InetSocketAddress) c.localAddress()).getPort();
+        return tlsBound;
+    }
+
+    /** TCP (and, with {@code tls}, TLS) client connections: STUN/ChannelData framing over a stream. */
+    private ServerBootstrap streamBootstrap(Supplier<SslContext> tls, FiveTuple.Protocol protocol) {
+        return new ServerBootstrap().group(loops.boss(), loops.workers())
                 .channel(loops.serverSocketChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -99,17 +95,15 @@ public final class TurnListener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
-                                .addLast("tls", tls.get().newHandler(ch.alloc()))
                                 .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0))
                                 .addLast("frames", new TcpFramer())
-                                .addLast("turn", new TcpHandler(server, FiveTuple.Protocol.TLS));
+                                .addLast("turn", new TcpHandler(server, protocol));
                     }
                 });
-        Channel c = b.bind(bind, tlsPort).sync().channel();
-        channels.add(c);
-        tlsBound = ((InetSocketAddress) c.localAddress()).getPort();
-        return tlsBound;
     }
 
     public int tlsPort() {
