@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh Debian machine:
-#   1. installs the real clients the tests drive (coturn's tools, Chromium, Redis, PostgreSQL) if missing,
+#   1. installs the real clients the tests drive (coturn's tools, Chromium) if missing,
 #   2. fetches the JavaScript and Maven dependencies while the network is there,
 #   3. runs `mvn verify` inside a private network namespace that has only loopback, so no test traffic
 #      can leave the machine.
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(coturn chromium chromium-driver redis-server postgresql iproute2 util-linux)
+packages=(coturn chromium chromium-driver iproute2 util-linux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,7 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 # The packaged services must not run on their default ports: tests start their own on loopback.
-for svc in redis-server postgresql coturn; do
+for svc in coturn; do
   if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
   service "$svc" stop >/dev/null 2>&1 || true
 done
