@@ -77,7 +77,7 @@ class ConnectionLimitsTest {
             }
             assertThat(refused).as("a burst of 5 allowed, the rest refused").isBetween(5, 7);
             Thread.sleep(1100);
-            JSONObject again = (JSONObject) a.call("leave", new JSONObject(Map.of("room", "rate-0")))[0];
+            JSONObject again = (JSONObject) a.call("signal", new JSONObject(Map.of("room", "rate-0", "data", "hello")))[0];
             assertThat(again.getBoolean("ok")).as("allowed again after a pause").isTrue();
         }
     }
