@@ -84,7 +84,7 @@ public final class Main implements Callable<Integer> {
     Integer turnPort;
 
     @Option(names = "--turns-port", paramLabel = "PORT", descriptionKey = "turn.tls-port",
-            description = "TURN over TLS port (0: off; not available yet).")
+            description = "TURN over TLS port, e.g. 5349 (0: off); uses the HTTPS certificate.")
     Integer turnsPort;
 
     @Option(names = "--turn-user", paramLabel = "NAME:PASSWORD", descriptionKey = "turn.users",
