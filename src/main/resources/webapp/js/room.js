@@ -126,6 +126,12 @@ function removePeer(id, reason) {
   files?.detach(id);
   m.link.close(); // fails this peer's unfinished transfers, which updates their cards
   m.element.remove();
+  for (const entry of outgoing.values()) {
+    const row = entry.card.rows.get(id); // a photo on its way via the server waits for no answer now
+    if (row && !['verified', 'failed', 'cancelled'].includes(row.element.dataset.state)) {
+      row.setState('failed', 'the peer left');
+    }
+  }
   for (const [key, card] of incomingCards) {
     if (key.startsWith(`${id}/`) && !['verified', 'failed', 'cancelled'].includes(card.row.element.dataset.state)) {
       card.row.setState('failed', reason === 'left' ? 'the sender left' : 'the sender went away');
