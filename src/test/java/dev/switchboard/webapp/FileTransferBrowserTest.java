@@ -181,6 +181,27 @@ class FileTransferBrowserTest {
     }
 
     @Test
+    void aReceiverShortOfStorageRefusesUpFrontWithTheReason() throws Exception {
+        Path file = dir.resolve("too-big.iso");
+        write(file, 2L * MB, 5);
+        String room = newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room)) {
+            a.waitConnectedTo(1);
+            b.waitConnectedTo(1);
+            // a phone-sized quota: 1 MB left
+            b.page.evaluate("() => { navigator.storage.estimate = async () => ({ quota: 5 * 1048576, usage: 4 * 1048576 }); }");
+            a.page.getByTestId("files-input").setInputFiles(file);
+            row(b, "in", "offered").getByTestId("file-accept").click();
+            waitRows(a, "out", "cancelled", 1);
+            assertThat(row(a, "out", "cancelled").getByTestId("file-status").textContent())
+                    .contains("not enough storage: 1 MB free, 2 MB needed");
+            waitRows(b, "in", "cancelled", 1);
+            assertThat(row(b, "in", "cancelled").getByTestId("file-status").textContent()).contains("not enough storage");
+            assertThat(row(a, "out", "cancelled").getAttribute("data-bytes")).isEqualTo("0");
+        }
+    }
+
+    @Test
     void theSenderCancellingMidwayStopsBothSides() throws Exception {
         Path file = dir.resolve("cancelled.bin");
         write(file, 200L * MB, 4);
