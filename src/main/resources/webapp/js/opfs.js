@@ -12,6 +12,7 @@ export function opfsSink(name) {
   const sink = {
     name,
     onWritten: () => {},
+    onError: () => {},
     write(bytes) {
       // the chunk's buffer moves to the worker (no copy); the view keeps its offset and length
       worker.postMessage({ op: 'write', buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.byteLength },
@@ -50,6 +51,7 @@ export function opfsSink(name) {
       failure = new Error(m.message);
       finishing?.reject(failure);
       finishing = null;
+      sink.onError(failure);
     }
   };
   worker.postMessage({ op: 'open', name });

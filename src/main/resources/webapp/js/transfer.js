@@ -28,7 +28,7 @@ const READ_BLOCK = 1024 * 1024;
  *  "incoming" (a new incoming photo), "offer" (a file offered to us: answer with acceptOffer or
  *  cancel), "update" (progress or state of any transfer).
  * Files (kind "file") are read from a Blob in slices by the sender and written by the receiver to a
- * sink ({write(Uint8Array), finish() -> Promise<sha256 hex>, abort(), onWritten}), so neither end
+ * sink ({write(Uint8Array), finish() -> Promise<sha256 hex>, abort(), onWritten, onError}), so neither end
  * holds the whole file; the sender stays at most FILE_WINDOW bytes ahead of what the sink wrote.
  * A transfer object: {id, direction: "out"|"in", name, type, size, sha256, bytes (progress),
  *  state: "sending"|"sent"|"receiving"|"verifying"|"verified"|"failed"|"cancelled", error?, blob?}.
@@ -122,6 +122,11 @@ export class TransferLink extends EventTarget {
     t.lastAck = from;
     t.state = 'receiving';
     sink.onWritten = (n) => this.written(t, n);
+    sink.onError = (e) => {
+      if (t.state === 'receiving') {
+        this.reject(t, `could not store the file: ${e.message}`); // the sender stops at once
+      }
+    };
     this.incomingBySlot.set(t.slot, t);
     this.trySendControl({ t: 'accept', id, from });
     this.emit('update', t);
