@@ -7,12 +7,17 @@
  * data channel. A chunk frame is a 9-byte prefix (kind, slot, offset; big-endian) followed by payload
  * bytes. The slot is a small number chosen by the sender so a chunk names its transfer in 4 bytes.
  * Other control messages: {t:"progress", id, bytes}, {t:"result", id, ok, error?}, {t:"cancel", id, reason?}.
+ * Files of any type use {t:"offer", ...same fields} instead of "file": their bytes follow only after
+ * the receiver answers {t:"accept", id, from} (from: the offset to start at); a decline is a cancel.
  */
 
 export const CHUNK_PREFIX_BYTES = 9;
 export const KIND_CHUNK = 1;
 /** Largest photo a peer accepts over a data channel. */
 export const MAX_TRANSFER_BYTES = 64 * 1024 * 1024;
+/** Largest file offered with {t:"offer"}: chunk offsets are unsigned 32-bit. */
+export const MAX_FILE_BYTES = 0xffffffff;
+const FILE_TYPE = /^[a-z0-9.+-]{1,40}\/[a-z0-9.+-]{1,80}$/;
 const MAX_NAME = 255;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TYPE = /^image\/[a-z0-9.+-]{1,40}$/;
@@ -89,6 +94,13 @@ export function validateControl(m, maxBytes = MAX_TRANSFER_BYTES) {
   switch (m.t) {
     case 'file':
       return validateHeader(m, maxBytes);
+    case 'offer':
+      return validateOffer(m);
+    case 'accept':
+      if (!Number.isSafeInteger(m.from) || m.from < 0 || m.from > MAX_FILE_BYTES) {
+        throw new FramingError('bad accept offset');
+      }
+      return { t: 'accept', id: m.id, from: m.from };
     case 'progress':
       if (!Number.isSafeInteger(m.bytes) || m.bytes < 0) {
         throw new FramingError('bad progress');
@@ -131,15 +143,24 @@ function validateHeader(m, maxBytes) {
   };
 }
 
+function validateOffer(m) {
+  const type = typeof m.type === 'string' && FILE_TYPE.test(m.type) ? m.type : 'application/octet-stream';
+  if (!Number.isSafeInteger(m.size) || m.size < 0 || m.size > MAX_FILE_BYTES) {
+    throw new FramingError(`file size must be 0 to ${MAX_FILE_BYTES} bytes`);
+  }
+  const h = validateHeader({ ...m, t: 'file', type: 'image/x', size: Math.max(m.size, 1) }, MAX_FILE_BYTES);
+  return { ...h, t: 'offer', type, size: m.size, name: cleanName(m.name, 'file') };
+}
+
 /** A file name safe to show and to offer as a download name: no paths, no control characters. */
-export function cleanName(name) {
+export function cleanName(name, fallback = 'photo') {
   if (typeof name !== 'string') {
-    return 'photo';
+    return fallback;
   }
   const base = name.split(/[\\/]/).pop();
   // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_NAME);
-  return clean === '' || clean === '.' || clean === '..' ? 'photo' : clean;
+  return clean === '' || clean === '.' || clean === '..' ? fallback : clean;
 }
 
 function shortText(s, fallback) {

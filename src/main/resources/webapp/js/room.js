@@ -17,6 +17,7 @@ import { Call } from './call.js';
 import { Chat } from './chat.js';
 import { runDiagnostics } from './diagnostics.js';
 import { describeQuality, readQuality } from './quality.js';
+import { FileShare } from './files.js';
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const $ = (id) => document.getElementById(id);
@@ -38,6 +39,7 @@ let signaling = null;
 let gallery = null;
 let call = null;
 let chat = null;
+let files = null;
 
 // ---- room, name, link ----
 
@@ -87,6 +89,7 @@ function addPeer(id, name) {
     existing.name = name ?? existing.name;
     existing.nameElement.textContent = existing.name;
     call?.rename(id, existing.name);
+    files?.rename(id, existing.name);
     return existing;
   }
   const stateElement = el('span', { className: 'peer-state', 'data-testid': 'peer-state', dataset: { peer: id, state: 'connecting' } }, 'connecting');
@@ -98,6 +101,7 @@ function addPeer(id, name) {
   const link = new PeerLink(selfId, id, rtcConfig, (data) => signaling.signal(id, data), { messageLimit });
   m.link = link;
   attachCallAndChat(m);
+  files.attach(id, m.name, link);
   link.addEventListener('state', (e) => {
     if (e.detail !== 'closed') {
       stateElement.dataset.state = e.detail;
@@ -119,8 +123,15 @@ function removePeer(id, reason) {
   members.delete(id);
   call?.detach(id);
   chat?.detach(id);
+  files?.detach(id);
   m.link.close(); // fails this peer's unfinished transfers, which updates their cards
   m.element.remove();
+  for (const entry of outgoing.values()) {
+    const row = entry.card.rows.get(id); // a photo on its way via the server waits for no answer now
+    if (row && !['verified', 'failed', 'cancelled'].includes(row.element.dataset.state)) {
+      row.setState('failed', 'the peer left');
+    }
+  }
   for (const [key, card] of incomingCards) {
     if (key.startsWith(`${id}/`) && !['verified', 'failed', 'cancelled'].includes(card.row.element.dataset.state)) {
       card.row.setState('failed', reason === 'left' ? 'the sender left' : 'the sender went away');
@@ -532,6 +543,7 @@ async function main() {
   gallery.load();
   setUpCall();
   setUpChat();
+  files = new FileShare($('files'), () => randomId(12));
   setUpDiagnostics();
   setUpNetworkWatch();
   rtcConfig = await rtcConfiguration(relayOnly);

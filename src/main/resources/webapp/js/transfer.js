@@ -15,11 +15,21 @@ import { sha256Hex } from './hash.js';
 /** Bytes of chunks that may arrive before their header (the two channels are not ordered together). */
 const EARLY_LIMIT = 4 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 100;
+/** Files: bytes the sender may be ahead of what the receiver has written to disk. */
+const FILE_WINDOW = 16 * 1024 * 1024;
+/** Files: the receiver reports what it has written at least this often (in bytes). */
+const FILE_ACK_BYTES = 1024 * 1024;
+/** Files: the sender reads the file in blocks of this size, never the whole file. */
+const READ_BLOCK = 1024 * 1024;
 
 /**
  * Transfers to and from one peer.
  * Events (CustomEvent detail is the transfer object):
- *  "incoming" (a new incoming transfer), "update" (progress or state of any transfer).
+ *  "incoming" (a new incoming photo), "offer" (a file offered to us: answer with acceptOffer or
+ *  cancel), "update" (progress or state of any transfer).
+ * Files (kind "file") are read from a Blob in slices by the sender and written by the receiver to a
+ * sink ({write(Uint8Array), finish() -> Promise<sha256 hex>, abort(), onWritten, onError}), so neither end
+ * holds the whole file; the sender stays at most FILE_WINDOW bytes ahead of what the sink wrote.
  * A transfer object: {id, direction: "out"|"in", name, type, size, sha256, bytes (progress),
  *  state: "sending"|"sent"|"receiving"|"verifying"|"verified"|"failed"|"cancelled", error?, blob?}.
  */
@@ -48,6 +58,7 @@ export class TransferLink extends EventTarget {
     this.pumping = false;
     this.closed = false;
     this.lowWaiters = [];
+    this.ackWaiters = [];
     this.onLow = () => this.wakeLow();
     data.addEventListener('bufferedamountlow', this.onLow);
     this.onControl = (e) => this.handleControl(e.data);
@@ -81,6 +92,60 @@ export class TransferLink extends EventTarget {
     return t;
   }
 
+  /** Offers a file (a Blob, read in slices): {id, name, type, file, sha256}. Bytes follow an accept. */
+  offer({ id, name, type, file, sha256 }) {
+    if (this.closed) {
+      throw new Error('this link is closed');
+    }
+    const slot = this.nextSlot++;
+    const t = {
+      id, slot, kind: 'file', direction: 'out', name, type: type || 'application/octet-stream', size: file.size,
+      sha256, bytes: 0, sent: 0, acked: 0, pos: 0, state: 'offered', file, block: null, startedAt: this.now(),
+    };
+    this.control.send(encodeControl({
+      t: 'offer', id, slot, name, type: t.type, size: t.size, sha256, chunk: this.message,
+    }));
+    this.outgoing.set(id, t);
+    this.emit('update', t);
+    return t;
+  }
+
+  /** Accepts a file offered to us, writing it to {@code sink}; {@code from} is the offset to start at. */
+  acceptOffer(id, sink, from = 0) {
+    const t = this.incoming.get(id);
+    if (!t || t.state !== 'offered') {
+      return;
+    }
+    t.sink = sink;
+    t.bytes = from;
+    t.written = from;
+    t.lastAck = from;
+    t.state = 'receiving';
+    sink.onWritten = (n) => this.written(t, n);
+    sink.onError = (e) => {
+      if (t.state === 'receiving') {
+        this.reject(t, `could not store the file: ${e.message}`); // the sender stops at once
+      }
+    };
+    this.incomingBySlot.set(t.slot, t);
+    this.trySendControl({ t: 'accept', id, from });
+    this.emit('update', t);
+    if (t.size === from) {
+      this.verify(t);
+    }
+  }
+
+  written(t, n) {
+    t.written = n;
+    if (t.state !== 'receiving' && t.state !== 'verifying') {
+      return;
+    }
+    if (n - t.lastAck >= FILE_ACK_BYTES || n === t.size) {
+      t.lastAck = n;
+      this.trySendControl({ t: 'progress', id: t.id, bytes: n });
+    }
+  }
+
   /** Cancels a transfer in either direction, telling the other end at once on the control channel. */
   cancel(id, reason = 'cancelled') {
     const t = this.outgoing.get(id) ?? this.incoming.get(id);
@@ -108,6 +173,7 @@ export class TransferLink extends EventTarget {
     this.control.removeEventListener('close', this.onClose);
     this.data.removeEventListener('close', this.onClose);
     this.wakeLow();
+    this.wakeAck();
   }
 
   async pump() {
@@ -125,11 +191,31 @@ export class TransferLink extends EventTarget {
           await this.waitLow();
           continue;
         }
-        const t = this.active[turn++ % this.active.length];
-        const c = t.chunks[t.next++];
-        this.data.send(encodeChunk(t.slot, c.offset, t.data.subarray(c.offset, c.offset + c.length)));
-        t.sent = c.offset + c.length;
-        if (t.next >= t.chunks.length) {
+        const ready = this.active.filter((a) => a.kind !== 'file' || a.sent - a.acked < FILE_WINDOW);
+        if (ready.length === 0) {
+          await new Promise((resolve) => this.ackWaiters.push(resolve));
+          continue;
+        }
+        const t = ready[turn++ % ready.length];
+        let more;
+        if (t.kind === 'file') {
+          const length = Math.min(this.payload, t.size - t.pos);
+          const offset = t.pos;
+          const bytes = await this.readSlice(t, offset, length);
+          if (t.state !== 'sending' || this.closed) {
+            continue; // cancelled or closed while reading
+          }
+          this.data.send(encodeChunk(t.slot, offset, bytes));
+          t.pos = offset + length;
+          t.sent = t.pos;
+          more = t.pos < t.size;
+        } else {
+          const c = t.chunks[t.next++];
+          this.data.send(encodeChunk(t.slot, c.offset, t.data.subarray(c.offset, c.offset + c.length)));
+          t.sent = c.offset + c.length;
+          more = t.next < t.chunks.length;
+        }
+        if (!more) {
           this.active.splice(this.active.indexOf(t), 1);
           t.state = 'sent';
           this.emit('update', t);
@@ -142,6 +228,23 @@ export class TransferLink extends EventTarget {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Bytes [offset, offset + length) of an outgoing file, from a block read with Blob.slice. */
+  async readSlice(t, offset, length) {
+    let b = t.block;
+    if (!b || offset < b.start || offset + length > b.start + b.bytes.byteLength) {
+      const end = Math.min(t.size, offset + Math.max(READ_BLOCK, length));
+      b = { start: offset, bytes: new Uint8Array(await t.file.slice(offset, end).arrayBuffer()) };
+      t.block = b;
+    }
+    return b.bytes.subarray(offset - b.start, offset - b.start + length);
+  }
+
+  wakeAck() {
+    const waiters = this.ackWaiters;
+    this.ackWaiters = [];
+    waiters.forEach((w) => w());
   }
 
   waitLow() {
@@ -178,10 +281,36 @@ export class TransferLink extends EventTarget {
       case 'file':
         this.startIncoming(m);
         break;
+      case 'offer':
+        this.startOffer(m);
+        break;
+      case 'accept': {
+        const t = this.outgoing.get(m.id);
+        if (t && t.state === 'offered' && m.from <= t.size) {
+          t.state = 'sending';
+          t.pos = m.from;
+          t.sent = m.from;
+          t.acked = m.from;
+          t.bytes = m.from;
+          t.resumedFrom = m.from;
+          if (t.pos < t.size) {
+            this.active.push(t);
+          } else {
+            t.state = 'sent';
+          }
+          this.emit('update', t);
+          this.pump();
+        }
+        break;
+      }
       case 'progress': {
         const t = this.outgoing.get(m.id);
         if (t && !isFinal(t.state)) {
           t.bytes = Math.min(m.bytes, t.size);
+          if (t.kind === 'file') {
+            t.acked = Math.max(t.acked, t.bytes);
+            this.wakeAck();
+          }
           this.emit('update', t);
         }
         break;
@@ -209,6 +338,19 @@ export class TransferLink extends EventTarget {
       default:
         break;
     }
+  }
+
+  startOffer(h) {
+    if (this.incoming.has(h.id) || this.incomingBySlot.has(h.slot)) {
+      this.trySendControl({ t: 'cancel', id: h.id, reason: 'duplicate transfer' });
+      return;
+    }
+    const t = {
+      id: h.id, slot: h.slot, kind: 'file', direction: 'in', name: h.name, type: h.type, size: h.size,
+      sha256: h.sha256, bytes: 0, written: 0, state: 'offered', startedAt: this.now(), lastProgress: 0,
+    };
+    this.incoming.set(h.id, t);
+    this.emit('offer', t);
   }
 
   startIncoming(h) {
@@ -269,14 +411,20 @@ export class TransferLink extends EventTarget {
       this.reject(t, `more bytes than the announced ${t.size}`);
       return;
     }
-    t.buffer.set(bytes, offset);
     t.bytes += bytes.byteLength;
+    if (t.kind === 'file') {
+      t.sink.write(bytes); // moves the chunk's buffer to the sink's worker: bytes is empty afterwards
+    } else {
+      t.buffer.set(bytes, offset);
+    }
     const now = this.now();
     if (t.bytes === t.size) {
       this.verify(t);
     } else if (now - t.lastProgress >= PROGRESS_EVERY_MS) {
       t.lastProgress = now;
-      this.trySendControl({ t: 'progress', id: t.id, bytes: t.bytes });
+      if (t.kind !== 'file') {
+        this.trySendControl({ t: 'progress', id: t.id, bytes: t.bytes });
+      }
       this.emit('update', t);
     }
   }
@@ -284,7 +432,15 @@ export class TransferLink extends EventTarget {
   async verify(t) {
     t.state = 'verifying';
     this.emit('update', t);
-    const actual = await sha256Hex(t.buffer);
+    let actual;
+    try {
+      actual = t.kind === 'file' ? await t.sink.finish() : await sha256Hex(t.buffer);
+    } catch (e) {
+      if (t.state === 'verifying') {
+        this.reject(t, `could not store the file: ${e.message}`);
+      }
+      return;
+    }
     if (t.state !== 'verifying') {
       return; // cancelled meanwhile
     }
@@ -292,8 +448,10 @@ export class TransferLink extends EventTarget {
       this.reject(t, `SHA-256 mismatch: got ${actual.slice(0, 12)}…, expected ${t.sha256.slice(0, 12)}…`);
       return;
     }
-    t.blob = new Blob([t.buffer], { type: t.type });
-    t.buffer = null;
+    if (t.kind !== 'file') {
+      t.blob = new Blob([t.buffer], { type: t.type });
+      t.buffer = null;
+    }
     t.elapsedMs = this.now() - t.startedAt;
     this.trySendControl({ t: 'result', id: t.id, ok: true });
     this.finish(t, 'verified');
@@ -316,11 +474,15 @@ export class TransferLink extends EventTarget {
       }
       t.data = null;
       t.chunks = null;
+      t.file = null;
+      t.block = null;
+      this.wakeAck();
     } else {
       this.incomingBySlot.delete(t.slot);
       if (state !== 'verified') {
         this.deadSlots.add(t.slot);
         t.buffer = null;
+        t.sink?.abort();
       }
     }
     this.emit('update', t);

@@ -73,6 +73,27 @@ class TransferModulesBrowserTest {
     }
 
     @Test
+    void fileOffersTakeAnyTypeUpToFourGigabytesAndAcceptsNeedAnOffset() {
+        Object r = js("""
+                async () => {
+                  const f = await import('/js/framing.js');
+                  const sha = 'cd'.repeat(32);
+                  const offer = (o) => { try { return JSON.stringify(f.decodeControl(JSON.stringify(
+                      {t: 'offer', id: 'x1', slot: 1, name: '../a.pdf', type: 'application/pdf', size: 5, sha256: sha, chunk: 0, ...o})));
+                    } catch (e) { return e.name; } };
+                  const accept = (from) => { try { return f.decodeControl(JSON.stringify({t: 'accept', id: 'x1', from})).from; }
+                    catch (e) { return e.name; } };
+                  return [offer({}), offer({type: '<script>'}), offer({size: 0xffffffff}).includes('4294967295'),
+                    offer({size: 0x100000000}), offer({sha256: 'nope'}), accept(7), accept(-1), accept('3')].join('|');
+                }""");
+        assertThat(r).isEqualTo("{\"t\":\"offer\",\"id\":\"x1\",\"slot\":1,\"name\":\"a.pdf\",\"type\":\"application/pdf\","
+                + "\"size\":5,\"sha256\":\"" + "cd".repeat(32) + "\",\"chunk\":0}"
+                + "|" + "{\"t\":\"offer\",\"id\":\"x1\",\"slot\":1,\"name\":\"a.pdf\",\"type\":\"application/octet-stream\","
+                + "\"size\":5,\"sha256\":\"" + "cd".repeat(32) + "\",\"chunk\":0}"
+                + "|true|FramingError|FramingError|7|FramingError|FramingError");
+    }
+
+    @Test
     void controlMessagesAreValidatedAndCleaned() {
         Object r = js("""
                 async () => {
