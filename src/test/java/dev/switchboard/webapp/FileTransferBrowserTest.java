@@ -159,7 +159,9 @@ class FileTransferBrowserTest {
             waitRows(a, "out", "verified", 2);
             assertThat(row(b, "in", "verified").evaluateAll("rs => rs.map(r => r.dataset.sha256)").toString())
                     .contains(shaOne).contains(shaTwo);
-            assertThat(row(b, "in", "verified").getByTestId("file-download").count()).isEqualTo(2);
+            // the download link is added just after the row turns verified: wait for both
+            org.awaitility.Awaitility.await().pollInSameThread().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> row(b, "in", "verified").getByTestId("file-download").count() == 2);
         }
     }
 
