@@ -122,7 +122,7 @@ public final class Signaling {
     boolean sizeOk(Peer peer, String event, List<EnginePacket> encoded, Ack ack) {
         long size = 0;
         for (EnginePacket p : encoded) {
-            size += p.isBinary() ? p.bytes().length : p.text().length();
+            size += p.length();
         }
         if (size <= config.maxMessageBytes()) {
             return true;

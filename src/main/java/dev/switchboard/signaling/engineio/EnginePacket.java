@@ -76,6 +76,11 @@ public final class EnginePacket {
         return binary == null ? null : binary.clone();
     }
 
+    /** The payload's length: bytes of a binary message, characters of a text one (no copy). */
+    public int length() {
+        return binary != null ? binary.length : text.length();
+    }
+
     int binaryLength() {
         return binary == null ? 0 : binary.length;
     }
