@@ -107,7 +107,7 @@ public final class JavaSioClient implements AutoCloseable {
         Object[] withAck = Arrays.copyOf(args, args.length + 1);
         withAck[args.length] = (Ack) f::complete;
         socket.emit(event, withAck);
-        return f.get(5, TimeUnit.SECONDS);
+        return f.get(15, TimeUnit.SECONDS);
     }
 
     public String id() {

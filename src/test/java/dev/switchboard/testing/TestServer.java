@@ -22,6 +22,22 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Map<String, Object> settings) {
+        // A port found free can be taken before we bind it (relay sockets share the ephemeral range):
+        // pick new ports and try again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(settings);
+            } catch (java.io.UncheckedIOException | IllegalStateException e) {
+                boolean busy = String.valueOf(e.getCause()).contains("Address already in use")
+                        || String.valueOf(e.getMessage()).contains("Address already in use");
+                if (!busy || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static TestServer startOnce(Map<String, Object> settings) {
         try {
             Path dir = settings.containsKey("data-dir") ? Path.of(settings.get("data-dir").toString())
                     : Files.createTempDirectory("switchboard-test");
@@ -33,7 +49,12 @@ public final class TestServer implements AutoCloseable {
             o.put("data-dir", dir.toString());
             o.putAll(settings);
             Switchboard s = new Switchboard(ConfigLoader.load(null, Map.of(), o));
-            s.start();
+            try {
+                s.start();
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
             return new TestServer(s, dir);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
