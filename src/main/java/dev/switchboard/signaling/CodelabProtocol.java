@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.socketio.Ack;
+import dev.switchboard.signaling.socketio.RawEvent;
 import dev.switchboard.signaling.socketio.SioSocket;
 import java.util.List;
 
@@ -29,6 +30,7 @@ final class CodelabProtocol {
         SioSocket s = peer.socket;
         s.on("create or join", (sock, args, ack) -> createOrJoin(peer, args, ack));
         s.on("message", (sock, args, ack) -> message(peer, args, ack));
+        s.onRaw("message", (sock, event, ack) -> relay(peer, event.relayed(), ack));
         s.on("bye", (sock, args, ack) -> bye(peer, args, ack));
     }
 
@@ -76,7 +78,16 @@ final class CodelabProtocol {
         }
     }
 
+    /** A message with binary attachments (plain ones arrive as {@link RawEvent}s). */
     private void message(Peer peer, ArrayNode args, Ack ack) {
+        Object[] relayed = new Object[args.size()];
+        for (int i = 0; i < relayed.length; i++) {
+            relayed[i] = args.get(i);
+        }
+        relay(peer, SioSocket.encodeEvent("/", "message", relayed), ack);
+    }
+
+    private void relay(Peer peer, List<EnginePacket> encoded, Ack ack) {
         String event = "message";
         if (!signaling.admit(peer, event, ack)) {
             return;
@@ -89,11 +100,6 @@ final class CodelabProtocol {
             Signaling.refuse(peer, event, SignalingError.NOT_IN_ROOM, ack);
             return;
         }
-        Object[] relayed = new Object[args.size()];
-        for (int i = 0; i < relayed.length; i++) {
-            relayed[i] = args.get(i);
-        }
-        List<EnginePacket> encoded = SioSocket.encodeEvent("/", "message", relayed);
         if (!signaling.sizeOk(peer, event, encoded, ack)) {
             return;
         }

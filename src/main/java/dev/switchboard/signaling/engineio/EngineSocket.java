@@ -1,5 +1,7 @@
 package dev.switchboard.signaling.engineio;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -132,7 +134,7 @@ public final class EngineSocket {
                 return;
             }
             Object frame = p.isBinary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(p.bytesUnsafe()))
-                    : new TextWebSocketFrame(EngineCodec.encodePacket(p));
+                    : new TextWebSocketFrame(textFrame(p));
             if (flush) {
                 ws.writeAndFlush(frame, ws.voidPromise());
             } else {
@@ -145,6 +147,15 @@ public final class EngineSocket {
         if (bufferedBytes > server.config().outboundQueueBytes()) {
             closeNow("slow consumer");
         }
+    }
+
+    /** The type digit and the text, encoded straight into a pooled buffer. */
+    private ByteBuf textFrame(EnginePacket p) {
+        String text = p.text();
+        ByteBuf buf = ws.alloc().buffer(1 + ByteBufUtil.utf8Bytes(text));
+        buf.writeByte(p.type().code);
+        ByteBufUtil.writeUtf8(buf, text);
+        return buf;
     }
 
     private void afterQueue() {

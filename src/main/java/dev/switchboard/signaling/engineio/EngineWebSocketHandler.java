@@ -1,5 +1,6 @@
 package dev.switchboard.signaling.engineio;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Turns WebSocket frames of one connection into Engine.IO packets for its session: a text frame is one
@@ -24,6 +26,13 @@ final class EngineWebSocketHandler extends SimpleChannelInboundHandler<WebSocket
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
+            ByteBuf content = text.content();
+            if (content.readableBytes() > 1 && content.getByte(content.readerIndex()) == '4') {
+                // A message, the common case: its text without the type digit, in one decode and no copy.
+                deliver(ctx, EnginePacket.message(content.toString(content.readerIndex() + 1,
+                        content.readableBytes() - 1, StandardCharsets.UTF_8)));
+                return;
+            }
             EnginePacket p;
             try {
                 p = EngineCodec.decodePacket(text.text());

@@ -63,6 +63,14 @@ final class SioClient {
             if (pending != null) {
                 throw new SioProtocolException("text packet while binary attachments were expected");
             }
+            RawEvent event = SioCodec.decodeEvent(message.text());
+            if (event != null) {
+                SioSocket s = sockets.get(event.namespace());
+                if (s != null) {
+                    s.onRawEvent(event);
+                }
+                return;
+            }
             SioCodec.Header h = SioCodec.decode(message.text());
             if (h.attachments() > 0) {
                 pending = h;

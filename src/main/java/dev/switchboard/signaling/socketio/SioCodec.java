@@ -103,6 +103,59 @@ public final class SioCodec {
         return new Header(p, attachments);
     }
 
+    /**
+     * Decodes a plain EVENT packet whose event name is a string without escapes, checking its JSON
+     * ({@link JsonSyntax}) without building a tree. Null when the packet is of another kind or shape:
+     * {@link #decode} then handles it (and finds any error in it).
+     */
+    public static RawEvent decodeEvent(String s) throws SioProtocolException {
+        if (s.isEmpty() || s.charAt(0) != '2') {
+            return null;
+        }
+        int i = 1;
+        String nsp = "/";
+        if (i < s.length() && s.charAt(i) == '/') {
+            int comma = s.indexOf(',', i);
+            if (comma < 0) {
+                return null;
+            }
+            nsp = s.substring(i, comma);
+            i = comma + 1;
+        }
+        long ack = SioPacket.NO_ACK;
+        int digits = i;
+        while (digits < s.length() && s.charAt(digits) >= '0' && s.charAt(digits) <= '9') {
+            digits++;
+        }
+        if (digits > i) {
+            if (digits - i > 15) {
+                return null;
+            }
+            ack = Long.parseLong(s, i, digits, 10);
+            i = digits;
+        }
+        int open = JsonSyntax.skipSpace(s, i);
+        if (open >= s.length() || s.charAt(open) != '[') {
+            return null;
+        }
+        int nameStart = JsonSyntax.skipSpace(s, open + 1);
+        if (nameStart >= s.length() || s.charAt(nameStart) != '"') {
+            return null;
+        }
+        int nameEnd = JsonSyntax.string(s, nameStart);
+        for (int k = nameStart + 1; k < nameEnd - 1; k++) {
+            if (s.charAt(k) == '\\') {
+                return null;
+            }
+        }
+        String event = s.substring(nameStart + 1, nameEnd - 1);
+        if (RESERVED_EVENTS.contains(event)) {
+            throw new SioProtocolException("invalid payload for EVENT");
+        }
+        JsonSyntax.document(s, i);
+        return new RawEvent(s, nsp, ack, i, event);
+    }
+
     private static void validate(SioPacket p) throws SioProtocolException {
         JsonNode d = p.data();
         boolean ok = switch (p.type()) {

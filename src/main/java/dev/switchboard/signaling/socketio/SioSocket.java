@@ -28,6 +28,7 @@ public final class SioSocket {
     private final String id;
     private final JsonNode auth;
     private final Map<String, EventHandler> handlers = new HashMap<>();
+    private Map<String, RawEventHandler> rawHandlers = Map.of();
     private final List<Consumer<String>> disconnectHandlers = new ArrayList<>(1);
     private final Map<Long, Consumer<ArrayNode>> pendingAcks = new HashMap<>();
     private long nextAckId;
@@ -79,6 +80,17 @@ public final class SioSocket {
 
     public void on(String event, EventHandler handler) {
         handlers.put(event, handler);
+    }
+
+    /**
+     * Handles a plain event (no binary attachments) as the text it arrived in, for relays that forward
+     * it unchanged; takes precedence over {@link #on} for such events.
+     */
+    public void onRaw(String event, RawEventHandler handler) {
+        if (rawHandlers.isEmpty()) {
+            rawHandlers = new HashMap<>(2);
+        }
+        rawHandlers.put(event, handler);
     }
 
     /** Called for events that have no handler of their own. */
@@ -156,14 +168,26 @@ public final class SioSocket {
         }
     }
 
+    void onRawEvent(RawEvent e) throws SioProtocolException {
+        Ack ack = e.wantsAck() ? new OnceAck(e.ackId()) : null;
+        RawEventHandler raw = rawHandlers.get(e.event());
+        if (raw != null) {
+            raw.handle(this, e, ack);
+        } else {
+            onEvent(e.data(), ack);
+        }
+    }
+
     private void onEvent(SioPacket p) {
-        ArrayNode data = (ArrayNode) p.data();
+        onEvent((ArrayNode) p.data(), p.wantsAck() ? new OnceAck(p.ackId()) : null);
+    }
+
+    private void onEvent(ArrayNode data, Ack ack) {
         String event = data.get(0).asText();
         ArrayNode args = JsonNodeFactory.instance.arrayNode(data.size() - 1);
         for (int i = 1; i < data.size(); i++) {
             args.add(data.get(i));
         }
-        Ack ack = p.wantsAck() ? new OnceAck(p.ackId()) : null;
         EventHandler h = handlers.get(event);
         if (h == null) {
             h = fallback;
