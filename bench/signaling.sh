@@ -10,6 +10,8 @@
 #     --idle 10000         idle connections for the memory figures (0: skip)
 #     --only switchboard|node
 #     --switchboard-jvm-opts "-XX:StartFlightRecording=..."   extra JVM options for the Switchboard process
+#     --pin                servers on CPU 0, the load generator on the other CPUs (taskset), so they never
+#                          compete for a core; must come first
 #
 # Builds the jar (mvn package, tests skipped) and the test classes under the build lock, then runs the
 # load generator (src/test/java/dev/switchboard/bench/SignalingBench.java), which starts both servers as
@@ -27,9 +29,17 @@ flock /tmp/sb-build.lock mvn -o -B -q test-compile
 flock /tmp/sb-build.lock mvn -o -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
     -Dmdep.includeScope=test >/dev/null
 
+client_pin=()
+if [ "${1:-}" = "--pin" ]; then
+    shift
+    last=$(( $(nproc) - 1 ))
+    client_pin=(taskset -c "1-$last")
+    set -- --server-cpus 0 "$@"
+fi
+
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); node $(node -v)"
 # The run itself holds the build lock too, so no build shares the cores with it. The load generator gets
 # a young generation big enough that it does not collect during a run: its own pauses would show up
 # as round-trip time of whichever server is being measured.
-flock /tmp/sb-build.lock java -Xms2g -Xmx2g -Xmn1536m -XX:+AlwaysPreTouch -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+flock /tmp/sb-build.lock "${client_pin[@]}" java -Xms2g -Xmx2g -Xmn1536m -XX:+AlwaysPreTouch -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
     dev.switchboard.bench.SignalingBench "$@" 2>&1 | tee target/bench-signaling.txt

@@ -161,7 +161,20 @@ public final class Main implements Callable<Integer> {
     boolean conformanceFixture;
 
     public static void main(String[] args) {
+        quietLeakDetection();
         System.exit(run(args));
+    }
+
+    /**
+     * Netty samples about one buffer in a hundred for leak tracking by default, recording a stack trace
+     * for each: measurable CPU on the relay path. The server turns it off unless an operator (or the test
+     * suite, which runs at paranoid) asked for a level.
+     */
+    static void quietLeakDetection() {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
     }
 
     static int run(String... args) {

@@ -73,7 +73,8 @@ public final class Switchboard implements AutoCloseable {
         // Storage first: files swept and database migrated before anything can upload.
         storageExecutor = new StorageExecutor(config.storage().executorThreads(), config.storage().executorQueue());
         media = MediaStore.open(config.dataDir(), config.storage().databaseUrl(), config.storage().executorThreads() + 1);
-        loops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        // One loop per CPU this process may run on (availableProcessors follows taskset and cgroup limits).
+        loops = new EventLoops(Runtime.getRuntime().availableProcessors());
         if (config.auth().enabled()) {
             access = Access.tokens(new RoomTokens(config.auth().secret(), Clock.systemUTC()), metrics.registry());
         }

@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run by {@code bench/signaling.sh}; options: {@code --rooms 100,1000 --warmup-s 10 --measure-s 15
  * --pace-ms 100 --idle 10000 --jar target/switchboard.jar --node-script bench/node-codelab-server.js
- * --only switchboard|node --switchboard-jvm-opts "-XX:..."} (extra JVM options, e.g. to record a profile). Bounded: fixed durations, loopback only, stops by itself.
+ * --only switchboard|node --switchboard-jvm-opts "-XX:..."} (extra JVM options, e.g. to record a profile)
+ * {@code --server-cpus 0} (pin both servers to these CPUs; {@code bench/signaling.sh --pin} also pins the load
+ * generator to the others, so the two never compete for a core). Bounded: fixed durations, loopback only, stops by itself.
  */
 public final class SignalingBench {
     private static final int CONNECT_CONCURRENCY = 200;
@@ -63,7 +65,7 @@ public final class SignalingBench {
     }
 
     private final Map<String, String> opts;
-    private final EventLoops loops = new EventLoops(2);
+    private final EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
     private final long clockTicks;
 
     private SignalingBench(Map<String, String> opts) throws IOException, InterruptedException {
@@ -82,6 +84,7 @@ public final class SignalingBench {
         opts.put("node-script", "bench/node-codelab-server.js");
         opts.put("only", "");
         opts.put("switchboard-jvm-opts", "");
+        opts.put("server-cpus", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !opts.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
@@ -140,7 +143,8 @@ public final class SignalingBench {
             Map<String, String> env = Map.of(
                     "SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND", "1000000",
                     "SWITCHBOARD_SIGNALING_MESSAGE_BURST", "1000000");
-            List<String> cmd = new ArrayList<>(List.of("java"));
+            List<String> cmd = new ArrayList<>(pinned());
+            cmd.add("java");
             for (String o : opts.get("switchboard-jvm-opts").split(" ")) {
                 if (!o.isBlank()) {
                     cmd.add(o);
@@ -150,8 +154,15 @@ public final class SignalingBench {
                     "--data-dir", data.toString()));
             return ServerProcess.start(kind, "switchboard", cmd, env, port, work.resolve("switchboard.log"));
         }
-        return ServerProcess.start(kind, "node", List.of("node", "--expose-gc", opts.get("node-script"),
-                Integer.toString(port)), Map.of(), port, work.resolve("node.log"));
+        List<String> node = new ArrayList<>(pinned());
+        node.addAll(List.of("node", "--expose-gc", opts.get("node-script"), Integer.toString(port)));
+        return ServerProcess.start(kind, "node", node, Map.of(), port, work.resolve("node.log"));
+    }
+
+    /** {@code taskset -c CPUS} when the servers are pinned ({@code --server-cpus}), else nothing. */
+    private List<String> pinned() {
+        String cpus = opts.get("server-cpus");
+        return cpus.isEmpty() ? List.of() : List.of("taskset", "-c", cpus);
     }
 
     private Point measurePoint(ServerProcess server, int rooms, String mode, int pace, int warmupS, int measureS)
@@ -192,6 +203,9 @@ public final class SignalingBench {
                             + "%6.1f us CPU/msg (%2.0f%% system)  server %.2f cores  client %.2f cores  errors %d%n",
                     p.server(), rooms, mode, p.messagesPerSecond(), p.p50Micros() / 1000.0, p.p99Micros() / 1000.0,
                     p.cpuMicrosPerMessage(), p.systemShare() * 100, p.serverCores(), p.clientCores(), p.errors());
+            System.out.printf(Locale.ROOT, "    round trips: p90 %.2f ms  p95 %.2f ms  p99.9 %.2f ms  max bucket %.2f ms%n",
+                    load.rtt.percentileMicros(0.90) / 1000.0, load.rtt.percentileMicros(0.95) / 1000.0,
+                    load.rtt.percentileMicros(0.999) / 1000.0, load.rtt.percentileMicros(1.0) / 1000.0);
             if (p.firstError() != null) {
                 System.out.println("    first error: " + p.firstError());
             }

@@ -218,6 +218,9 @@ public final class EngineServer implements HttpHandler {
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(q / 2, q));
         hs.handshake(ch, req);
         ch.pipeline().remove("dispatch");
+        if (ch.pipeline().get("continue") != null) {
+            ch.pipeline().remove("continue");
+        }
         ch.pipeline().addLast("ws-aggregate", new WebSocketFrameAggregator(config.maxPayload()));
         ch.pipeline().addLast("engine-ws", new EngineWebSocketHandler(session));
         return true;
