@@ -90,6 +90,11 @@ function setUpCamera() {
 
 // ---- picking a photo ----
 
+/** Puts an image (a Blob) in the photo slot, as if it had been chosen. */
+export function usePhoto(blob, name) {
+  return choosePhoto(blob, name);
+}
+
 async function choosePhoto(blob, name) {
   const msg = $('send-message');
   if (blob.size === 0 || blob.size > MAX_TRANSFER_BYTES) {
