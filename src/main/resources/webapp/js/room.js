@@ -23,7 +23,7 @@ import { Notifier } from './notify.js';
 import { setUpApp } from './pwa.js';
 import { rememberRoom } from './recent-rooms.js';
 import { takeShare } from './staged.js';
-import { t } from './strings.js';
+import { hasString, t } from './strings.js';
 import { holdWhileBusy } from './wakelock.js';
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -100,7 +100,7 @@ function addPeer(id, name) {
     files?.rename(id, existing.name);
     return existing;
   }
-  const stateElement = el('span', { className: 'peer-state', 'data-testid': 'peer-state', dataset: { peer: id, state: 'connecting' } }, 'connecting');
+  const stateElement = el('span', { className: 'peer-state', 'data-testid': 'peer-state', dataset: { peer: id, state: 'connecting' } }, t('peer.connecting'));
   const nameElement = el('span', {}, name ?? t('room.guest'));
   const element = el('li', { dataset: { peer: id } }, nameElement, stateElement);
   $('member-list').append(element);
@@ -113,7 +113,7 @@ function addPeer(id, name) {
   link.addEventListener('state', (e) => {
     if (e.detail !== 'closed') {
       stateElement.dataset.state = e.detail;
-      stateElement.textContent = e.detail;
+      stateElement.textContent = hasString(`peer.${e.detail}`) ? t(`peer.${e.detail}`) : e.detail;
     }
   });
   link.addEventListener('ready', () => {

@@ -44,7 +44,7 @@ const STRINGS = {
   'call.playSound': 'Play sound',
 
   // photos (cards, sources, gallery)
-  'photo.caption': '{name} · {size} · SHA-256 {hash}…',
+  'photo.caption': '{name} · {kb} KB · SHA-256 {hash}…',
   'photo.alt': 'Photo to send: {name}',
   'photo.sent': 'Sent: {name}',
   'photo.received': 'Received: {name}',
@@ -63,6 +63,35 @@ const STRINGS = {
   'gallery.recording': 'Saved recording ({size})',
   'gallery.photo': 'Saved photo {id}',
   'gallery.open': 'Open saved photo ({size})',
+
+  // transfer states and paths (cards.js)
+  'state.waiting': 'waiting for a connection…',
+  'state.sending': 'sending…',
+  'state.sent': 'sent, waiting for the check…',
+  'state.receiving': 'receiving…',
+  'state.verifying': 'checking…',
+  'state.verified': 'delivered and verified',
+  'state.failed': 'failed',
+  'state.cancelled': 'cancelled',
+  'state.uploading': 'uploading…',
+  'state.saved': 'saved on the server',
+  'path.direct': 'direct',
+  'path.relayed': 'relayed (TURN)',
+  'path.server': 'via the server',
+  // peer connection states (member list)
+  'peer.connecting': 'connecting',
+  'peer.connected': 'connected',
+  'peer.relayed': 'relayed',
+  'peer.failed': 'failed',
+
+  // camera
+  'camera.insecure': 'The camera only works on a secure connection. Open this page over HTTPS (or on localhost); browsers block cameras on plain http:// addresses. You can still send photos from your device.',
+  'camera.unsupported': 'This browser cannot use a camera here. You can still send photos from your device.',
+  'camera.denied': 'Camera permission was denied. Allow the camera for this site (the camera icon in the address bar, or the site settings), then press "Retry camera". You can still send photos from your device.',
+  'camera.none': 'No camera was found. Connect one and press "Retry camera", or send photos from your device.',
+  'camera.busy': 'The camera could not be started; another application may be using it. Close it and press "Retry camera".',
+  'camera.error': 'The camera could not be started ({name}). Press "Retry camera" to try again.',
+  'camera.unknownError': 'unknown error',
 
   // common actions
   'action.cancel': 'Cancel',
