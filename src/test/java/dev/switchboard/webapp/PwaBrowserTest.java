@@ -68,14 +68,13 @@ class PwaBrowserTest {
     }
 
     /** A 640x480 PNG with a colour gradient: an image worth a thumbnail. */
-    static Path png(String name) throws Exception {
+    static Path png(Path file) throws Exception {
         BufferedImage img = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 480; y++) {
             for (int x = 0; x < 640; x++) {
                 img.setRGB(x, y, new Color(x * 255 / 639, y * 255 / 479, 128).getRGB());
             }
         }
-        Path file = dir.resolve(name);
         ImageIO.write(img, "png", file.toFile());
         return file;
     }
@@ -155,7 +154,7 @@ class PwaBrowserTest {
 
     @Test
     void filesSharedToTheAppLandInTheRoomPickedOnTheSharePage() throws Exception {
-        Path photo = png("shared.png");
+        Path photo = png(dir.resolve("shared.png"));
         Path notes = dir.resolve("notes.txt");
         Files.writeString(notes, "shared notes\n");
         String room = "s-" + UUID.randomUUID().toString().substring(0, 8);
