@@ -41,7 +41,7 @@ class AppSignalsBrowserTest {
             + " const s = new EventTarget(); s.type = type; s.released = false;"
             + " s.release = async () => { if (!s.released) { s.released = true; window.__locks.push('release');"
             + "   s.dispatchEvent(new Event('release')); } };"
-            + " window.__locks.push('request'); return s; } };"
+            + " window.__locks.push('request'); window.__lastLock = s; return s; } };"
             + " Object.defineProperty(Navigator.prototype, 'wakeLock', { configurable: true, get: () => lock }); })();";
     /** Web Share that says yes to files and records what it was given. */
     static final String RECORD_SHARE = "window.__shared = [];"
@@ -198,6 +198,40 @@ class AppSignalsBrowserTest {
             a.page.close();
             b.page.waitForFunction("() => window.__said.some(s => s.endsWith(' left the room.'))");
             assertThat(said(b)).contains("polite: " + leaving + " left the room.");
+        }
+    }
+
+    @Test
+    void aWakeLockTheBrowserDroppedWhileHiddenIsTakenAgainWhenThePageIsVisible() {
+        String room = "v-" + UUID.randomUUID().toString().substring(0, 8);
+        try (RoomPage p = open(room, false)) {
+            p.page.evaluate("async () => { const w = await import('/js/wakelock.js'); window.__release = w.holdWakeLock(); }");
+            p.page.waitForFunction("() => window.__locks.length === 1");
+            setHidden(p, true);
+            p.page.evaluate("() => window.__lastLock.release()"); // what the browser does to a hidden page
+            setHidden(p, false);
+            p.page.waitForFunction("() => window.__locks.length === 3");
+            assertThat(locks(p)).containsExactly("request", "release", "request");
+            p.page.evaluate("() => { window.__release(); window.__release(); }");
+            p.page.waitForFunction("() => window.__locks.length === 4");
+            assertThat(locks(p)).containsExactly("request", "release", "request", "release");
+            assertThat(p.page.evaluate("() => import('/js/wakelock.js').then(w => w.wakeLockHolds())")).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void theScreenStaysOnWhileARecordingRuns() {
+        String room = "r-" + UUID.randomUUID().toString().substring(0, 8);
+        try (RoomPage p = open(room, false)) {
+            p.page.waitForFunction("() => { const v = document.getElementById('video'); return v && v.srcObject && v.readyState >= 2; }");
+            p.page.getByTestId("rec-start").click();
+            p.page.locator("[data-testid=rec-status][data-state=recording]").waitFor();
+            p.page.waitForFunction("() => window.__locks.length === 1");
+            p.page.waitForTimeout(1_500);
+            assertThat(locks(p)).containsExactly("request");
+            p.page.getByTestId("rec-stop").click();
+            p.page.locator("[data-testid=rec-status][data-state=done]").waitFor();
+            assertThat(locks(p)).containsExactly("request", "release");
         }
     }
 

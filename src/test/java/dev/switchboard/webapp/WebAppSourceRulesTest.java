@@ -183,6 +183,31 @@ class WebAppSourceRulesTest {
     }
 
     @Test
+    void everyStringKeyTheModulesUseExists() throws IOException {
+        String strings = Files.readString(WEBAPP.resolve("js/strings.js"));
+        Pattern call = Pattern.compile("(?<![.\\w])(?:t|text)\\(");
+        Pattern key = Pattern.compile("'([a-z]+\\.[A-Za-z]+)'");
+        List<String> missing = new ArrayList<>();
+        int used = 0;
+        for (Path module : modules()) {
+            String code = Files.readString(module);
+            Matcher m = call.matcher(code);
+            while (m.find()) {
+                List<String> args = arguments(code, m.end());
+                Matcher k = key.matcher(args.isEmpty() ? "" : args.get(0));
+                while (k.find()) {
+                    used++;
+                    if (!strings.contains("'" + k.group(1) + "':")) {
+                        missing.add(module.getFileName() + ": " + k.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(used).isGreaterThan(50);
+        assertThat(missing).as("keys used but not in js/strings.js").isEmpty();
+    }
+
+    @Test
     void everyFileOfTheWebAppIsInTheOfflineShell() throws IOException {
         List<String> shell = Files.readAllLines(WEBAPP.resolve("shell.txt")).stream()
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
