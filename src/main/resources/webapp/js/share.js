@@ -15,6 +15,10 @@ const $ = (id) => document.getElementById(id);
 async function main() {
   setUpApp();
   document.title = t('share.title');
+  for (const [id, key] of [['share-title', 'share.title'], ['share-files-title', 'share.files'],
+    ['recent-title', 'share.recent'], ['no-recent', 'share.noRecent'], ['share-new-room', 'share.newRoom']]) {
+    $(id).textContent = t(key); // the page's static text is the same English, for the first paint
+  }
   const id = new URLSearchParams(location.search).get('id') ?? '';
   let share = null;
   try {

@@ -6,8 +6,6 @@
  */
 const STRINGS = {
   // pages and header
-  'app.name': 'Switchboard',
-  'landing.creating': 'Creating a new room…',
   'room.linkCopied': 'Link copied.',
   'room.copyByHand': 'Press Ctrl+C (or long-press) to copy the selected link.',
   'room.nameLater': 'Your new name shows to others when you next join.',
@@ -132,7 +130,6 @@ const STRINGS = {
   'notify.on': 'Notifications on',
   'notify.off': 'Notifications off',
   'notify.denied': 'Notifications are blocked for this site in the browser settings.',
-  'notify.unsupported': 'This browser cannot show notifications.',
   'notify.offerTitle': '{peer} offers a file',
   'notify.offerBody': '{name} ({size})',
   'notify.chatTitle': 'Message from {peer}',
