@@ -144,6 +144,8 @@ class AppSignalsBrowserTest {
             assertThat(height).isEqualTo(120);
             assertThat(thumb.getAttribute("src")).startsWith("data:image/jpeg;base64,/9j/");
             assertThat(thumb.getAttribute("src").length()).isLessThan(22_000);
+            System.out.printf("offer thumbnail of a 640x480 PNG: %dx%d, data URL of %d characters%n",
+                    width, height, thumb.getAttribute("src").length());
 
             b.page.waitForFunction("() => window.__notes.length > 0");
             assertThat(notes(b)).hasSize(1);

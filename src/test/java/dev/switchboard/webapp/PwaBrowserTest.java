@@ -136,6 +136,7 @@ class PwaBrowserTest {
             Number cached = (Number) page.evaluate("n => caches.open(n).then(c => c.keys()).then(k => k.length)",
                     "switchboard-shell-" + version);
             assertThat(cached.intValue()).isGreaterThan(40);
+            System.out.printf("offline shell: version %s, %d files cached%n", version, cached.intValue());
 
             context.setOffline(true);
             page.reload();
