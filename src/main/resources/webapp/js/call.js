@@ -9,6 +9,7 @@
  * peer sends it.
  */
 import { el } from './dom.js';
+import { t } from './strings.js';
 
 /** The grid's layout follows the number of tiles (css/app.css, .call-grid[data-count]). */
 const MAX_COUNT_CLASS = 9;
@@ -43,7 +44,7 @@ export class Call extends EventTarget {
     this.stream = stream;
     this.audio = stream.getAudioTracks()[0] ?? null;
     this.camera = stream.getVideoTracks()[0] ?? null;
-    this.selfTile = this.tile('self', 'You', true);
+    this.selfTile = this.tile('self', t('call.you'), true);
     this.selfTile.video.srcObject = stream;
     for (const entry of this.links.values()) {
       this.send(entry);
@@ -236,16 +237,16 @@ export class Call extends EventTarget {
   tile(peerId, name, self) {
     const video = el('video', {
       autoplay: '', playsinline: '', 'data-testid': self ? 'self-video' : 'remote-video',
-      dataset: { peer: peerId }, 'aria-label': self ? 'Your camera' : `Video of ${name ?? 'a peer'}`,
+      dataset: { peer: peerId }, 'aria-label': self ? t('call.yourCamera') : t('call.videoOf', { name: name ?? t('call.aPeer') }),
     });
     video.autoplay = true;
     video.playsInline = true;
     if (self) {
       video.muted = true;
     }
-    const label = el('span', { className: 'tile-name' }, name ?? 'Guest');
+    const label = el('span', { className: 'tile-name' }, name ?? t('room.guest'));
     const quality = el('span', { className: 'tile-quality', 'data-testid': 'peer-quality', dataset: { peer: peerId } });
-    const unmute = el('button', { type: 'button', className: 'small', hidden: true }, 'Play sound');
+    const unmute = el('button', { type: 'button', className: 'small', hidden: true }, t('call.playSound'));
     unmute.addEventListener('click', () => {
       video.muted = false;
       unmute.hidden = true;

@@ -2,21 +2,20 @@
  * Camera preview and snapshots (W3C Media Capture and Streams: getUserMedia, enumerateDevices), with
  * a plain-language message for each way it can fail.
  */
+import { t } from './strings.js';
 
 /** Why the camera cannot even be asked for, or null when it can. */
 export function cameraUnavailable(win = window) {
   if (!win.isSecureContext) {
     return {
       code: 'insecure',
-      message: 'The camera only works on a secure connection. Open this page over HTTPS '
-        + '(or on localhost); browsers block cameras on plain http:// addresses. '
-        + 'You can still send photos from your device.',
+      message: t('camera.insecure'),
     };
   }
   if (!win.navigator.mediaDevices || !win.navigator.mediaDevices.getUserMedia) {
     return {
       code: 'unsupported',
-      message: 'This browser cannot use a camera here. You can still send photos from your device.',
+      message: t('camera.unsupported'),
     };
   }
   return null;
@@ -31,29 +30,26 @@ export function describeMediaError(err) {
     case 'SecurityError':
       return {
         code: 'denied',
-        message: 'Camera permission was denied. Allow the camera for this site (the camera icon in the '
-          + 'address bar, or the site settings), then press "Retry camera". You can still send photos '
-          + 'from your device.',
+        message: t('camera.denied'),
       };
     case 'NotFoundError':
     case 'DevicesNotFoundError':
     case 'OverconstrainedError':
       return {
         code: 'no-camera',
-        message: 'No camera was found. Connect one and press "Retry camera", or send photos from your device.',
+        message: t('camera.none'),
       };
     case 'NotReadableError':
     case 'TrackStartError':
     case 'AbortError':
       return {
         code: 'busy',
-        message: 'The camera could not be started; another application may be using it. Close it and '
-          + 'press "Retry camera".',
+        message: t('camera.busy'),
       };
     default:
       return {
         code: 'error',
-        message: `The camera could not be started (${name || 'unknown error'}). Press "Retry camera" to try again.`,
+        message: t('camera.error', { name: name || t('camera.unknownError') }),
       };
   }
 }

@@ -3,20 +3,11 @@
  * card per photo received. Each shows a progress bar (data-testid "transfer-progress"), the path the
  * photo took and a clear state; nothing is left spinning when a peer goes away.
  */
-import { el, formatBytes, PATH_LABELS } from './dom.js';
+import { el, formatBytes } from './dom.js';
+import { hasString, t } from './strings.js';
 
-const STATE_TEXT = {
-  waiting: 'waiting for a connection…',
-  sending: 'sending…',
-  sent: 'sent, waiting for the check…',
-  receiving: 'receiving…',
-  verifying: 'checking…',
-  verified: 'delivered and verified',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  uploading: 'uploading…',
-  saved: 'saved on the server',
-};
+/** The words for a transfer state or path, or the name itself where there are none. */
+const label = (prefix, name) => (hasString(`${prefix}.${name}`) ? t(`${prefix}.${name}`) : name);
 
 /** A progress bar with its accessible name. */
 function progressBar(direction, label, peer) {
@@ -29,10 +20,10 @@ function progressBar(direction, label, peer) {
 /** A row showing one transfer's path, progress and state. */
 export class TransferRow {
   constructor({ direction, title, peer, onCancel }) {
-    this.progress = progressBar(direction, `Progress: ${title}`, peer);
+    this.progress = progressBar(direction, t('photo.progress', { title }), peer);
     this.path = el('span', { className: 'path', 'data-testid': 'transfer-path' });
     this.status = el('span', { className: 'status', role: 'status' });
-    this.cancelButton = onCancel ? el('button', { type: 'button', className: 'small', onclick: onCancel }, 'Cancel') : null;
+    this.cancelButton = onCancel ? el('button', { type: 'button', className: 'small', onclick: onCancel }, t('action.cancel')) : null;
     this.element = el('li', { className: 'row', dataset: peer ? { peer, state: 'waiting' } : { state: 'waiting' } },
       el('span', { className: 'who' }, title), this.path, this.progress, this.status, this.cancelButton);
     this.setState('waiting');
@@ -40,7 +31,7 @@ export class TransferRow {
 
   setPath(path) {
     this.element.dataset.path = path;
-    this.path.textContent = PATH_LABELS[path] ?? path;
+    this.path.textContent = label('path', path);
   }
 
   setProgress(done, total) {
@@ -50,7 +41,7 @@ export class TransferRow {
 
   setState(state, detail) {
     this.element.dataset.state = state;
-    this.status.textContent = (STATE_TEXT[state] ?? state) + (detail ? `: ${detail}` : '');
+    this.status.textContent = label('state', state) + (detail ? `: ${detail}` : '');
     if (this.cancelButton) {
       this.cancelButton.hidden = ['verified', 'failed', 'cancelled', 'saved'].includes(state);
     }
@@ -62,15 +53,15 @@ export class OutgoingCard {
   constructor(photo, objectUrl) {
     this.rows = new Map();
     this.list = el('ul', { className: 'rows' });
-    this.upload = new TransferRow({ direction: 'upload', title: 'Server copy' });
+    this.upload = new TransferRow({ direction: 'upload', title: t('photo.serverCopy') });
     this.upload.progress.dataset.testid = 'upload-progress';
     this.upload.setPath('server');
     this.retry = el('button', { type: 'button', className: 'small', hidden: true, 'data-testid': 'upload-retry' },
-      'Retry upload');
+      t('photo.retryUpload'));
     this.upload.element.append(this.retry);
     this.list.append(this.upload.element);
     this.element = el('li', { className: 'card outgoing', dataset: { sha256: photo.sha256 } },
-      el('img', { src: objectUrl, alt: `Sent: ${photo.name}`, className: 'thumb' }),
+      el('img', { src: objectUrl, alt: t('photo.sent', { name: photo.name }), className: 'thumb' }),
       el('div', { className: 'card-body' },
         el('p', { className: 'title' }, `${photo.name} · ${formatBytes(photo.size)}`), this.list));
   }
@@ -78,7 +69,7 @@ export class OutgoingCard {
   row(peerId, name, onCancel) {
     let r = this.rows.get(peerId);
     if (!r) {
-      r = new TransferRow({ direction: 'out', title: `To ${name}`, peer: peerId, onCancel });
+      r = new TransferRow({ direction: 'out', title: t('photo.to', { name }), peer: peerId, onCancel });
       this.rows.set(peerId, r);
       this.list.append(r.element);
     }
@@ -90,7 +81,7 @@ export class OutgoingCard {
 export class IncomingCard {
   constructor({ id, fromName, peerId, name, size, onCancel }) {
     this.name = name;
-    this.row = new TransferRow({ direction: 'in', title: `From ${fromName}`, peer: peerId, onCancel });
+    this.row = new TransferRow({ direction: 'in', title: t('photo.from', { name: fromName }), peer: peerId, onCancel });
     this.row.setState('receiving');
     this.row.setProgress(0, size);
     this.media = el('div', { className: 'media' });
@@ -106,10 +97,10 @@ export class IncomingCard {
     const url = URL.createObjectURL(blob);
     this.media.replaceChildren(
       el('img', {
-        src: url, alt: `Received: ${this.name}`, className: 'thumb', 'data-testid': 'received-photo',
+        src: url, alt: t('photo.received', { name: this.name }), className: 'thumb', 'data-testid': 'received-photo',
         dataset: { sha256, path },
       }),
-      el('a', { href: url, download: this.name, className: 'button small' }, 'Download'));
+      el('a', { href: url, download: this.name, className: 'button small' }, t('action.download')));
     this.row.setPath(path);
     this.row.setState('verified');
     this.element.dataset.verifiedAt = String(performance.timeOrigin + performance.now());

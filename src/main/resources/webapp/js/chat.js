@@ -6,6 +6,7 @@
  * history) and shown in time order, as text only (textContent, never HTML).
  */
 import { el } from './dom.js';
+import { t } from './strings.js';
 
 export const HISTORY = 50;
 const MAX_TEXT = 2000;
@@ -19,14 +20,18 @@ export function cleanMessage(m) {
   }
   // eslint-disable-next-line no-control-regex
   const name = typeof m.name === 'string' ? m.name.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 64) : '';
-  return { id: m.id, name: name || 'Guest', text: m.text.slice(0, MAX_TEXT), at: m.at };
+  return { id: m.id, name: name || t('room.guest'), text: m.text.slice(0, MAX_TEXT), at: m.at };
 }
 
 export class Chat {
-  /** @param list the element the messages go in; @param makeId function giving a fresh random id */
-  constructor(list, makeId) {
+  /**
+   * @param list the element the messages go in; @param makeId function giving a fresh random id;
+   * @param onMessage function(message) for each new message from someone else
+   */
+  constructor(list, makeId, onMessage = () => {}) {
     this.list = list;
     this.makeId = makeId;
+    this.onMessage = onMessage; // called with each new message from someone else (not history)
     this.messages = []; // sorted by time, at most HISTORY kept
     this.seen = new Set();
     this.channels = new Map(); // peerId -> RTCDataChannel
@@ -97,8 +102,8 @@ export class Chat {
     }
     if (m?.t === 'msg') {
       const clean = cleanMessage(m);
-      if (clean) {
-        this.add(clean, false);
+      if (clean && this.add(clean, false)) {
+        this.onMessage(clean);
       }
     } else if (m?.t === 'history' && Array.isArray(m.messages)) {
       for (const h of m.messages.slice(-HISTORY)) {
@@ -112,7 +117,7 @@ export class Chat {
 
   add(m, mine) {
     if (this.seen.has(m.id)) {
-      return;
+      return false;
     }
     this.seen.add(m.id);
     let i = this.messages.length;
@@ -132,5 +137,6 @@ export class Chat {
       this.list.querySelector(`[data-id="${old.id}"]`)?.remove();
     }
     this.list.scrollTop = this.list.scrollHeight;
+    return true;
   }
 }

@@ -38,9 +38,3 @@ export function formatBytes(n) {
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** Labels for the path a photo took to a peer. */
-export const PATH_LABELS = {
-  direct: 'direct',
-  relayed: 'relayed (TURN)',
-  server: 'via the server',
-};

@@ -8,6 +8,9 @@
 import { el, formatBytes } from './dom.js';
 import { Sha256 } from './sha256.js';
 import { opfsSink, storageProblem } from './opfs.js';
+import { makeThumbnail } from './thumbnail.js';
+import { shareButton } from './share-out.js';
+import { t as text } from './strings.js';
 
 const HASH_BLOCK = 4 * 1024 * 1024;
 const ACTIVE = ['offered', 'sending', 'sent', 'receiving', 'verifying'];
@@ -43,7 +46,7 @@ export class FileShare {
   attach(peerId, name, link) {
     const auto = el('input', { type: 'checkbox', 'data-testid': 'files-auto-accept', dataset: { peer: peerId } });
     const label = el('span', {}, name);
-    const element = el('li', { dataset: { peer: peerId } }, el('label', {}, auto, ' auto-accept from ', label));
+    const element = el('li', { dataset: { peer: peerId } }, el('label', {}, auto, text('files.autoAccept'), label));
     this.peerList.append(element);
     const p = { name, link, auto, element, label };
     this.peers.set(peerId, p);
@@ -74,17 +77,18 @@ export class FileShare {
     this.message.hidden = true;
     const targets = [...this.peers.entries()].filter(([, p]) => p.link.ready);
     if (targets.length === 0) {
-      this.say('Nobody is connected: files go straight to the people in the room, so someone has to be here.');
+      this.say(text('files.nobody'));
       return;
     }
     for (const file of files) {
       const id = this.makeId();
       const sha256 = await hashFile(file);
+      const thumb = await makeThumbnail(file);
       for (const [peerId, p] of targets) {
         try {
-          p.link.transfers.offer({ id, name: file.name, type: file.type, file, sha256 });
+          p.link.transfers.offer({ id, name: file.name, type: file.type, file, sha256, thumb });
         } catch (e) {
-          this.say(`Could not offer ${file.name} to ${p.name}: ${e.message}`);
+          this.say(text('files.couldNotOffer', { name: file.name, peer: p.name, message: e.message }));
         }
       }
     }
@@ -130,8 +134,10 @@ export class FileShare {
       row.element = el('li', {
         className: `file-transfer ${t.direction}`, 'data-testid': 'file-transfer',
         dataset: { direction: t.direction, peer: peerId, id: t.id, sha256: t.sha256 },
-      }, el('strong', {}, t.name), ` ${formatBytes(t.size)} · ${t.type} · ${t.direction === 'out' ? 'to' : 'from'} ${peer?.name ?? 'a peer'} `,
-      row.progress, row.status, row.actions);
+      }, t.thumb ? el('img', { className: 'file-thumb', src: t.thumb, alt: text('files.thumbAlt', { name: t.name }), 'data-testid': 'file-thumb' }) : null,
+      el('strong', {}, t.name), text('files.rowInfo', {
+        size: formatBytes(t.size), type: t.type, direction: text(t.direction === 'out' ? 'files.to' : 'files.from'), peer: peer?.name ?? text('files.aPeer'),
+      }), row.progress, row.status, row.actions);
       this.rows.set(key, row);
       this.list.prepend(row.element);
     }
@@ -146,17 +152,17 @@ export class FileShare {
     const link = () => this.peers.get(peerId)?.link.transfers;
     const buttons = [];
     if (t.direction === 'in' && t.state === 'offered') {
-      buttons.push(el('button', { type: 'button', 'data-testid': 'file-accept', onclick: () => this.accept(peerId, t) }, 'Accept'),
-        el('button', { type: 'button', 'data-testid': 'file-decline', onclick: () => link()?.cancel(t.id, 'declined') }, 'Decline'));
+      buttons.push(el('button', { type: 'button', 'data-testid': 'file-accept', onclick: () => this.accept(peerId, t) }, text('action.accept')),
+        el('button', { type: 'button', 'data-testid': 'file-decline', onclick: () => link()?.cancel(t.id, 'declined') }, text('action.decline')));
     } else if (ACTIVE.includes(t.state)) {
-      buttons.push(el('button', { type: 'button', 'data-testid': 'file-cancel', onclick: () => link()?.cancel(t.id, `cancelled by the ${t.direction === 'out' ? 'sender' : 'receiver'}`) }, 'Cancel'));
+      buttons.push(el('button', { type: 'button', 'data-testid': 'file-cancel', onclick: () => link()?.cancel(t.id, `cancelled by the ${t.direction === 'out' ? 'sender' : 'receiver'}`) }, text('action.cancel')));
     }
     if (t.direction === 'in' && t.state === 'verified' && t.store) {
       t.store.file().then((file) => {
         row.actions.replaceChildren(el('a', {
           href: URL.createObjectURL(file), download: t.name, 'data-testid': 'file-download', className: 'button',
-        }, 'Download'));
-      }, (e) => { row.status.textContent = `verified, but the stored file cannot be read: ${e.message}`; });
+        }, text('action.download')), shareButton(new File([file], t.name, { type: t.type })));
+      }, (e) => { row.status.textContent = text('files.unreadable', { message: e.message }); });
     }
     row.actions.replaceChildren(...buttons);
   }

@@ -9,6 +9,8 @@
  * Other control messages: {t:"progress", id, bytes}, {t:"result", id, ok, error?}, {t:"cancel", id, reason?}.
  * Files of any type use {t:"offer", ...same fields} instead of "file": their bytes follow only after
  * the receiver answers {t:"accept", id, from} (from: the offset to start at); a decline is a cancel.
+ * An offer of an image may carry {thumb}: a JPEG preview as a data URL (image/jpeg, base64, at most
+ * THUMB_MAX_BYTES decoded); a thumb that breaks these rules is dropped, the offer stays.
  */
 
 export const CHUNK_PREFIX_BYTES = 9;
@@ -22,6 +24,13 @@ const MAX_NAME = 255;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TYPE = /^image\/[a-z0-9.+-]{1,40}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
+/** Offer thumbnails: the longer side in pixels, and the decoded JPEG size. */
+export const THUMB_MAX_PX = 160;
+export const THUMB_MAX_BYTES = 16 * 1024;
+const THUMB_PREFIX = 'data:image/jpeg;base64,';
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** Control messages are short JSON; an offer with a thumbnail is the longest. */
+const MAX_CONTROL_CHARS = 4096 + THUMB_PREFIX.length + Math.ceil(THUMB_MAX_BYTES / 3) * 4;
 
 /** A frame or control message that breaks the rules above. */
 export class FramingError extends Error {
@@ -71,7 +80,7 @@ export function encodeControl(message) {
 
 /** Parses and validates a control message; throws FramingError on anything unexpected. */
 export function decodeControl(text, maxBytes = MAX_TRANSFER_BYTES) {
-  if (typeof text !== 'string' || text.length > 4096) {
+  if (typeof text !== 'string' || text.length > MAX_CONTROL_CHARS) {
     throw new FramingError('a control message must be short JSON text');
   }
   let message;
@@ -149,7 +158,29 @@ function validateOffer(m) {
     throw new FramingError(`file size must be 0 to ${MAX_FILE_BYTES} bytes`);
   }
   const h = validateHeader({ ...m, t: 'file', type: 'image/x', size: Math.max(m.size, 1) }, MAX_FILE_BYTES);
-  return { ...h, t: 'offer', type, size: m.size, name: cleanName(m.name, 'file') };
+  const offer = { ...h, t: 'offer', type, size: m.size, name: cleanName(m.name, 'file') };
+  const thumb = cleanThumbnail(m.thumb);
+  if (thumb) {
+    offer.thumb = thumb;
+  }
+  return offer;
+}
+
+/**
+ * The thumbnail of an offer if it is a base64 JPEG data URL of at most THUMB_MAX_BYTES that starts
+ * like a JPEG (FF D8 FF), else null. Shown only as an img src, never as markup.
+ */
+export function cleanThumbnail(thumb) {
+  if (typeof thumb !== 'string' || !thumb.startsWith(THUMB_PREFIX)) {
+    return null;
+  }
+  const data = thumb.slice(THUMB_PREFIX.length);
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  if (data.length % 4 !== 0 || !BASE64.test(data) || (data.length / 4) * 3 - padding > THUMB_MAX_BYTES
+    || !data.startsWith('/9j/')) {
+    return null;
+  }
+  return thumb;
 }
 
 /** A file name safe to show and to offer as a download name: no paths, no control characters. */

@@ -4,6 +4,7 @@
  */
 import { isMedia, listMedia, mediaUrl, thumbnailUrl } from './api.js';
 import { el, formatBytes } from './dom.js';
+import { t } from './strings.js';
 
 export class Gallery {
   constructor(list, status, room) {
@@ -19,8 +20,7 @@ export class Gallery {
       photos.forEach((m) => this.add(m));
       this.updateStatus();
     } catch (e) {
-      this.status.textContent = e.status === 404 ? 'Saved photos are not available on this server.'
-        : `Could not load the saved photos (${e.message}).`;
+      this.status.textContent = e.status === 404 ? t('gallery.unavailable') : t('gallery.failed', { message: e.message });
     }
   }
 
@@ -33,11 +33,11 @@ export class Gallery {
     if (m.kind === 'recording') {
       this.place(m, created, el('video', {
         src: mediaUrl(m.id), controls: true, preload: 'metadata', playsInline: true,
-        'data-testid': 'gallery-recording', 'aria-label': `Saved recording (${formatBytes(m.size ?? 0)})`,
+        'data-testid': 'gallery-recording', 'aria-label': t('gallery.recording', { size: formatBytes(m.size ?? 0) }),
       }));
       return;
     }
-    const img = el('img', { src: thumbnailUrl(m.id), alt: `Saved photo ${m.id.slice(0, 8)}`, loading: 'lazy' });
+    const img = el('img', { src: thumbnailUrl(m.id), alt: t('gallery.photo', { id: m.id.slice(0, 8) }), loading: 'lazy' });
     img.addEventListener('error', () => {
       if (!img.dataset.fallback) {
         img.dataset.fallback = '1';
@@ -45,7 +45,7 @@ export class Gallery {
       }
     }, { once: true });
     this.place(m, created, el('a', { href: mediaUrl(m.id), target: '_blank', rel: 'noopener',
-      'aria-label': `Open saved photo (${formatBytes(m.size ?? 0)})` }, img));
+      'aria-label': t('gallery.open', { size: formatBytes(m.size ?? 0) }) }, img));
   }
 
   place(m, created, content) {
@@ -71,6 +71,6 @@ export class Gallery {
   }
 
   updateStatus() {
-    this.status.textContent = this.items.size === 0 ? 'Nothing saved yet.' : '';
+    this.status.textContent = this.items.size === 0 ? t('gallery.empty') : '';
   }
 }

@@ -1,5 +1,8 @@
 /** "/" creates a room with a random, unguessable name (128 random bits) and goes there. */
 import { randomId } from './hash.js';
+import { setUpApp } from './pwa.js';
+
+setUpApp();
 
 const name = randomId(16);
 const link = document.getElementById('new-room');

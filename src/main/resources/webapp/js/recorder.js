@@ -8,6 +8,8 @@
  */
 import { Sha256 } from './sha256.js';
 import { formatBytes } from './dom.js';
+import { t } from './strings.js';
+import { holdWakeLock } from './wakelock.js';
 
 const TYPES = ['video/webm;codecs=vp9,opus', 'video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4'];
 const PART_BYTES = 1 << 20; // default part size; the section's data-part-bytes overrides it
@@ -178,7 +180,7 @@ function setup() {
   const section = document.getElementById('recorder');
   if (!section || typeof MediaRecorder === 'undefined') {
     if (section) {
-      section.querySelector('[data-testid="rec-message"]').textContent = 'This browser cannot record.';
+      section.querySelector('[data-testid="rec-message"]').textContent = t('rec.cannot');
     }
     return;
   }
@@ -213,7 +215,7 @@ function setup() {
         ownTracks = mic.getAudioTracks();
         return new MediaStream([...s.getVideoTracks(), ...ownTracks]);
       } catch (e) {
-        message.textContent = 'Recording without sound (no microphone available).';
+        message.textContent = t('rec.noSound');
         return s;
       }
     }
@@ -226,20 +228,20 @@ function setup() {
     message.textContent = '';
     const type = pickType();
     if (!type) {
-      message.textContent = 'This browser cannot record WebM or MP4.';
+      message.textContent = t('rec.noType');
       return;
     }
     const container = type.startsWith('video/mp4') ? 'video/mp4' : 'video/webm';
     const upload = new RecordingUpload(room, container,
       { partBytes: Number(section.dataset.partBytes) || PART_BYTES });
-    upload.onProgress = (sent, total) => say(`Uploaded ${formatBytes(sent)} of ${formatBytes(total)}`, 'uploading');
+    upload.onProgress = (sent, total) => say(t('rec.uploaded', { sent: formatBytes(sent), total: formatBytes(total) }), 'uploading');
     start.disabled = true;
     try {
       await upload.open();
       recorder = new MediaRecorder(await stream(), { mimeType: type });
     } catch (e) {
       start.disabled = false;
-      message.textContent = `Cannot record: ${e.message}`;
+      message.textContent = t('rec.cannotStart', { message: e.message });
       await upload.cancel();
       return;
     }
@@ -253,10 +255,11 @@ function setup() {
     });
     recorder.addEventListener('stop', async () => {
       clearInterval(timer);
+      releaseScreen();
       ownTracks.forEach((t) => t.stop());
       ownTracks = [];
       stop.disabled = true;
-      say('Saving…', 'saving');
+      say(t('rec.saving'), 'saving');
       try {
         await chain;
         if (failed) {
@@ -264,10 +267,10 @@ function setup() {
         }
         const media = await upload.finish();
         status.dataset.mediaId = media.id;
-        say(`Saved (${formatBytes(media.size)})`, 'done');
+        say(t('rec.saved', { size: formatBytes(media.size) }), 'done');
       } catch (e) {
-        message.textContent = `The recording was not saved: ${e.message}`;
-        say('Not saved', 'failed');
+        message.textContent = t('rec.notSaved', { message: e.message });
+        say(t('rec.notSavedShort'), 'failed');
       } finally {
         start.disabled = false;
         recorder = null;
@@ -275,13 +278,14 @@ function setup() {
     });
     const began = performance.now();
     recorder.start(1000);
+    const releaseScreen = holdWakeLock(); // released when the recording stops (and is saved or not)
     stop.disabled = false;
-    say('Recording', 'recording');
+    say(t('rec.recording'), 'recording');
     timer = setInterval(() => {
       const elapsed = performance.now() - began;
       time.textContent = formatTime(elapsed);
       if (elapsed >= maxSeconds * 1000 && recorder?.state === 'recording') {
-        message.textContent = `Recordings stop after ${formatTime(maxSeconds * 1000)}.`;
+        message.textContent = t('rec.limit', { time: formatTime(maxSeconds * 1000) });
         recorder.stop();
       }
     }, 250);

@@ -5,19 +5,26 @@
  */
 import { downloadMedia, isMedia, rtcConfiguration, uploadWithRetry } from './api.js';
 import { IncomingCard, OutgoingCard } from './cards.js';
-import { el } from './dom.js';
+import { el, formatBytes } from './dom.js';
 import { cleanName } from './framing.js';
 import { Gallery } from './gallery.js';
 import { randomId, sha256Hex } from './hash.js';
 import { sniffImageType } from './imagetype.js';
 import { PeerLink } from './peer.js';
 import { SignalingClient } from './signaling.js';
-import { currentPhoto, setUpPhotoSources, show } from './sources.js';
+import { currentPhoto, setUpPhotoSources, show, usePhoto } from './sources.js';
 import { Call } from './call.js';
 import { Chat } from './chat.js';
 import { runDiagnostics } from './diagnostics.js';
 import { describeQuality, readQuality } from './quality.js';
 import { FileShare } from './files.js';
+import { announce, announceError } from './announce.js';
+import { Notifier } from './notify.js';
+import { setUpApp } from './pwa.js';
+import { rememberRoom } from './recent-rooms.js';
+import { takeShare } from './staged.js';
+import { hasString, t } from './strings.js';
+import { holdWhileBusy } from './wakelock.js';
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const $ = (id) => document.getElementById(id);
@@ -40,6 +47,7 @@ let gallery = null;
 let call = null;
 let chat = null;
 let files = null;
+let notifier = null;
 
 // ---- room, name, link ----
 
@@ -58,10 +66,10 @@ function setUpHeader() {
   $('copy-link').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(link);
-      $('copy-status').textContent = 'Link copied.';
+      $('copy-status').textContent = t('room.linkCopied');
     } catch (e) {
       $('room-link').select();
-      $('copy-status').textContent = 'Press Ctrl+C (or long-press) to copy the selected link.';
+      $('copy-status').textContent = t('room.copyByHand');
     }
   });
   const nameInput = $('my-name');
@@ -70,7 +78,7 @@ function setUpHeader() {
     const n = nameInput.value.trim().slice(0, 64);
     if (n) {
       localStorage.setItem('switchboard.name', n);
-      $('copy-status').textContent = 'Your new name shows to others when you next join.';
+      $('copy-status').textContent = t('room.nameLater');
     }
   });
 }
@@ -80,7 +88,7 @@ function setUpHeader() {
 function renderSelf() {
   const list = $('member-list');
   list.prepend(el('li', { className: 'self', dataset: { peer: selfId } },
-    el('span', {}, `${$('my-name').value} (you)`)));
+    el('span', {}, t('room.you', { name: $('my-name').value }))));
 }
 
 function addPeer(id, name) {
@@ -92,11 +100,11 @@ function addPeer(id, name) {
     files?.rename(id, existing.name);
     return existing;
   }
-  const stateElement = el('span', { className: 'peer-state', 'data-testid': 'peer-state', dataset: { peer: id, state: 'connecting' } }, 'connecting');
-  const nameElement = el('span', {}, name ?? 'Guest');
+  const stateElement = el('span', { className: 'peer-state', 'data-testid': 'peer-state', dataset: { peer: id, state: 'connecting' } }, t('peer.connecting'));
+  const nameElement = el('span', {}, name ?? t('room.guest'));
   const element = el('li', { dataset: { peer: id } }, nameElement, stateElement);
   $('member-list').append(element);
-  const m = { id, name: name ?? 'Guest', nameElement, element, stateElement, link: null };
+  const m = { id, name: name ?? t('room.guest'), nameElement, element, stateElement, link: null };
   members.set(id, m);
   const link = new PeerLink(selfId, id, rtcConfig, (data) => signaling.signal(id, data), { messageLimit });
   m.link = link;
@@ -105,14 +113,42 @@ function addPeer(id, name) {
   link.addEventListener('state', (e) => {
     if (e.detail !== 'closed') {
       stateElement.dataset.state = e.detail;
-      stateElement.textContent = e.detail;
+      stateElement.textContent = hasString(`peer.${e.detail}`) ? t(`peer.${e.detail}`) : e.detail;
     }
   });
   link.addEventListener('ready', () => {
     link.transfers.addEventListener('incoming', (e) => onIncoming(m, e.detail));
     link.transfers.addEventListener('update', (e) => onTransferUpdate(m, e.detail));
+    watchTransfers(m, link.transfers);
   });
   return m;
+}
+
+/** What a peer's transfers tell the person: offers (live region, notification when hidden), results; the wake lock. */
+function watchTransfers(m, transfers) {
+  holdWhileBusy(transfers);
+  transfers.addEventListener('offer', (e) => {
+    const f = e.detail;
+    const size = formatBytes(f.size);
+    announce(t('announce.offer', { peer: m.name, name: f.name, size }));
+    notifier.notify(t('notify.offerTitle', { peer: m.name }), t('notify.offerBody', { name: f.name, size }), `offer-${m.id}-${f.id}`);
+  });
+  const told = new WeakSet();
+  transfers.addEventListener('update', (e) => {
+    const x = e.detail;
+    if (told.has(x) || !['verified', 'failed'].includes(x.state)) {
+      return;
+    }
+    told.add(x);
+    const values = { peer: m.name, name: x.name, error: x.error ?? '' };
+    if (x.state === 'failed') {
+      announceError(t('announce.fileFailed', values));
+    } else if (x.direction === 'out') {
+      announce(t('announce.fileSent', values));
+    } else {
+      announce(t(x.kind === 'file' ? 'announce.fileReceived' : 'announce.photoReceived', values));
+    }
+  });
 }
 
 function removePeer(id, reason) {
@@ -158,7 +194,7 @@ function sendPhoto(photo) {
   entry.upload = startUpload(photo, card);
   const peers = [...members.values()];
   if (peers.length === 0) {
-    show($('send-message'), 'Nobody else is in the room yet: the photo is only saved on the server.', true);
+    show($('send-message'), t('room.aloneWithPhoto'), true);
   }
   for (const m of peers) {
     deliver(id, entry, m);
@@ -351,31 +387,31 @@ function setUpCall() {
     buttons.forEach((b) => { b.hidden = !call.joined; });
     $('call-devices').hidden = !call.joined;
     share.hidden = !call.joined || !canShare;
-    share.textContent = call.screen ? 'Stop sharing' : 'Share screen';
-    $('mute').textContent = call.muted ? 'Unmute' : 'Mute';
+    share.textContent = t(call.screen ? 'call.stopSharing' : 'call.share');
+    $('mute').textContent = t(call.muted ? 'call.unmute' : 'call.mute');
     $('mute').setAttribute('aria-pressed', String(call.joined && call.muted));
-    $('camera-off').textContent = call.cameraOff ? 'Camera on' : 'Camera off';
+    $('camera-off').textContent = t(call.cameraOff ? 'call.cameraOn' : 'call.cameraOff');
     $('camera-off').setAttribute('aria-pressed', String(call.cameraOff));
   };
   call.addEventListener('change', render);
-  const problem = (e) => show($('call-message'), `Could not ${e.action}: ${e.message}`, true);
+  const problem = (e) => show($('call-message'), t('room.callProblem', e), true);
   $('join-call').addEventListener('click', async () => {
     $('call-message').hidden = true;
     try {
       await call.join();
       await listDevices();
     } catch (e) {
-      problem({ action: 'join the call', message: e.name === 'NotAllowedError' ? 'permission for the microphone and camera was denied' : e.message });
+      problem({ action: t('room.callJoin'), message: e.name === 'NotAllowedError' ? t('room.callDenied') : e.message });
     }
   });
   $('leave-call').addEventListener('click', () => call.leave());
   $('mute').addEventListener('click', () => call.setMuted(!call.muted));
   $('camera-off').addEventListener('click', () => call.setCameraOff(!call.cameraOff));
   share.addEventListener('click', () => (call.screen ? call.stopSharing() : call.shareScreen())
-    .catch((e) => problem({ action: 'share the screen', message: e.message })));
+    .catch((e) => problem({ action: t('room.callShare'), message: e.message })));
   for (const [id, kind] of [['call-mic', 'audio'], ['call-cam', 'video']]) {
     $(id).addEventListener('change', () => call.switchDevice(kind, $(id).value)
-      .catch((e) => problem({ action: 'switch the device', message: e.message })));
+      .catch((e) => problem({ action: t('room.callSwitch'), message: e.message })));
   }
   render();
   setInterval(refreshQuality, 2000);
@@ -386,7 +422,7 @@ async function listDevices() {
   for (const [id, kind, track] of [['call-mic', 'audioinput', call.audio], ['call-cam', 'videoinput', call.camera]]) {
     const current = track?.getSettings().deviceId;
     $(id).replaceChildren(...devices.filter((d) => d.kind === kind).map((d, i) => {
-      const o = el('option', { value: d.deviceId }, d.label || `${kind === 'audioinput' ? 'Microphone' : 'Camera'} ${i + 1}`);
+      const o = el('option', { value: d.deviceId }, d.label || t(kind === 'audioinput' ? 'room.microphoneN' : 'room.cameraN', { n: i + 1 }));
       o.selected = d.deviceId === current;
       return o;
     }));
@@ -424,7 +460,10 @@ async function refreshQuality() {
 }
 
 function setUpChat() {
-  chat = new Chat($('chat-list'), () => randomId(12));
+  chat = new Chat($('chat-list'), () => randomId(12), (m) => {
+    announce(t('announce.chat', { peer: m.name, text: m.text }));
+    notifier.notify(t('notify.chatTitle', { peer: m.name }), m.text, 'chat');
+  });
   $('chat-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const input = $('chat-input');
@@ -440,7 +479,7 @@ function setUpDiagnostics() {
   const list = $('diagnostic-list');
   button.addEventListener('click', async () => {
     button.disabled = true;
-    list.replaceChildren(el('li', { className: 'hint', 'data-testid': 'diagnostic-running' }, 'Testing…'));
+    list.replaceChildren(el('li', { className: 'hint', 'data-testid': 'diagnostic-running' }, t('room.testing')));
     try {
       const { iceServers } = await rtcConfiguration(false);
       list.replaceChildren();
@@ -487,8 +526,9 @@ function setUpSignaling() {
     resetRoom();
     selfId = e.detail.id;
     renderSelf();
-    status.textContent = `In room ${room}${relayOnly ? ' (relay only)' : ''}.`;
+    status.textContent = t(relayOnly ? 'room.joinedRelay' : 'room.joined', { room });
     status.dataset.state = 'joined';
+    rememberRoom(room);
     for (const p of e.detail.peers ?? []) {
       addPeer(p.id, p.name);
     }
@@ -496,8 +536,19 @@ function setUpSignaling() {
     pendingSignals = [];
     queued.forEach(handleSignal);
   });
-  signaling.addEventListener('peer-joined', (e) => selfId && addPeer(e.detail.id, e.detail.name));
-  signaling.addEventListener('peer-left', (e) => removePeer(e.detail.id, e.detail.reason));
+  signaling.addEventListener('peer-joined', (e) => {
+    if (selfId) {
+      const m = addPeer(e.detail.id, e.detail.name);
+      announce(t('announce.joined', { peer: m.name }));
+    }
+  });
+  signaling.addEventListener('peer-left', (e) => {
+    const m = members.get(e.detail.id);
+    if (m) {
+      announce(t('announce.left', { peer: m.name }));
+    }
+    removePeer(e.detail.id, e.detail.reason);
+  });
   signaling.addEventListener('signal', (e) => {
     if (selfId) {
       handleSignal(e.detail);
@@ -509,13 +560,14 @@ function setUpSignaling() {
   signaling.addEventListener('media-removed', (e) => gallery.remove(e.detail?.id));
   signaling.addEventListener('disconnected', () => {
     selfId = null;
-    status.textContent = 'Connection to the server lost; reconnecting…';
+    status.textContent = t('room.lost');
     status.dataset.state = 'disconnected';
     resetRoom();
   });
   signaling.addEventListener('error', (e) => {
     if (e.detail?.code === 'room_full' || e.detail?.event === 'join') {
-      status.textContent = `Could not join: ${e.detail.message}`;
+      status.textContent = t('room.refused', { message: e.detail.message });
+      announceError(status.textContent);
       status.dataset.state = 'refused';
     }
   });
@@ -528,10 +580,11 @@ function setUpSignaling() {
 
 async function main() {
   if (!ROOM_NAME.test(room)) {
-    $('connection').textContent = 'This room link is not valid (1–64 letters, digits, "-" or "_").';
+    $('connection').textContent = t('room.badLink');
     return;
   }
-  document.title = `Switchboard · ${room}`;
+  document.title = t('room.title', { room });
+  notifier = new Notifier($('notify-toggle'), $('notify-message'));
   setUpHeader();
   setUpPhotoSources();
   $('send-photo').addEventListener('click', () => {
@@ -544,10 +597,17 @@ async function main() {
   setUpCall();
   setUpChat();
   files = new FileShare($('files'), () => randomId(12));
+  if (params.get('shared')) {
+    takeShare(params.get('shared'), {
+      box: document.querySelector('[data-testid=files-staged]'), sendFiles: (list) => files.sendFiles(list),
+      usePhoto, chatInput: $('chat-input'),
+    }).catch((e) => console.warn(`shared files: ${e.message}`));
+  }
   setUpDiagnostics();
   setUpNetworkWatch();
   rtcConfig = await rtcConfiguration(relayOnly);
   setUpSignaling();
 }
 
+setUpApp();
 main();

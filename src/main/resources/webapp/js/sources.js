@@ -8,6 +8,7 @@ import { el } from './dom.js';
 import { cleanName, MAX_TRANSFER_BYTES } from './framing.js';
 import { sha256Hex } from './hash.js';
 import { sniffImageType } from './imagetype.js';
+import { t } from './strings.js';
 
 const $ = (id) => document.getElementById(id);
 let current = null; // the photo to send: {blob, bytes, sha256, name, type, size, url}
@@ -65,7 +66,7 @@ async function startCamera(deviceId) {
 async function fillCameraPicker(activeId) {
   const select = $('camera-select');
   const cameras = await listCameras();
-  select.replaceChildren(...cameras.map((c, i) => el('option', { value: c.deviceId }, c.label || `Camera ${i + 1}`)));
+  select.replaceChildren(...cameras.map((c, i) => el('option', { value: c.deviceId }, c.label || t('room.cameraN', { n: i + 1 }))));
   if (activeId) {
     select.value = activeId;
   }
@@ -82,7 +83,7 @@ function setUpCamera() {
       const blob = await snapshot($('video'), Number(quality.value));
       await choosePhoto(blob, `photo-${new Date().toISOString().replace(/[:.]/g, '-')}.jpg`);
     } catch (e) {
-      show($('send-message'), `Could not take the photo: ${e.message}`);
+      show($('send-message'), t('photo.couldNotTake', { message: e.message }));
     }
   });
   startCamera();
@@ -90,16 +91,21 @@ function setUpCamera() {
 
 // ---- picking a photo ----
 
+/** Puts an image (a Blob) in the photo slot, as if it had been chosen. */
+export function usePhoto(blob, name) {
+  return choosePhoto(blob, name);
+}
+
 async function choosePhoto(blob, name) {
   const msg = $('send-message');
   if (blob.size === 0 || blob.size > MAX_TRANSFER_BYTES) {
-    show(msg, blob.size === 0 ? 'That file is empty.' : 'That image is too large to send (64 MB at most).');
+    show(msg, t(blob.size === 0 ? 'photo.empty' : 'photo.tooLarge'));
     return;
   }
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const type = sniffImageType(bytes) ?? (blob.type.startsWith('image/') ? blob.type : null);
   if (!type) {
-    show(msg, 'That file is not an image (JPEG, PNG, WebP or GIF).');
+    show(msg, t('photo.notImage'));
     return;
   }
   const sha256 = await sha256Hex(bytes);
@@ -110,10 +116,10 @@ async function choosePhoto(blob, name) {
   current = { blob: typed, bytes, sha256, name: cleanName(name), type, size: bytes.byteLength, url: URL.createObjectURL(typed) };
   const img = $('photo-preview');
   img.src = current.url;
-  img.alt = `Photo to send: ${current.name}`;
+  img.alt = t('photo.alt', { name: current.name });
   img.dataset.sha256 = sha256;
   img.hidden = false;
-  $('photo-caption').textContent = `${current.name} · ${(current.size / 1024).toFixed(1)} KB · SHA-256 ${sha256.slice(0, 12)}…`;
+  $('photo-caption').textContent = t('photo.caption', { name: current.name, kb: (current.size / 1024).toFixed(1), hash: sha256.slice(0, 12) });
   $('send-photo').disabled = false;
   show(msg, '');
 }

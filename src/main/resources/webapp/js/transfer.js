@@ -92,8 +92,8 @@ export class TransferLink extends EventTarget {
     return t;
   }
 
-  /** Offers a file (a Blob, read in slices): {id, name, type, file, sha256}. Bytes follow an accept. */
-  offer({ id, name, type, file, sha256 }) {
+  /** Offers a file (a Blob, read in slices): {id, name, type, file, sha256, thumb?}. Bytes follow an accept. */
+  offer({ id, name, type, file, sha256, thumb }) {
     if (this.closed) {
       throw new Error('this link is closed');
     }
@@ -103,7 +103,7 @@ export class TransferLink extends EventTarget {
       sha256, bytes: 0, sent: 0, acked: 0, pos: 0, state: 'offered', file, block: null, startedAt: this.now(),
     };
     this.control.send(encodeControl({
-      t: 'offer', id, slot, name, type: t.type, size: t.size, sha256, chunk: this.message,
+      t: 'offer', id, slot, name, type: t.type, size: t.size, sha256, chunk: this.message, thumb,
     }));
     this.outgoing.set(id, t);
     this.emit('update', t);
@@ -348,6 +348,7 @@ export class TransferLink extends EventTarget {
     const t = {
       id: h.id, slot: h.slot, kind: 'file', direction: 'in', name: h.name, type: h.type, size: h.size,
       sha256: h.sha256, bytes: 0, written: 0, state: 'offered', startedAt: this.now(), lastProgress: 0,
+      thumb: h.thumb,
     };
     this.incoming.set(h.id, t);
     this.emit('offer', t);

@@ -32,7 +32,8 @@ public final class StaticFiles implements HttpHandler {
             Map.entry("svg", "image/svg+xml"),
             Map.entry("png", "image/png"),
             Map.entry("ico", "image/x-icon"),
-            Map.entry("map", "application/json; charset=utf-8"));
+            Map.entry("map", "application/json; charset=utf-8"),
+            Map.entry("txt", "text/plain; charset=utf-8"));
 
     record Asset(byte[] bytes, String contentType, String etag) {}
 
@@ -74,6 +75,9 @@ public final class StaticFiles implements HttpHandler {
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, asset.bytes().length);
         res.headers().set(HttpHeaderNames.ETAG, asset.etag());
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        if (path.equals("/sw.js")) {
+            res.headers().set("Service-Worker-Allowed", "/");
+        }
         if (asset.contentType().startsWith("text/html")) {
             res.headers().set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; "
                     + "media-src 'self' blob: mediastream:; connect-src 'self' ws: wss:; object-src 'none'; "
@@ -96,10 +100,24 @@ public final class StaticFiles implements HttpHandler {
                 return null;
             }
             byte[] bytes = in.readAllBytes();
+            if (path.equals("/sw.js")) { // the service worker carries the shell list and its version
+                byte[] list = read(ServiceWorkerScript.SHELL_LIST);
+                bytes = ServiceWorkerScript.render(bytes, ServiceWorkerScript.shell(
+                        list == null ? "" : new String(list, java.nio.charset.StandardCharsets.UTF_8), this::read));
+            }
             String ext = path.substring(path.lastIndexOf('.') + 1);
             Asset asset = new Asset(bytes, TYPES.getOrDefault(ext, "application/octet-stream"), etag(bytes));
             cache.put(path, asset);
             return asset;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The raw bytes of a class-path file under the root, or null. */
+    private byte[] read(String path) {
+        try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(root + path)) {
+            return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
             return null;
         }

@@ -33,7 +33,14 @@ final class RoomPage implements AutoCloseable {
     }
 
     static RoomPage open(Browser browser, String baseUrl, String room, String query) {
+        return open(browser, baseUrl, room, query, c -> {});
+    }
+
+    /** As above, with {@code setup} applied to the new context first (permissions, init scripts). */
+    static RoomPage open(Browser browser, String baseUrl, String room, String query,
+            java.util.function.Consumer<BrowserContext> setup) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true));
+        setup.accept(context);
         Page page = context.newPage();
         page.setDefaultTimeout(TIMEOUT_MS);
         RoomPage p = new RoomPage(context, page);
