@@ -40,8 +40,8 @@ class NatTraversalTest {
         lab = NatLab.create();
         lab.start(lab.b, ProcessBuilder.Redirect.DISCARD, "timeout", "-k", "2", "600", "turnutils_peer",
                 "-L", NatLab.B_IP, "-p", Integer.toString(PEER_PORT));
-        CountDownLatch strict = switchboard(STRICT_PORT);
-        CountDownLatch open = switchboard(OPEN_PORT, "--turn-allow-peer", "10.2.0.0/24");
+        CountDownLatch strict = switchboard(lab, STRICT_PORT);
+        CountDownLatch open = switchboard(lab, OPEN_PORT, "--turn-allow-peer", "10.2.0.0/24");
         assertThat(strict.await(60, TimeUnit.SECONDS)).as("default server started: %s", LOG).isTrue();
         assertThat(open.await(60, TimeUnit.SECONDS)).as("allowing server started: %s", LOG).isTrue();
     }
@@ -54,7 +54,7 @@ class NatTraversalTest {
     }
 
     /** Starts {@code Main} in the server namespace on {@code port}; the latch opens when it is serving. */
-    static CountDownLatch switchboard(int port, String... extra) throws IOException {
+    static CountDownLatch switchboard(NatLab lab, int port, String... extra) throws IOException {
         Path data = Files.createTempDirectory("switchboard-nat");
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "dev.switchboard.Main", "--bind", "0.0.0.0", "--http-port", "0", "--https-port", "0", "--turn-port", Integer.toString(port),
