@@ -30,7 +30,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * address when one is set (server behind NAT).
  */
 final class UdpRelays implements RelayFactory {
-    static final int RECEIVE_BUFFER = 4096;
+    /**
+     * Room for any UDP datagram (the payload is at most 65507 bytes over IPv4, 65527 over IPv6 without
+     * jumbograms), so a datagram is never cut short; buffers come from the channel's pooled allocator
+     * and go back to it as soon as the frame is copied out.
+     */
+    static final int RECEIVE_BUFFER = 65_536;
     private static final int ATTEMPTS = 64;
 
     private final EventLoops loops;
