@@ -67,7 +67,8 @@ final class TurnSettings {
                 r.intIn("turn.max-channels", 1, 4096),
                 r.duration("turn.max-lifetime", Duration.ofMinutes(10), Duration.ofDays(1)),
                 r.longIn("turn.max-bandwidth", 0, 1L << 40),
-                r.duration("turn.nonce-lifetime", Duration.ofSeconds(10), Duration.ofDays(1)));
+                r.duration("turn.nonce-lifetime", Duration.ofSeconds(10), Duration.ofDays(1)),
+                r.bool("turn.tcp-relay"));
     }
 
     private static List<Cidr> cidrs(ConfigLoader.Reader r, String key) {

@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Allocate (RFC 8656 section 7.2; RFC 6156 for the address families): authentication, the 437 on a
  * reused 5-tuple (a retransmission gets the first answer again), REQUESTED-TRANSPORT, EVEN-PORT and
- * RESERVATION-TOKEN, the family attributes, the quotas, then a relay from the {@link RelayFactory}.
+ * RESERVATION-TOKEN, the family attributes, the quotas, then a relay from the {@link RelayFactory}, or
+ * for REQUESTED-TRANSPORT TCP over a TCP or TLS connection, a TCP relay (RFC 6062 section 5.1) when
+ * they are enabled.
  */
 final class AllocateHandler {
     static final long DEFAULT_LIFETIME_SECONDS = 600;
@@ -34,9 +36,14 @@ final class AllocateHandler {
     private final RequestChecks checks;
     private final Responder respond;
     private final RelayStats stats;
+    private final TcpRelayFactory tcpRelays;
+    private final TcpConnectionHandler tcp;
 
     AllocateHandler(TurnConfig config, Ticker ticker, RelayFactory relays, Reservations reservations,
-            Allocations allocations, RequestChecks checks, Responder respond, RelayStats stats) {
+            Allocations allocations, RequestChecks checks, Responder respond, RelayStats stats,
+            TcpRelayFactory tcpRelays, TcpConnectionHandler tcp) {
+        this.tcpRelays = tcpRelays;
+        this.tcp = tcp;
         this.config = config;
         this.ticker = ticker;
         this.relays = relays;
@@ -68,7 +75,7 @@ final class AllocateHandler {
         if (!checks.understood(link, m, user.key())) {
             return;
         }
-        int refused = refusal(m);
+        int refused = refusal(m, link.stream(), tcpRelays != null);
         if (refused != 0) {
             respond.error(link, m, user.key(), refused);
             return;
@@ -87,6 +94,10 @@ final class AllocateHandler {
         }
         RelayFactory.Opened opened = new Opened(link, m, user, a, lifetime(m, config), family,
                 m.get(AdditionalAddressFamily.class) != null);
+        if (m.get(RequestedTransport.class).protocol() == RequestedTransport.TCP) {
+            tcpRelays.listen(link, family, connection -> tcp.accepted(a, connection), opened);
+            return;
+        }
         ReservationToken token = m.get(ReservationToken.class);
         if (token != null) {
             Relay relay = reservations.take(token.token(), family);
@@ -103,16 +114,20 @@ final class AllocateHandler {
     }
 
     /** The error code for an Allocate whose attributes cannot be served together, or 0. */
-    private static int refusal(StunMessage m) {
+    private static int refusal(StunMessage m, boolean stream, boolean tcpRelays) {
         RequestedTransport transport = m.get(RequestedTransport.class);
         if (transport == null) {
             return ErrorCode.BAD_REQUEST;
         }
-        if (transport.protocol() != RequestedTransport.UDP) {
-            return ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL;
-        }
         EvenPort even = m.get(EvenPort.class);
         ReservationToken token = m.get(ReservationToken.class);
+        if (transport.protocol() == RequestedTransport.TCP && tcpRelays) {
+            if (!stream || even != null || token != null) {
+                return ErrorCode.BAD_REQUEST; // TCP relays are for TCP/TLS clients, without port reservations
+            }
+        } else if (transport.protocol() != RequestedTransport.UDP) {
+            return ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL;
+        }
         RequestedAddressFamily requested = m.get(RequestedAddressFamily.class);
         AdditionalAddressFamily additional = m.get(AdditionalAddressFamily.class);
         if (token != null && (even != null || requested != null)) {

@@ -67,6 +67,10 @@ final class Allocation implements RelayReceiver {
         return true;
     }
 
+    boolean closed() {
+        return closed;
+    }
+
     boolean pending() {
         return relay == null;
     }

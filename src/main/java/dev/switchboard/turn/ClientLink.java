@@ -30,6 +30,14 @@ public interface ClientLink {
     /** Sends one STUN message or ChannelData frame; takes ownership of {@code frame}. */
     void write(ByteBuf frame);
 
+    /**
+     * Turns this connection into a data connection joined byte for byte to {@code peer} (RFC 6062
+     * section 5.4), after the frames already written. False when this link cannot (UDP).
+     */
+    default boolean splice(PeerConnection peer) {
+        return false;
+    }
+
     default void send(byte[] stun) {
         write(Unpooled.wrappedBuffer(stun));
     }

@@ -71,7 +71,8 @@ final class PermissionHandler {
         byte[] key = owned.key();
         ChannelNumber number = m.get(ChannelNumber.class);
         XorPeerAddress peer = m.get(XorPeerAddress.class);
-        if (number == null || peer == null || !number.valid() || peer.address().port() == 0) {
+        if (number == null || peer == null || !number.valid() || peer.address().port() == 0
+                || a.relay() instanceof TcpRelay) { // no channels on a TCP allocation (RFC 6062 section 5.1)
             respond.error(link, m, key, ErrorCode.BAD_REQUEST);
             return;
         }

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * The STUN/TURN state machine: Binding (RFC 8489) answered here, and Allocate, Refresh,
- * CreatePermission, ChannelBind (RFC 8656 sections 7 to 12) dispatched to their handlers; Send
+ * CreatePermission, ChannelBind (RFC 8656 sections 7 to 12), Connect and ConnectionBind (RFC 6062)
+ * dispatched to their handlers; Send
  * indications and ChannelData go to the allocation on their 5-tuple. It owns no sockets: clients reach
  * it through {@link ClientLink}s, relays come from a {@link RelayFactory}, time from a {@link Ticker},
  * so tests drive it in memory.
@@ -30,8 +31,14 @@ public final class TurnServer {
     private final AllocateHandler allocate;
     private final RefreshHandler refresh;
     private final PermissionHandler permissions;
+    private final TcpConnectionHandler tcp;
 
     public TurnServer(TurnConfig config, byte[] secret, Ticker ticker, RelayFactory relays) {
+        this(config, secret, ticker, relays, null);
+    }
+
+    /** With {@code tcpRelays} null, an Allocate for a TCP relay is answered 442 (RFC 6062 off). */
+    public TurnServer(TurnConfig config, byte[] secret, Ticker ticker, RelayFactory relays, TcpRelayFactory tcpRelays) {
         this.ticker = ticker;
         this.reservations = new Reservations(ticker);
         this.allocations = new Allocations(config);
@@ -40,7 +47,9 @@ public final class TurnServer {
                 new Nonces(ticker, config.nonceLifetime().toSeconds()), respond);
         this.checks = new RequestChecks(auth, allocations, new PeerPolicy(config.denyPeers(), config.allowPeers()),
                 respond);
-        this.allocate = new AllocateHandler(config, ticker, relays, reservations, allocations, checks, respond, stats);
+        this.tcp = new TcpConnectionHandler(ticker, allocations, checks, respond);
+        this.allocate = new AllocateHandler(config, ticker, relays, reservations, allocations, checks, respond, stats,
+                tcpRelays, tcp);
         this.refresh = new RefreshHandler(config, ticker, allocations, checks, respond);
         this.permissions = new PermissionHandler(config, ticker, checks, respond);
     }
@@ -63,6 +72,8 @@ public final class TurnServer {
             case StunMethod.REFRESH -> refresh.handle(link, m);
             case StunMethod.CREATE_PERMISSION -> permissions.createPermission(link, m);
             case StunMethod.CHANNEL_BIND -> permissions.channelBind(link, m);
+            case StunMethod.CONNECT -> tcp.connect(link, m);
+            case StunMethod.CONNECTION_BIND -> tcp.connectionBind(link, m);
             default -> respond.error(link, m, null, ErrorCode.BAD_REQUEST);
         }
     }
@@ -100,6 +111,7 @@ public final class TurnServer {
         long now = ticker.nanoTime();
         reservations.sweep(now);
         allocations.sweep(now);
+        tcp.sweep(now);
     }
 
     public boolean hasAllocation(FiveTuple tuple) {

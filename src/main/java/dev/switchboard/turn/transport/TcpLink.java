@@ -48,6 +48,23 @@ final class TcpLink implements ClientLink, LoopBound {
         return frame.readableBytes() > 0 && frame.getUnsignedByte(frame.readerIndex()) < 4;
     }
 
+    /** Drops the STUN framing and joins this connection to the peer's, both reading from now on. */
+    @Override
+    public boolean splice(dev.switchboard.turn.PeerConnection peer) {
+        if (!(peer instanceof TcpRelays.PeerChannel pc) || !channel.isActive()) {
+            return false;
+        }
+        Channel p = pc.channel();
+        io.netty.channel.ChannelPipeline pipeline = channel.pipeline();
+        pipeline.remove("idle");
+        pipeline.remove("turn");
+        pipeline.addAfter("frames", "splice", new SpliceHandler(p));
+        pipeline.remove("frames"); // bytes it still holds go on to the peer
+        p.pipeline().addLast("splice", new SpliceHandler(channel));
+        p.config().setAutoRead(true);
+        return true;
+    }
+
     @Override
     public EventLoop eventLoop() {
         return channel.eventLoop();
