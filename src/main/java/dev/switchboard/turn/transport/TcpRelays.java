@@ -16,18 +16,24 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Binds TCP relays (RFC 6062 section 5.1): a listening socket at a free port of the relay range, on the
- * client's event loop. Connections to peers (section 5.2) leave from the relay's IP address but from an
- * ephemeral port, not the relay's port: Netty's epoll transport cannot set SO_REUSEPORT on a client
- * socket. Peers that filter by address (as TURN permissions do) see no difference. Peer connections are
- * held unread until spliced to a client data connection; closing the relay closes them all.
+ * client's event loop. Connections to peers leave from the relayed transport address itself (section
+ * 5.2): the listener and each outgoing socket set SO_REUSEPORT (on epoll through the channel's native
+ * socket, as Netty offers no option for client sockets), so peers can tell which relay is calling.
+ * Peer connections are held unread until spliced to a client data connection; closing the relay
+ * closes them all.
  */
 final class TcpRelays implements TcpRelayFactory {
     private static final int ATTEMPTS = 64;
@@ -73,6 +79,11 @@ final class TcpRelays implements TcpRelayFactory {
                         accepted.accepted(new PeerChannel(ch));
                     }
                 });
+        if (loops.epoll()) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true);
+        } else {
+            b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+        }
         b.bind(at.bindTo(), port).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
                 opened.relay(new Listening(f.channel(), new InetSocketAddress(at.advertise(), port), peers), null);
@@ -80,6 +91,13 @@ final class TcpRelays implements TcpRelayFactory {
                 attempt(loop, at, port == max ? min : port + 1, tries + 1, accepted, opened);
             }
         });
+    }
+
+    /** SO_REUSEPORT on an epoll client socket, before it binds (NIO sockets take the channel option). */
+    private static void reusePort(SocketChannel ch) throws java.io.IOException {
+        if (ch instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+            socket.setReusePort(true);
+        }
     }
 
     /** One listening TCP relay and the peer connections made through it. */
@@ -108,11 +126,14 @@ final class TcpRelays implements TcpRelayFactory {
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
-                        protected void initChannel(SocketChannel ch) {
-                            // handlers come with the splice
+                        protected void initChannel(SocketChannel ch) throws java.io.IOException {
+                            reusePort(ch); // handlers come with the splice
                         }
                     });
-            ChannelFuture f = b.connect(peer, new InetSocketAddress(local.getAddress(), 0));
+            if (!loops.epoll()) {
+                b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+            }
+            ChannelFuture f = b.connect(peer, local);
             f.addListener((ChannelFutureListener) done -> {
                 if (done.isSuccess() && listener.isOpen()) {
                     peers.add(done.channel());
