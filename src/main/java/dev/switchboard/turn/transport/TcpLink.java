@@ -61,7 +61,10 @@ final class TcpLink implements ClientLink, LoopBound {
         pipeline.addAfter("frames", "splice", new SpliceHandler(p));
         pipeline.remove("frames"); // bytes it still holds go on to the peer
         p.pipeline().addLast("splice", new SpliceHandler(channel));
-        p.config().setAutoRead(true);
+        // the peer's bytes may only follow once the ConnectionBind answer has left: clients read that answer
+        // alone (coturn's uclient drops what shares its read)
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                .addListener(f -> p.config().setAutoRead(true));
         return true;
     }
 
