@@ -115,6 +115,10 @@ public final class Main implements Callable<Integer> {
             description = "Peer range allowed despite the built-in deny-list (repeatable), e.g. 127.0.0.1/32.")
     List<String> turnAllowPeers;
 
+    @Option(names = "--turn-tcp-relay", paramLabel = "BOOL", descriptionKey = "turn.tcp-relay", arity = "0..1",
+            fallbackValue = "true", description = "Offer TCP relays (RFC 6062) to TURN clients on TCP or TLS.")
+    Boolean turnTcpRelay;
+
     @Option(names = "--turn-deny-peer", paramLabel = "CIDR", descriptionKey = "turn.deny-peers",
             description = "Peer range refused in addition to the built-in deny-list (repeatable).")
     List<String> turnDenyPeers;

@@ -28,7 +28,8 @@ public record TurnConfig(
         int maxChannels,
         Duration maxLifetime,
         long maxBandwidth,
-        Duration nonceLifetime) {
+        Duration nonceLifetime,
+        boolean tcpRelay) {
 
     public TurnConfig {
         users = List.copyOf(users);

@@ -9,6 +9,21 @@ import java.util.List;
 final class TurnSettings {
     private TurnSettings() {}
 
+    /** Why a static user's name or password fails OpaqueString (RFC 8265), or null; never shows the password. */
+    private static String preparationProblem(String name, String password) {
+        try {
+            dev.switchboard.stun.OpaqueString.prepare(name);
+        } catch (dev.switchboard.stun.StringPrepException e) {
+            return "the name is not a valid OpaqueString (" + e.getMessage() + ")";
+        }
+        try {
+            dev.switchboard.stun.OpaqueString.prepare(password);
+        } catch (dev.switchboard.stun.StringPrepException e) {
+            return "the password is not a valid OpaqueString (" + e.getMessage() + ")";
+        }
+        return null;
+    }
+
     static TurnConfig read(ConfigLoader.Reader r) {
         int port = r.port("turn.port");
         int tlsPort = r.port("turn.tls-port");
@@ -19,6 +34,11 @@ final class TurnSettings {
             int colon = u.indexOf(':');
             if (colon <= 0 || colon == u.length() - 1) {
                 r.problem("turn.users", "each entry must be \"name:password\" (got \"" + u.replaceAll(":.*", ":...") + "\")");
+            } else {
+                String prepared = preparationProblem(u.substring(0, colon), u.substring(colon + 1));
+                if (prepared != null) {
+                    r.problem("turn.users", "user \"" + u.substring(0, colon) + "\": " + prepared);
+                }
             }
         }
         String secret = r.string("turn.secret", v -> null);
@@ -47,7 +67,8 @@ final class TurnSettings {
                 r.intIn("turn.max-channels", 1, 4096),
                 r.duration("turn.max-lifetime", Duration.ofMinutes(10), Duration.ofDays(1)),
                 r.longIn("turn.max-bandwidth", 0, 1L << 40),
-                r.duration("turn.nonce-lifetime", Duration.ofSeconds(10), Duration.ofDays(1)));
+                r.duration("turn.nonce-lifetime", Duration.ofSeconds(10), Duration.ofDays(1)),
+                r.bool("turn.tcp-relay"));
     }
 
     private static List<Cidr> cidrs(ConfigLoader.Reader r, String key) {

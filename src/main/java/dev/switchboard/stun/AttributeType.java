@@ -26,6 +26,8 @@ public final class AttributeType {
     public static final int USERHASH = 0x001E;
     public static final int XOR_MAPPED_ADDRESS = 0x0020;
     public static final int RESERVATION_TOKEN = 0x0022;
+    /** RFC 6062 section 6.2.1. */
+    public static final int CONNECTION_ID = 0x002A;
     public static final int ADDITIONAL_ADDRESS_FAMILY = 0x8000;
     public static final int ADDRESS_ERROR_CODE = 0x8001;
     public static final int PASSWORD_ALGORITHMS = 0x8002;

@@ -28,6 +28,7 @@ final class Attributes {
             case AttributeType.ADDITIONAL_ADDRESS_FAMILY -> AdditionalAddressFamily.decode(v);
             case AttributeType.ADDRESS_ERROR_CODE -> AddressErrorCode.decode(v);
             case AttributeType.UNKNOWN_ATTRIBUTES -> UnknownAttributes.decode(v);
+            case AttributeType.CONNECTION_ID -> ConnectionId.decode(v);
             default -> {
                 byte[] b = new byte[v.remaining()];
                 v.get(b);

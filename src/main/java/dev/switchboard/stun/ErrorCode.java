@@ -15,6 +15,8 @@ public record ErrorCode(int code, String reason) implements StunAttribute {
     public static final int WRONG_CREDENTIALS = 441;
     public static final int UNSUPPORTED_TRANSPORT_PROTOCOL = 442;
     public static final int PEER_ADDRESS_FAMILY_MISMATCH = 443;
+    public static final int CONNECTION_ALREADY_EXISTS = 446;
+    public static final int CONNECTION_TIMEOUT_OR_FAILURE = 447;
     public static final int ALLOCATION_QUOTA_REACHED = 486;
     public static final int SERVER_ERROR = 500;
     public static final int INSUFFICIENT_CAPACITY = 508;

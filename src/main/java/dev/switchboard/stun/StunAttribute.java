@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
 public sealed interface StunAttribute permits XorMappedAddress, XorPeerAddress, XorRelayedAddress, MappedAddress,
         Username, Realm, Nonce, Software, ErrorCode, MessageIntegrity, MessageIntegritySha256, Fingerprint,
         Lifetime, RequestedTransport, ChannelNumber, Data, DontFragment, EvenPort, ReservationToken,
-        RequestedAddressFamily, AdditionalAddressFamily, AddressErrorCode, UnknownAttributes, UnknownAttribute {
+        RequestedAddressFamily, AdditionalAddressFamily, AddressErrorCode, UnknownAttributes, UnknownAttribute,
+        ConnectionId {
 
     int type();
 

@@ -35,6 +35,8 @@ final class Allocation implements RelayReceiver {
     private volatile Permission[] permissions = NO_PERMISSIONS;
     private volatile Channel[] channels = NO_CHANNELS;
     private final RelayStats.Counters counters;
+    private final int maxFrame;
+    private final int maxToPeer;
 
     Allocation(FiveTuple tuple, ClientLink link, String username, byte[] key, int family,
             TransactionId allocateTransaction, Ticker ticker, long bytesPerSecond, RelayStats.Counters counters) {
@@ -47,6 +49,9 @@ final class Allocation implements RelayReceiver {
         this.allocateTransaction = allocateTransaction;
         this.ticker = ticker;
         this.rate = new ByteRate(bytesPerSecond, ticker);
+        this.maxFrame = link.maxFrame();
+        this.maxToPeer = family == dev.switchboard.stun.TransportAddress.FAMILY_IPV4 ? Frames.MAX_UDP_PAYLOAD_V4
+                : Frames.MAX_UDP_PAYLOAD_V6;
     }
 
     // ---- control path ----
@@ -60,6 +65,10 @@ final class Allocation implements RelayReceiver {
         this.allocateResponse = response;
         this.expiresAt = expires;
         return true;
+    }
+
+    boolean closed() {
+        return closed;
     }
 
     boolean pending() {
@@ -179,6 +188,10 @@ final class Allocation implements RelayReceiver {
 
     /** ChannelData from the client; takes ownership of {@code payload}. */
     void fromClientChannel(int number, ByteBuf payload) {
+        if (payload.readableBytes() > maxToPeer) {
+            payload.release(); // more than one UDP datagram can carry to the peer
+            return;
+        }
         Relay r = relay;
         long now = ticker.nanoTime();
         for (Channel c : channels) {
@@ -199,7 +212,7 @@ final class Allocation implements RelayReceiver {
     void fromClientSend(InetSocketAddress peer, ByteBuf payload) {
         Relay r = relay;
         long now = ticker.nanoTime();
-        if (r != null && permitted(peer.getAddress(), now) && rate.take(payload.readableBytes(), now)) {
+        if (r != null && payload.readableBytes() <= maxToPeer && permitted(peer.getAddress(), now) && rate.take(payload.readableBytes(), now)) {
             counters.toPeer(payload.readableBytes());
             r.send(peer, payload);
         } else {
@@ -213,16 +226,22 @@ final class Allocation implements RelayReceiver {
         if (!permitted(peer.getAddress(), now) || !rate.take(payload.readableBytes(), now)) {
             return;
         }
-        counters.toClient(payload.readableBytes());
+        int length = payload.readableBytes();
         for (Channel c : channels) {
             if (c.peer.equals(peer)) {
                 if (now - c.expiresAt < 0) {
-                    link.write(Frames.channelData(link.alloc(), c.number, payload, link.stream()));
-                    return;
+                    if (Frames.channelDataLength(length, link.stream()) <= maxFrame) {
+                        counters.toClient(length);
+                        link.write(Frames.channelData(link.alloc(), c.number, payload, link.stream()));
+                    }
+                    return; // else too large to frame for this client: dropped whole, never cut
                 }
                 break;
             }
         }
-        link.write(Frames.dataIndication(link.alloc(), peer, payload));
+        if (Frames.dataIndicationLength(peer.getAddress() instanceof java.net.Inet4Address, length) <= maxFrame) {
+            counters.toClient(length);
+            link.write(Frames.dataIndication(link.alloc(), peer, payload));
+        }
     }
 }

@@ -13,6 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Frames {
     public static final int CHANNEL_DATA_HEADER = 4;
+    /** The largest UDP payload over IPv4: 65535 less the 20-byte IP and 8-byte UDP headers. */
+    public static final int MAX_UDP_PAYLOAD_V4 = 65_507;
+    /** The largest UDP payload over IPv6 without jumbograms: the 16-bit payload length less 8 bytes. */
+    public static final int MAX_UDP_PAYLOAD_V6 = 65_527;
+    /** The largest STUN message: the 20-byte header and a 16-bit body length. */
+    public static final int MAX_STUN_MESSAGE = StunMessage.HEADER_LENGTH + 0xFFFF;
     private static final int DATA_INDICATION = 0x0017;
     private static final int XOR_PEER_ADDRESS = 0x0012;
     private static final int DATA = 0x0013;
@@ -22,6 +28,16 @@ public final class Frames {
     /** True for the first byte of a ChannelData message (channel numbers 0x4000 to 0x7FFF, RFC 5766). */
     public static boolean isChannelData(int firstByte) {
         return (firstByte & 0xC0) == 0x40;
+    }
+
+    /** The size of a ChannelData frame carrying {@code payload} bytes, padded on streams. */
+    public static int channelDataLength(int payload, boolean pad) {
+        return CHANNEL_DATA_HEADER + payload + (pad ? -payload & 3 : 0);
+    }
+
+    /** The size of a Data indication carrying {@code payload} bytes from an IPv4 or IPv6 peer. */
+    public static int dataIndicationLength(boolean v4, int payload) {
+        return StunMessage.HEADER_LENGTH + 4 + (v4 ? 8 : 20) + 4 + payload + (-payload & 3);
     }
 
     public static ByteBuf channelData(ByteBufAllocator alloc, int channel, ByteBuf payload, boolean pad) {

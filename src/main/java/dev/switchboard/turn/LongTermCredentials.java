@@ -1,6 +1,8 @@
 package dev.switchboard.turn;
 
 import dev.switchboard.stun.Integrity;
+import dev.switchboard.stun.OpaqueString;
+import dev.switchboard.stun.StringPrepException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -12,17 +14,33 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Long-term credentials (RFC 8489 section 9.2): static users, and the time-limited REST scheme of
  * coturn's {@code use-auth-secret} (username {@code <unix expiry>[:<user>]}, password
- * base64(HMAC-SHA1(secret, username))). Usernames and passwords are used as given (no SASLprep).
+ * base64(HMAC-SHA1(secret, username))).
+ * <p>
+ * Static users: names and passwords are prepared with {@link OpaqueString} (RFC 8489 section 9.2.2), so
+ * a received USERNAME finds its user whatever its normalization, and the key is MD5 of the username as
+ * received (the string the client hashed), the realm and the prepared password. REST usernames and
+ * passwords are used exactly as given: the HMAC covers the received bytes, as coturn computes it.
  */
 final class LongTermCredentials {
     private final String realm;
+    private final Map<String, String> staticPasswords = new HashMap<>();
     private final Map<String, byte[]> staticKeys = new HashMap<>();
     private final byte[] secret;
     private final Ticker ticker;
 
+    /** Throws IllegalArgumentException when a static user's name or password fails OpaqueString preparation. */
     LongTermCredentials(String realm, Map<String, String> users, byte[] secret, Ticker ticker) {
         this.realm = realm;
-        users.forEach((name, password) -> staticKeys.put(name, Integrity.longTermKey(name, realm, password)));
+        users.forEach((name, password) -> {
+            try {
+                String n = OpaqueString.prepare(name);
+                String p = OpaqueString.prepare(password);
+                staticPasswords.put(n, p);
+                staticKeys.put(n, Integrity.longTermKey(n, realm, p));
+            } catch (StringPrepException e) {
+                throw new IllegalArgumentException("TURN user " + name + ": name or password " + e.getMessage(), e);
+            }
+        });
         this.secret = secret == null || secret.length == 0 ? null : secret.clone();
         this.ticker = ticker;
     }
@@ -32,6 +50,13 @@ final class LongTermCredentials {
         byte[] k = staticKeys.get(username);
         if (k != null) {
             return k;
+        }
+        if (!staticPasswords.isEmpty()) {
+            String prepared = prepared(username);
+            String password = prepared == null ? null : staticPasswords.get(prepared);
+            if (password != null) {
+                return Integrity.longTermKey(username, realm, password);
+            }
         }
         if (secret == null) {
             return null;
@@ -45,6 +70,14 @@ final class LongTermCredentials {
             return null;
         }
         return Integrity.longTermKey(username, realm, restPassword(secret, username));
+    }
+
+    private static String prepared(String username) {
+        try {
+            return OpaqueString.prepare(username);
+        } catch (StringPrepException e) {
+            return null;
+        }
     }
 
     static String restPassword(byte[] secret, String username) {

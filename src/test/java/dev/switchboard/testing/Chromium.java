@@ -42,6 +42,14 @@ public final class Chromium implements AutoCloseable {
 
     /** Launches with a fake camera; {@code fakeVideo} (a .y4m file) makes every frame reproducible, or null. */
     public static Chromium launch(Path fakeVideo, String... extraArgs) {
+        return launchAt(EXECUTABLE, fakeVideo, extraArgs);
+    }
+
+    /**
+     * As {@link #launch}, with another executable: a wrapper script that starts Chromium somewhere else
+     * (in a network namespace, say) and passes its arguments and pipes through.
+     */
+    public static Chromium launchAt(Path executable, Path fakeVideo, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -57,7 +65,7 @@ public final class Chromium implements AutoCloseable {
                 .setEnv(java.util.Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         try {
             Browser b = pw.chromium().launch(new BrowserType.LaunchOptions()
-                    .setExecutablePath(EXECUTABLE)
+                    .setExecutablePath(executable)
                     .setHeadless(true)
                     .setIgnoreDefaultArgs(List.of("--disable-features=" + String.join(",", PLAYWRIGHT_DISABLED_FEATURES)))
                     .setArgs(args)

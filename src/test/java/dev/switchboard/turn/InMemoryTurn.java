@@ -32,6 +32,7 @@ final class InMemoryTurn {
 
     final ManualTicker ticker = new ManualTicker();
     final FakeRelays relays = new FakeRelays();
+    final FakeTcpRelays tcpRelays = new FakeTcpRelays();
     final TurnConfig config;
     final TurnServer server;
 
@@ -41,7 +42,8 @@ final class InMemoryTurn {
         o.put("turn.secret", "rest-secret");
         o.putAll(settings);
         config = ConfigLoader.load(null, Map.of(), o).turn();
-        server = new TurnServer(config, "rest-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), ticker, relays);
+        server = new TurnServer(config, "rest-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), ticker, relays,
+                config.tcpRelay() ? tcpRelays : null);
     }
 
     InMemoryTurn() {
@@ -109,6 +111,17 @@ final class InMemoryTurn {
             }
         }
 
+        PeerConnection spliced;
+
+        @Override
+        public boolean splice(PeerConnection peer) {
+            if (!stream) {
+                return false;
+            }
+            spliced = peer;
+            return true;
+        }
+
         byte[] take() {
             if (frames.isEmpty()) {
                 return null;
@@ -144,7 +157,67 @@ final class InMemoryTurn {
         }
     }
 
-    static final class FakeRelay implements Relay {
+    /** TCP relays that bind nothing: Connect to port 9 fails, any other succeeds; peers arrive by {@link FakeTcpRelay#arrive}. */
+    static final class FakeTcpRelays implements TcpRelayFactory {
+        final List<FakeTcpRelay> opened = new ArrayList<>();
+
+        @Override
+        public void listen(ClientLink link, int family, TcpRelay.Accepted accepted, RelayFactory.Opened result) {
+            FakeTcpRelay r = new FakeTcpRelay(new InetSocketAddress("198.51.100.7", 51000 + opened.size()), accepted);
+            opened.add(r);
+            result.relay(r, null);
+        }
+    }
+
+    static final class FakeTcpRelay extends FakeRelay implements TcpRelay {
+        final TcpRelay.Accepted accepted;
+
+        FakeTcpRelay(InetSocketAddress address, TcpRelay.Accepted accepted) {
+            super(address, null);
+            this.accepted = accepted;
+        }
+
+        @Override
+        public void connect(InetSocketAddress peer, Connected connected) {
+            if (peer.getPort() == 9) {
+                connected.failed();
+            } else {
+                connected.connected(new FakePeer(peer));
+            }
+        }
+
+        FakePeer arrive(InetSocketAddress peer) {
+            FakePeer p = new FakePeer(peer);
+            accepted.accepted(p);
+            return p;
+        }
+    }
+
+    static final class FakePeer implements PeerConnection {
+        final InetSocketAddress peer;
+        boolean open = true;
+
+        FakePeer(InetSocketAddress peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        public InetSocketAddress peer() {
+            return peer;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+        }
+    }
+
+    static class FakeRelay implements Relay {
         final InetSocketAddress address;
         RelayReceiver receiver;
         boolean closed;

@@ -6,6 +6,7 @@ import static dev.switchboard.stun.StunMethod.CHANNEL_BIND;
 import static dev.switchboard.stun.StunMethod.CREATE_PERMISSION;
 import static dev.switchboard.stun.StunMethod.REFRESH;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.stun.ChannelNumber;
 import dev.switchboard.stun.Data;
@@ -416,5 +417,25 @@ class TurnServerTest {
 
     static List<String> concat(List<String> a, List<String> b) {
         return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    @Test
+    void staticUsersArePreparedWithOpaqueString() {
+        // configured decomposed, with a no-break space; a client sends the prepared (composed) form
+        InMemoryTurn t = new InMemoryTurn(Map.of("turn.users", List.of("zoe\u0308:pa\u0308ss\u00A0word")));
+        ok(t.client("198.51.100.30", 1, "zo\u00EB", "p\u00E4ss word").signed(ALLOCATE, UDP));
+        // an unprepared username still finds its user; the key uses the username as sent
+        ok(t.client("198.51.100.30", 2, "zoe\u0308", "p\u00E4ss word").signed(ALLOCATE, UDP));
+        assertThat(code(t.client("198.51.100.30", 3, "zo\u00EB", "pa\u0308ss\u00A0word").signed(ALLOCATE, UDP)))
+                .as("the unprepared password is not the key").isEqualTo(401);
+    }
+
+    @Test
+    void aStaticUserThatFailsPreparationIsAConfigurationError() {
+        assertThatThrownBy(() -> new InMemoryTurn(Map.of("turn.users", List.of("bell\u0007:pw"))))
+                .isInstanceOf(dev.switchboard.config.ConfigException.class).hasMessageContaining("turn.users");
+        assertThatThrownBy(() -> new InMemoryTurn(Map.of("turn.users", List.of("alice:soft\u00ADhyphen"))))
+                .isInstanceOf(dev.switchboard.config.ConfigException.class).hasMessageContaining("turn.users")
+                .hasMessageContaining("password").hasMessageNotContaining("hyphen");
     }
 }

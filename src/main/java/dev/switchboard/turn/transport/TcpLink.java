@@ -48,6 +48,26 @@ final class TcpLink implements ClientLink, LoopBound {
         return frame.readableBytes() > 0 && frame.getUnsignedByte(frame.readerIndex()) < 4;
     }
 
+    /** Drops the STUN framing and joins this connection to the peer's, both reading from now on. */
+    @Override
+    public boolean splice(dev.switchboard.turn.PeerConnection peer) {
+        if (!(peer instanceof TcpRelays.PeerChannel pc) || !channel.isActive()) {
+            return false;
+        }
+        Channel p = pc.channel();
+        io.netty.channel.ChannelPipeline pipeline = channel.pipeline();
+        pipeline.remove("idle");
+        pipeline.remove("turn");
+        pipeline.addAfter("frames", "splice", new SpliceHandler(p));
+        pipeline.remove("frames"); // bytes it still holds go on to the peer
+        p.pipeline().addLast("splice", new SpliceHandler(channel));
+        // the peer's bytes may only follow once the ConnectionBind answer has left: clients read that answer
+        // alone (coturn's uclient drops what shares its read)
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                .addListener(f -> p.config().setAutoRead(true));
+        return true;
+    }
+
     @Override
     public EventLoop eventLoop() {
         return channel.eventLoop();

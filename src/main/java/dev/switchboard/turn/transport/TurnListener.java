@@ -42,7 +42,9 @@ public final class TurnListener implements AutoCloseable {
     public TurnListener(EventLoops loops, TurnConfig config, byte[] secret) throws java.net.UnknownHostException {
         this.loops = loops;
         this.config = config;
-        this.server = new TurnServer(config, secret, Ticker.SYSTEM, new UdpRelays(loops, config));
+        UdpRelays udp = new UdpRelays(loops, config);
+        this.server = new TurnServer(config, secret, Ticker.SYSTEM, udp,
+                config.tcpRelay() ? new TcpRelays(loops, udp) : null);
     }
 
     /** Binds UDP and TCP on {@code bind}:{@code config.port()} and returns the port. */

@@ -30,7 +30,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * address when one is set (server behind NAT).
  */
 final class UdpRelays implements RelayFactory {
-    static final int RECEIVE_BUFFER = 4096;
+    /**
+     * Room for any UDP datagram (the payload is at most 65507 bytes over IPv4, 65527 over IPv6 without
+     * jumbograms), so a datagram is never cut short; buffers come from the channel's pooled allocator
+     * and go back to it as soon as the frame is copied out.
+     */
+    static final int RECEIVE_BUFFER = 65_536;
     private static final int ATTEMPTS = 64;
 
     private final EventLoops loops;
@@ -55,26 +60,13 @@ final class UdpRelays implements RelayFactory {
     @Override
     public void open(ClientLink link, int family, boolean evenPort, boolean reserveNext, RelayReceiver receiver,
             Opened opened) {
-        InetAddress local = link.fiveTuple().server().getAddress();
-        InetAddress bindTo;
-        if (relayAddress != null) {
-            bindTo = family(relayAddress) == family ? relayAddress : null;
-        } else if (local.isAnyLocalAddress()) {
-            bindTo = wildcard(family);
-        } else {
-            bindTo = family(local) == family ? local : null;
-        }
-        if (bindTo == null) {
+        Addresses at = addresses(link, family);
+        if (at == null) {
             opened.failed(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
             return;
         }
-        InetAddress advertise = external != null && family(external) == family ? external
-                : !bindTo.isAnyLocalAddress() ? bindTo
-                : family == TransportAddress.FAMILY_IPV4 ? hostV4 : hostV6;
-        if (advertise == null) {
-            opened.failed(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
-            return;
-        }
+        InetAddress bindTo = at.bindTo();
+        InetAddress advertise = at.advertise();
         EventLoop loop = link instanceof LoopBound lb ? lb.eventLoop() : loops.workers().next();
         int span = max - min + 1;
         int start = min + ThreadLocalRandom.current().nextInt(span);
@@ -85,6 +77,37 @@ final class UdpRelays implements RelayFactory {
             start = min + (min & 1);
         }
         attempt(loop, bindTo, advertise, start, evenPort ? 2 : 1, reserveNext, 0, receiver, opened);
+    }
+
+    /** Where a relay for {@code link} binds and what it advertises. */
+    record Addresses(InetAddress bindTo, InetAddress advertise) {}
+
+    /** The relay addresses of {@code family} for {@code link}, or null when the host has none of that family. */
+    Addresses addresses(ClientLink link, int family) {
+        InetAddress local = link.fiveTuple().server().getAddress();
+        InetAddress bindTo;
+        if (relayAddress != null) {
+            bindTo = family(relayAddress) == family ? relayAddress : null;
+        } else if (local.isAnyLocalAddress()) {
+            bindTo = wildcard(family);
+        } else {
+            bindTo = family(local) == family ? local : null;
+        }
+        if (bindTo == null) {
+            return null;
+        }
+        InetAddress advertise = external != null && family(external) == family ? external
+                : !bindTo.isAnyLocalAddress() ? bindTo
+                : family == TransportAddress.FAMILY_IPV4 ? hostV4 : hostV6;
+        return advertise == null ? null : new Addresses(bindTo, advertise);
+    }
+
+    int portMin() {
+        return min;
+    }
+
+    int portMax() {
+        return max;
     }
 
     private void attempt(EventLoop loop, InetAddress bindTo, InetAddress advertise, int port, int step,
