@@ -40,6 +40,7 @@ let gallery = null;
 let call = null;
 let chat = null;
 let files = null;
+let clientId = null;
 
 // ---- room, name, link ----
 
@@ -50,6 +51,16 @@ function myName() {
     localStorage.setItem('switchboard.name', name);
   }
   return name;
+}
+
+/** This browser's stable client id (kept across reloads), so peers recognise it when it comes back. */
+function myClientId() {
+  let id = localStorage.getItem('switchboard.client');
+  if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+    id = randomId(12);
+    localStorage.setItem('switchboard.client', id);
+  }
+  return id;
 }
 
 function setUpHeader() {
@@ -98,7 +109,7 @@ function addPeer(id, name) {
   $('member-list').append(element);
   const m = { id, name: name ?? 'Guest', nameElement, element, stateElement, link: null };
   members.set(id, m);
-  const link = new PeerLink(selfId, id, rtcConfig, (data) => signaling.signal(id, data), { messageLimit });
+  const link = new PeerLink(selfId, id, rtcConfig, (data) => signaling.signal(id, data), { messageLimit, client: clientId });
   m.link = link;
   attachCallAndChat(m);
   files.attach(id, m.name, link);
@@ -477,6 +488,10 @@ function handleSignal({ from, data }) {
     receiveViaServer(from, data);
   } else if (data.kind === 'server-photo-result' && typeof data.id === 'string') {
     serverPhotoResult(from, data);
+  } else if (data.kind === 'server-file') {
+    files.receiveViaServer(from, data);
+  } else if (data.kind === 'server-file-result') {
+    files.serverResult(from, data);
   }
 }
 
@@ -543,7 +558,10 @@ async function main() {
   gallery.load();
   setUpCall();
   setUpChat();
-  files = new FileShare($('files'), () => randomId(12));
+  clientId = myClientId();
+  files = new FileShare($('files'), () => randomId(12), {
+    client: clientId, room, signal: (to, data) => signaling.signal(to, data), fallbackMs,
+  });
   setUpDiagnostics();
   setUpNetworkWatch();
   rtcConfig = await rtcConfiguration(relayOnly);

@@ -57,11 +57,12 @@ final class MediaRepository {
 
     /**
      * Up to {@code limit} photos of {@code room}, newest first; with {@code before}, only those older
-     * than that photo; with {@code kind}, only that kind (null: all). Empty when {@code before} is not in the room.
+     * than that photo; with {@code kind}, only that kind (null: photos and recordings, not the files
+     * kept for peers without a direct path). Empty when {@code before} is not in the room.
      */
     List<Media> list(String room, int limit, MediaId before, String kind) throws SQLException {
         String sql = "SELECT " + COLUMNS + " FROM media WHERE room = ?"
-                + (kind == null ? "" : " AND kind = ?")
+                + (kind == null ? " AND kind <> 'file'" : " AND kind = ?")
                 + (before == null ? "" : " AND seq < (SELECT seq FROM media WHERE id = ? AND room = ?)")
                 + " ORDER BY seq DESC LIMIT ?";
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -125,8 +125,8 @@ public final class MediaStore implements AutoCloseable {
      * cannot render one for the photo (WebP, damaged image): serve the original instead.
      */
     public FileChannel thumbnail(Media m) throws IOException {
-        if (m.type().recording()) {
-            return null; // no video decoder here: the original is served
+        if (!m.type().photo()) {
+            return null; // no video decoder here, and files are not images: the original is served
         }
         Path thumb = files.thumbnailPath(m.sha256());
         if (Files.exists(thumb)) {
