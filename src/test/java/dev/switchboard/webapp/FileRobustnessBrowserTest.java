@@ -128,7 +128,7 @@ class FileRobustnessBrowserTest {
             a.page.getByTestId("files-input").setInputFiles(file);
             row(b, "in", "offered").getByTestId("file-accept").click();
             b.page.waitForFunction("n => Number(document.querySelector('[data-testid=file-transfer][data-direction=in]')"
-                    + "?.dataset.bytes) >= n", size * 3 / 10, new Page.WaitForFunctionOptions().setTimeout(120_000));
+                    + "?.dataset.bytes) >= n", (double) (size * 3 / 10), new Page.WaitForFunctionOptions().setTimeout(120_000));
 
             b.page.reload();
             b.waitJoined();
