@@ -1,6 +1,7 @@
 /**
  * Where received files go: a sink for TransferLink (js/transfer.js) backed by js/file-worker.js, which
- * writes to the Origin Private File System and hashes incrementally. Also the storage check done
+ * writes to the Origin Private File System (WHATWG File System) and hashes incrementally; the resume
+ * records kept beside partial files (read, delete, sweep after a day); and the storage check done
  * before a file is accepted.
  */
 

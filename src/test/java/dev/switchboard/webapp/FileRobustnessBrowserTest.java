@@ -151,6 +151,45 @@ class FileRobustnessBrowserTest {
     }
 
     @Test
+    void aReceiverWhoseConnectionBreaksMidwayResumesWhenItIsBack() throws Exception {
+        long size = 40 * MB;
+        Path file = dir.resolve("break.bin");
+        String sha = write(file, size, 16);
+        String room = newRoom();
+        try (RoomPage a = open(room, null); RoomPage b = open(room, null)) {
+            // keep the page's WebSockets reachable, so the test can cut its connection to the server
+            b.context.addInitScript("(() => { const Native = window.WebSocket; window.__sockets = [];"
+                    + " window.WebSocket = class extends Native { constructor(...args) { super(...args);"
+                    + " window.__sockets.push(this); } }; })();");
+            b.page.reload();
+            b.waitJoined();
+            a.waitConnectedTo(1);
+            b.waitConnectedTo(1);
+            a.page.getByTestId("files-input").setInputFiles(file);
+            row(b, "in", "offered").getByTestId("file-accept").click();
+            b.page.waitForFunction("n => Number(document.querySelector('[data-testid=file-transfer][data-direction=in]')"
+                    + "?.dataset.bytes) >= n", (double) (size * 3 / 10), new Page.WaitForFunctionOptions().setTimeout(120_000));
+
+            // signaling drops: the room forgets b, both ends close the pair's connection, b comes back
+            // under a new signaling id with the same client id
+            b.page.evaluate("() => window.__sockets.forEach((s) => s.close())");
+            Locator in = row(b, "in", "verified");
+            in.waitFor(new Locator.WaitForOptions().setTimeout(150_000));
+            long resumedFrom = attr(in, "data-resumed-from");
+            waitRows(a, "out", "verified", 1);
+            long sentTotal = attr(row(a, "out", "verified"), "data-sent-total");
+            System.out.printf("break: resumed from %.1f MB of %.1f MB; sender sent %.1f MB in all%n",
+                    resumedFrom / (double) MB, size / (double) MB, sentTotal / (double) MB);
+            assertThat(resumedFrom).isGreaterThanOrEqualTo(size / 4).isLessThan(size);
+            assertThat(sentTotal).isLessThan(size * 3 / 2);
+            assertThat(b.page.locator("[data-testid=file-transfer][data-direction=in]").count())
+                    .as("the same row went on").isOne();
+            assertThat(download(b, in)).isEqualTo(sha);
+            assertThat(stored(b)).noneMatch(n -> n.endsWith(".rec"));
+        }
+    }
+
+    @Test
     void twoHundredMegabytesArriveVerifiedWithAFlatReceiverHeap() throws Exception {
         long size = 200 * MB;
         Path file = dir.resolve("big200.bin");
