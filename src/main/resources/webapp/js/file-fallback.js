@@ -9,8 +9,31 @@ import { HttpError, mediaUrl } from './api.js';
 /** The peer downloading stays at most this many bytes ahead of what its worker has written. */
 const WINDOW = 16 * 1024 * 1024;
 
-/** Uploads {@code file}; resolves to the stored media record ({id, sha256, size, ...}). */
-export function uploadFile(room, file, sha256, onProgress) {
+/** How often an upload is tried, and the first wait between tries (doubled each time). */
+const UPLOAD_ATTEMPTS = 3;
+const RETRY_MS = 1000;
+/** How often a download that breaks is continued (with a Range request from the bytes held). */
+const DOWNLOAD_ATTEMPTS = 4;
+
+/**
+ * Uploads {@code file}; resolves to the stored media record ({id, sha256, size, ...}). Network errors,
+ * 408, 429 and 5xx are retried (the request starts again: the server keeps nothing of a broken one).
+ */
+export async function uploadFile(room, file, sha256, onProgress) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await uploadOnce(room, file, sha256, onProgress);
+    } catch (e) {
+      if (!(e instanceof HttpError) || !e.retryable || attempt >= UPLOAD_ATTEMPTS) {
+        throw e;
+      }
+      onProgress?.(0);
+      await new Promise((r) => setTimeout(r, RETRY_MS * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+function uploadOnce(room, file, sha256, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/rooms/${encodeURIComponent(room)}/files`);
@@ -32,12 +55,11 @@ export function uploadFile(room, file, sha256, onProgress) {
   });
 }
 
-/** Streams media {@code id} into {@code sink}; resolves to the SHA-256 the sink computed. */
+/**
+ * Streams media {@code id} into {@code sink}; resolves to the SHA-256 the sink computed. A download
+ * that breaks midway continues from the bytes already handed to the sink (Range request).
+ */
 export async function downloadToSink(id, sink, signal, onProgress) {
-  const res = await fetch(mediaUrl(id), { signal, cache: 'no-store' });
-  if (!res.ok || !res.body) {
-    throw new HttpError(res.status, `download failed (HTTP ${res.status})`);
-  }
   let written = 0;
   let waiter = null;
   sink.onWritten = (n) => {
@@ -56,24 +78,43 @@ export async function downloadToSink(id, sink, signal, onProgress) {
       waiter = null;
     }
   };
-  const reader = res.body.getReader();
   let sent = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) {
-      break;
-    }
-    if (failure) {
-      reader.cancel();
-      throw failure;
-    }
-    // the chunk's buffer moves to the worker: give it a buffer of its own first if it shares one
-    const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
-    sent += own.byteLength;
-    sink.write(own);
-    while (sent - written > WINDOW && !failure) {
-      await new Promise((r) => { waiter = r; });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await readInto(sent);
+      return sink.finish();
+    } catch (e) {
+      if (failure || signal?.aborted || !(e instanceof TypeError || e.retryable) || attempt >= DOWNLOAD_ATTEMPTS) {
+        throw failure ?? e;
+      }
+      await new Promise((r) => setTimeout(r, RETRY_MS * 2 ** (attempt - 1)));
     }
   }
-  return sink.finish();
+
+  async function readInto(from) {
+    const res = await fetch(mediaUrl(id), {
+      signal, cache: 'no-store', headers: from > 0 ? { Range: `bytes=${from}-` } : {},
+    });
+    if (!(from === 0 ? res.status === 200 : res.status === 206) || !res.body) {
+      throw new HttpError(res.status, `download failed (HTTP ${res.status})`);
+    }
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read(); // a broken connection throws a TypeError here
+      if (done) {
+        return;
+      }
+      if (failure) {
+        reader.cancel();
+        throw failure;
+      }
+      // the chunk's buffer moves to the worker: give it a buffer of its own first if it shares one
+      const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
+      sent += own.byteLength;
+      sink.write(own);
+      while (sent - written > WINDOW && !failure) {
+        await new Promise((r) => { waiter = r; });
+      }
+    }
+  }
 }

@@ -117,6 +117,34 @@ class FileRobustnessBrowserTest {
     }
 
     @Test
+    void partialFilesOlderThanADayAreRemovedWhenARoomPageOpens() {
+        try (RoomPage p = open(newRoom(), null)) {
+            p.page.evaluate("""
+                    async () => {
+                      const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('incoming', {create: true});
+                      const put = async (name, text) => {
+                        const w = await (await d.getFileHandle(name, {create: true})).createWritable();
+                        await w.write(text);
+                        await w.close();
+                      };
+                      const rec = (updated) => JSON.stringify({v: 1, meta: {}, bytes: 4, state: null, updated});
+                      await put('old-partial', 'abcd');
+                      await put('old-partial.rec', rec(Date.now() - 25 * 3600 * 1000));
+                      await put('fresh-partial', 'abcd');
+                      await put('fresh-partial.rec', rec(Date.now() - 3600 * 1000));
+                      await put('lost.rec', rec(Date.now()));
+                    }""");
+            assertThat(stored(p)).hasSize(5);
+            p.page.reload();
+            p.waitJoined();
+            p.page.waitForFunction("async () => { const d = await (await navigator.storage.getDirectory())"
+                    + ".getDirectoryHandle('incoming'); const n = []; for await (const k of d.keys()) n.push(k);"
+                    + " return n.length === 2; }");
+            assertThat(stored(p)).containsExactlyInAnyOrder("fresh-partial", "fresh-partial.rec");
+        }
+    }
+
+    @Test
     void aReceiverReloadingMidwayResumesFromTheBytesItKept() throws Exception {
         long size = 40 * MB;
         Path file = dir.resolve("resume.bin");
