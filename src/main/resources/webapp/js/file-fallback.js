@@ -1,7 +1,7 @@
 /**
  * The server path for files, used when a peer's data channels do not open (docs/media-api.md,
- * "Files"): the sender uploads the file once to POST /api/rooms/{room}/files (the browser streams the
- * File from disk; it is never read into the page), the peer downloads /api/media/{id} as a stream into
+ * "Files"): the sender uploads the file once, resumably, in parts read from disk with Blob.slice (never
+ * whole in the page), the peer downloads /api/media/{id} as a stream into
  * an OPFS sink (js/opfs.js), which hashes it on the way, so neither end holds the file in memory.
  */
 import { HttpError, mediaUrl } from './api.js';
@@ -9,49 +9,84 @@ import { HttpError, mediaUrl } from './api.js';
 /** The peer downloading stays at most this many bytes ahead of what its worker has written. */
 const WINDOW = 16 * 1024 * 1024;
 
-/** How often an upload is tried, and the first wait between tries (doubled each time). */
-const UPLOAD_ATTEMPTS = 3;
+/** Failed parts in a row before an upload gives up, and the first wait between tries (doubled each time). */
+const UPLOAD_ATTEMPTS = 4;
 const RETRY_MS = 1000;
+/** The upload is sent in parts of this size, each its own request (Blob.slice: read from disk). */
+const PART_BYTES = 8 * 1024 * 1024;
 /** How often a download that breaks is continued (with a Range request from the bytes held). */
 const DOWNLOAD_ATTEMPTS = 4;
+const SESSION_URL = /^\/api\/file-uploads\/[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * Uploads {@code file}; resolves to the stored media record ({id, sha256, size, ...}). Network errors,
- * 408, 429 and 5xx are retried (the request starts again: the server keeps nothing of a broken one).
+ * Uploads {@code file} as a resumable upload (POST /api/rooms/{room}/file-uploads, parts appended by
+ * offset, finished with the SHA-256); resolves to the stored media record ({id, sha256, size, ...}).
+ * A part that fails (network, 408, 429, 5xx, or the server busy with a part cut off) is followed by
+ * asking the server for its offset and continuing from there.
  */
 export async function uploadFile(room, file, sha256, onProgress) {
-  for (let attempt = 1; ; attempt++) {
+  const session = await request('POST', `/api/rooms/${encodeURIComponent(room)}/file-uploads`, null,
+    { 'Upload-Length': String(file.size) });
+  if (!SESSION_URL.test(session?.url ?? '')) {
+    throw new HttpError(500, 'the server gave no upload address');
+  }
+  let offset = 0;
+  let failures = 0;
+  while (offset < file.size) {
+    const at = offset;
     try {
-      return await uploadOnce(room, file, sha256, onProgress);
+      const res = await request('PUT', `${session.url}?offset=${at}`,
+        file.slice(at, Math.min(file.size, at + PART_BYTES)), {}, (n) => onProgress?.(at + n));
+      if (!Number.isSafeInteger(res?.offset)) {
+        throw new HttpError(500, 'the server did not say how much it holds');
+      }
+      offset = res.offset;
+      failures = 0;
     } catch (e) {
-      if (!(e instanceof HttpError) || !e.retryable || attempt >= UPLOAD_ATTEMPTS) {
+      if (e.status === 409 && e.body?.error === 'offset_mismatch' && Number.isSafeInteger(e.body.offset)) {
+        offset = e.body.offset; // the server holds more (or less) than we thought: go on from there
+        continue;
+      }
+      if (!(e instanceof HttpError) || !(e.retryable || e.status === 409) || ++failures >= UPLOAD_ATTEMPTS) {
         throw e;
       }
-      onProgress?.(0);
-      await new Promise((r) => setTimeout(r, RETRY_MS * 2 ** (attempt - 1)));
+      await new Promise((r) => setTimeout(r, RETRY_MS * 2 ** (failures - 1)));
+      offset = (await request('GET', session.url)).offset; // what reached the server's disk
     }
+    onProgress?.(offset);
   }
+  const media = await request('POST', `${session.url}/finish`, JSON.stringify({ sha256, size: file.size }),
+    { 'Content-Type': 'application/json' });
+  if (media?.sha256 !== sha256) {
+    throw new HttpError(500, 'the server stored something else');
+  }
+  return media;
 }
 
-function uploadOnce(room, file, sha256, onProgress) {
+/** One JSON request with upload progress; rejects with an HttpError carrying the JSON error body. */
+function request(method, url, body = null, headers = {}, onProgress = null) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/rooms/${encodeURIComponent(room)}/files`);
-    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-    xhr.setRequestHeader('X-Content-SHA256', sha256);
+    xhr.open(method, url);
+    for (const [k, v] of Object.entries(headers)) {
+      xhr.setRequestHeader(k, v);
+    }
     xhr.responseType = 'json';
-    xhr.upload.onprogress = (e) => onProgress?.(e.loaded);
+    if (onProgress) {
+      xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    }
     xhr.onload = () => {
-      const body = xhr.response;
-      if ((xhr.status === 201 || xhr.status === 200) && body?.sha256 === sha256) {
-        resolve(body);
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(xhr.response);
       } else {
-        reject(new HttpError(xhr.status, body && typeof body.message === 'string'
-          ? `${xhr.status}: ${body.message}` : `HTTP ${xhr.status}`));
+        const b = xhr.response;
+        const e = new HttpError(xhr.status, b && typeof b.message === 'string' ? `${xhr.status}: ${b.message}` : `HTTP ${xhr.status}`);
+        e.body = b;
+        reject(e);
       }
     };
     xhr.onerror = () => reject(new HttpError(0, 'network error'));
-    xhr.send(file);
+    xhr.send(body);
   });
 }
 

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /api/rooms/{room}/media?limit=&before=}: photos and recordings together, each with its
  *     {@code kind}; the photos listing shows photos only.</li>
  * <li>{@code POST /api/rooms/{room}/recordings} and {@code /api/recordings/...}: see {@link RecordingApi}.</li>
+ * <li>{@code POST /api/rooms/{room}/file-uploads} and {@code /api/file-uploads/...}: the same as one
+ *     resumable upload in parts, as for recordings (see {@link RecordingApi}).</li>
  * <li>{@code POST /api/rooms/{room}/files}: any file, raw body, {@code X-Content-SHA256} required, for a
  *     peer the sender cannot reach directly; streamed to disk like photos, stored as kind "file" (served
  *     by {@code /api/media/{id}}, left out of the listings); 413 past {@code media.max-file-bytes}.</li>
@@ -73,6 +75,7 @@ public final class MediaApi {
 
     private final Access access;
     private final RecordingApi recordings;
+    private final RecordingApi fileUploads;
 
     public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events) {
         this(store, executor, maxPhotoBytes, events, Access.open());
@@ -99,6 +102,8 @@ public final class MediaApi {
         this.maxFileBytes = maxFileBytes;
         this.access = access;
         this.recordings = new RecordingApi(store, executor, recordingSessions, events, access);
+        this.fileUploads = new RecordingApi(store, executor, new RecordingSessions(store, maxFileBytes,
+                Duration.ofHours(1), MAX_RECORDING_UPLOADS, System::nanoTime), events, access, true);
         this.store = store;
         this.executor = executor;
         this.maxPhotoBytes = maxPhotoBytes;
@@ -108,7 +113,8 @@ public final class MediaApi {
 
     /** The API's routes, to be placed before the catch-all static route. */
     public List<Route> routes() {
-        return List.of(Route.streaming(ROOMS, this::rooms), Route.prefix(MEDIA, this::media, 0), recordings.route());
+        return List.of(Route.streaming(ROOMS, this::rooms), Route.prefix(MEDIA, this::media, 0), recordings.route(),
+                fileUploads.route());
     }
 
     private StreamingHandler.Body rooms(ChannelHandlerContext ctx, HttpRequest req) {
@@ -117,7 +123,8 @@ public final class MediaApi {
         boolean recording = parts.length == 2 && parts[1].equals("recordings");
         boolean all = parts.length == 2 && parts[1].equals("media");
         boolean file = parts.length == 2 && parts[1].equals("files");
-        if (parts.length != 2 || !(parts[1].equals("photos") || recording || all || file)) {
+        boolean fileUpload = parts.length == 2 && parts[1].equals("file-uploads");
+        if (parts.length != 2 || !(parts[1].equals("photos") || recording || all || file || fileUpload)) {
             Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + uri.path());
             return null;
         }
@@ -132,9 +139,10 @@ public final class MediaApi {
             if (refused != null) {
                 return Draining.answer(ctx, refusedResponse(refused));
             }
-            return recording ? recordings.create(ctx, req, room) : file ? uploadFile(ctx, req, room) : upload(ctx, req, room);
+            return recording ? recordings.create(ctx, req, room) : fileUpload ? fileUploads.create(ctx, req, room)
+                    : file ? uploadFile(ctx, req, room) : upload(ctx, req, room);
         }
-        if (recording || file) {
+        if (recording || file || fileUpload) {
             notAllowed(ctx, req, "POST");
             return null;
         }

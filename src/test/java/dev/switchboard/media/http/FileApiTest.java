@@ -24,9 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code POST /api/rooms/{room}/files}: files of any type kept for a peer that has no direct path,
- * streamed to disk, checked against the required digest, limited by {@code media.max-file-bytes},
- * served back by {@code /api/media/{id}} and kept out of the gallery listings.
+ * Files of any type kept for a peer that has no direct path, in one request
+ * ({@code POST /api/rooms/{room}/files}) or resumable in parts ({@code /file-uploads}): streamed to
+ * disk, checked against the digest, limited by {@code media.max-file-bytes}, served back by
+ * {@code /api/media/{id}} and kept out of the gallery listings.
  */
 class FileApiTest {
     private final List<TestServer> servers = new ArrayList<>();
@@ -140,6 +141,71 @@ class FileApiTest {
         assertError(chunked, 413, "too_large", "media.max-file-bytes");
         byte[] exact = random(100_000, 5);
         assertThat(post(http, "drop", exact, sha256(exact)).statusCode()).as("exactly the limit").isEqualTo(201);
+        assertNoTemporaryFiles(s);
+    }
+
+    static HttpResponse<byte[]> createUpload(Http http, String room, long length) {
+        return http.send(http.request("/api/rooms/" + room + "/file-uploads").header("Upload-Length", String.valueOf(length))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    static HttpResponse<byte[]> part(Http http, String url, String offset, byte[] bytes, int from, int to) {
+        return http.send(http.request(url + "?offset=" + offset)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, from, to - from)).build());
+    }
+
+    static HttpResponse<byte[]> finishUpload(Http http, String url, String sha256, long size) {
+        return http.send(http.request(url + "/finish").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sha256\":\"" + sha256 + "\",\"size\":" + size + "}")).build());
+    }
+
+    @Test
+    void aResumableFileUploadTakesPartsAtTheServersOffsetAndRefusesBadOnesWithTheOffset() throws Exception {
+        TestServer s = server(Map.of());
+        Http http = new Http(s.url());
+        byte[] body = random(700_000, 7);
+        String sha = sha256(body);
+        HttpResponse<byte[]> created = createUpload(http, "drop", body.length);
+        assertThat(created.statusCode()).as(new String(created.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+        String url = Http.json(created).path("url").asText();
+        assertThat(url).startsWith("/api/file-uploads/");
+        assertThat(created.headers().firstValue("Location")).hasValue(url);
+
+        assertThat(part(http, url, "0", body, 0, 300_000).statusCode()).isEqualTo(200);
+        assertError(part(http, url, "0", body, 0, 1000), 409, "offset_mismatch", "300000");
+        assertThat(Http.json(part(http, url, "0", body, 0, 1000)).path("offset").asLong()).isEqualTo(300_000);
+        assertError(part(http, url, "400000", body, 400_000, 500_000), 409, "offset_mismatch");
+        assertError(part(http, url, "-5", body, 0, 10), 400, "bad_offset");
+        assertError(part(http, url, "x", body, 0, 10), 400, "bad_offset");
+        HttpResponse<byte[]> head = http.send(http.request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(head.headers().firstValue("Upload-Offset")).hasValue("300000");
+        assertError(finishUpload(http, url, sha, body.length), 409, "size_mismatch", "300000");
+        assertThat(part(http, url, "300000", body, 300_000, body.length).statusCode()).isEqualTo(200);
+        assertError(finishUpload(http, url, "ab".repeat(32), body.length), 422, "hash_mismatch", sha);
+
+        HttpResponse<byte[]> done = finishUpload(http, url, sha, body.length);
+        assertThat(done.statusCode()).as(new String(done.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+        JsonNode file = Http.json(done);
+        assertThat(file.path("kind").asText()).isEqualTo("file");
+        assertThat(file.path("sha256").asText()).isEqualTo(sha);
+        assertThat(sha256(http.get("/api/media/" + file.path("id").asText()).body())).isEqualTo(sha);
+        assertThat(Http.json(http.get("/api/rooms/drop/media"))).isEmpty();
+        assertError(part(http, url, "700000", body, 0, 10), 404, "no_upload", "file upload");
+        assertError(http.get("/api/rooms/drop/file-uploads"), 405, "method_not_allowed");
+        assertNoTemporaryFiles(s);
+    }
+
+    @Test
+    void aResumableFileUploadPastTheLimitGets413NamingTheKey() throws Exception {
+        TestServer s = server(Map.of("media.max-file-bytes", 100_000));
+        Http http = new Http(s.url());
+        assertError(createUpload(http, "drop", 100_001), 413, "too_large", "100000 bytes", "media.max-file-bytes");
+        HttpResponse<byte[]> created = createUpload(http, "drop", 50_000); // a length that turns out wrong
+        String url = Http.json(created).path("url").asText();
+        byte[] body = random(150_000, 8);
+        assertThat(part(http, url, "0", body, 0, 60_000).statusCode()).isEqualTo(200);
+        assertError(part(http, url, "60000", body, 60_000, 150_000), 413, "too_large", "media.max-file-bytes");
+        assertThat(http.send(http.request(url).DELETE().build()).statusCode()).isEqualTo(204);
         assertNoTemporaryFiles(s);
     }
 
