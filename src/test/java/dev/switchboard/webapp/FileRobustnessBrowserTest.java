@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -293,9 +294,19 @@ class FileRobustnessBrowserTest {
     void aPeerWithNoDirectPathGetsTheFileViaTheServerHashChecked() throws Exception {
         // relay-only with no TURN server configured: ICE has no candidate, so no channel ever opens
         Path file = dir.resolve("report.pdf");
-        String sha = write(file, 6 * MB + 1, 15);
+        long size = 20 * MB + 1;
+        String sha = write(file, size, 15);
         String room = newRoom();
         try (RoomPage a = open(room, "?relay=1&fallback=1500"); RoomPage b = open(room, "?relay=1&fallback=1500")) {
+            // the second part of the upload fails once: the sender asks the server's offset and goes on
+            AtomicInteger puts = new AtomicInteger();
+            a.page.route("**/api/file-uploads/**", route -> {
+                if (route.request().method().equals("PUT") && puts.incrementAndGet() == 2) {
+                    route.abort();
+                } else {
+                    route.resume();
+                }
+            });
             a.page.getByTestId("files-input").setInputFiles(file);
             Locator offer = row(b, "in", "offered");
             offer.waitFor(new Locator.WaitForOptions().setTimeout(60_000));
@@ -311,7 +322,8 @@ class FileRobustnessBrowserTest {
             assertThat(out.getAttribute("data-path")).isEqualTo("server");
             assertThat(out.getByTestId("file-status").textContent()).contains("via the server");
             assertThat(b.page.getByTestId("peer-state").getAttribute("data-state")).isIn("connecting", "failed");
-            assertThat(Files.size(file)).isEqualTo(6 * MB + 1);
+            assertThat(puts.get()).as("three parts of 8 MiB, one of them twice").isEqualTo(4);
+            assertThat(Files.size(file)).isEqualTo(size);
         }
     }
 }
