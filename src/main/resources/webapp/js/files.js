@@ -188,7 +188,7 @@ export class FileShare {
 
   async onOffer(peerId, t) {
     if (t.client) {
-      const name = partialName(t.client, t.sha256, t.size);
+      const name = partialName(this.client, t.client, t.sha256, t.size);
       await this.swept;
       const partial = await readPartial(name);
       const m = partial?.meta;
@@ -219,7 +219,7 @@ export class FileShare {
       return;
     }
     if (t.client) {
-      const name = partialName(t.client, t.sha256, t.size);
+      const name = partialName(this.client, t.client, t.sha256, t.size);
       t.store = opfsSink(name, {
         from,
         state: partial?.state ?? null,
@@ -244,7 +244,7 @@ export class FileShare {
         this.unfinished.delete(`${t.entry.client}/${t.id}`);
       }
       if (t.direction === 'in' && t.client) {
-        removeStored(partialName(t.client, t.sha256, t.size));
+        removeStored(partialName(this.client, t.client, t.sha256, t.size));
       }
       t.state = 'cancelled';
       t.error = reason;

@@ -44,9 +44,12 @@ export function opfsSink(name, { from = 0, state = null, meta = null } = {}) {
     abort() {
       return end('abort');
     },
-    /** Stops but keeps the partial file and its record, so the transfer can resume later. */
+    /**
+     * Stops but keeps the partial file and its record, so the transfer can resume later; a sink
+     * without a record (no {@code meta}) could never resume, so its file is deleted instead.
+     */
     suspend() {
-      return end('suspend');
+      return end(meta ? 'suspend' : 'abort');
     },
     /** The stored file (disk-backed: not a copy in memory), after finish(). */
     async file() {
@@ -89,9 +92,9 @@ export function opfsSink(name, { from = 0, state = null, meta = null } = {}) {
   return sink;
 }
 
-/** The OPFS name of a file received from {@code client}: one name per sender and content. */
-export function partialName(client, sha256, size) {
-  return `${client}-${sha256}-${size}`;
+/** The OPFS name of a file that {@code receiver} (our client id) gets from {@code sender}: one per pair and content. */
+export function partialName(receiver, sender, sha256, size) {
+  return `${receiver}-${sender}-${sha256}-${size}`;
 }
 
 /**

@@ -53,14 +53,45 @@ function myName() {
   return name;
 }
 
-/** This browser's stable client id (kept across reloads), so peers recognise it when it comes back. */
-function myClientId() {
-  let id = localStorage.getItem('switchboard.client');
-  if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
-    id = randomId(12);
-    localStorage.setItem('switchboard.client', id);
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * This page's stable client id, so peers recognise it when it comes back with a new signaling id: the
+ * browser's id from localStorage (kept across reloads and restarts), unless another tab of this browser
+ * holds it (a Web Lock per id), then a fresh one; sessionStorage keeps the choice for this tab's reloads.
+ * Two tabs never share an id, so their received files (named by it in OPFS) never collide.
+ */
+async function myClientId() {
+  let id = sessionStorage.getItem('switchboard.client');
+  if (CLIENT_ID.test(id ?? '')) {
+    holdLock(id, false); // this tab's id before a reload: the lock follows once the old page lets go
+    return id;
   }
+  const shared = localStorage.getItem('switchboard.client');
+  id = CLIENT_ID.test(shared ?? '') ? shared : randomId(12);
+  localStorage.setItem('switchboard.client', id);
+  if (!(await holdLock(id, true))) {
+    id = randomId(12); // another tab uses the browser's id
+    holdLock(id, false);
+  }
+  sessionStorage.setItem('switchboard.client', id);
   return id;
+}
+
+/** Holds the Web Lock named after {@code id} for the page's life; resolves false if another page holds it. */
+function holdLock(id, ifAvailable) {
+  if (!navigator.locks) {
+    return Promise.resolve(true);
+  }
+  return new Promise((resolve) => {
+    navigator.locks.request(`switchboard.client.${id}`, { ifAvailable }, (lock) => {
+      resolve(lock !== null);
+      return lock ? new Promise(() => {}) : undefined; // never released while the page lives
+    }).catch(() => resolve(true));
+    if (!ifAvailable) {
+      resolve(true); // waiting for a lock the previous page of this tab still holds is fine
+    }
+  });
 }
 
 function setUpHeader() {
@@ -558,7 +589,7 @@ async function main() {
   gallery.load();
   setUpCall();
   setUpChat();
-  clientId = myClientId();
+  clientId = await myClientId();
   files = new FileShare($('files'), () => randomId(12), {
     client: clientId, room, signal: (to, data) => signaling.signal(to, data), fallbackMs,
   });

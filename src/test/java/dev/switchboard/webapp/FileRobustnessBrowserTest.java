@@ -219,6 +219,40 @@ class FileRobustnessBrowserTest {
     }
 
     @Test
+    void twoTabsOfOneBrowserGetTheirOwnClientIdsAndBothReceiveTheSameFile() throws Exception {
+        Path file = dir.resolve("both-tabs.bin");
+        String sha = write(file, 5 * MB, 17);
+        String room = newRoom();
+        try (RoomPage a = open(room, null); RoomPage b = open(room, null)) {
+            Page tab = b.context.newPage(); // a second tab: same storage, same OPFS, same localStorage
+            tab.setDefaultTimeout(RoomPage.TIMEOUT_MS);
+            tab.navigate(server.url() + "/room/" + room);
+            tab.locator("[data-testid=connection][data-state=joined]").waitFor();
+            a.waitConnectedTo(2);
+            String first = (String) b.page.evaluate("() => sessionStorage.getItem('switchboard.client')");
+            String second = (String) tab.evaluate("() => sessionStorage.getItem('switchboard.client')");
+            assertThat(first).isNotBlank();
+            assertThat(second).isNotBlank().isNotEqualTo(first);
+            assertThat(b.page.evaluate("() => localStorage.getItem('switchboard.client')")).isEqualTo(first);
+
+            a.page.getByTestId("files-input").setInputFiles(file);
+            row(b, "in", "offered").getByTestId("file-accept").click();
+            tab.locator("[data-testid=file-transfer][data-direction=in][data-state=offered]")
+                    .getByTestId("file-accept").click();
+            waitRows(b, "in", "verified", 1);
+            tab.locator("[data-testid=file-transfer][data-direction=in][data-state=verified]").waitFor(
+                    new Locator.WaitForOptions().setTimeout(60_000));
+            waitRows(a, "out", "verified", 2);
+            assertThat(download(b, row(b, "in", "verified"))).isEqualTo(sha);
+
+            tab.reload();
+            tab.locator("[data-testid=connection][data-state=joined]").waitFor();
+            assertThat(tab.evaluate("() => sessionStorage.getItem('switchboard.client')")).as("kept across a reload")
+                    .isEqualTo(second);
+        }
+    }
+
+    @Test
     void twoHundredMegabytesArriveVerifiedWithAFlatReceiverHeap() throws Exception {
         long size = 200 * MB;
         Path file = dir.resolve("big200.bin");
