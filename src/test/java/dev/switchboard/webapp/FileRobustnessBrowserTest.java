@@ -253,6 +253,32 @@ class FileRobustnessBrowserTest {
     }
 
     @Test
+    void aSenderWhoReloadsAndSendsTheSameFileAgainContinuesWhereTheReceiverStopped() throws Exception {
+        long size = 30 * MB;
+        Path file = dir.resolve("again.bin");
+        String sha = write(file, size, 18);
+        String room = newRoom();
+        try (RoomPage a = open(room, null); RoomPage b = open(room, null)) {
+            a.waitConnectedTo(1);
+            b.waitConnectedTo(1);
+            a.page.getByTestId("files-input").setInputFiles(file);
+            row(b, "in", "offered").getByTestId("file-accept").click();
+            b.page.waitForFunction("n => Number(document.querySelector('[data-testid=file-transfer][data-direction=in]')"
+                    + "?.dataset.bytes) >= n", (double) (size * 3 / 10), new Page.WaitForFunctionOptions().setTimeout(120_000));
+            a.page.reload();
+            a.waitJoined();
+            row(b, "in", "interrupted").waitFor();
+            a.waitConnectedTo(1);
+            a.page.getByTestId("files-input").setInputFiles(file);
+            Locator in = row(b, "in", "verified");
+            in.waitFor(new Locator.WaitForOptions().setTimeout(120_000));
+            assertThat(attr(in, "data-resumed-from")).isGreaterThanOrEqualTo(size / 4);
+            assertThat(row(b, "in", "offered").count()).as("accepted without asking again").isZero();
+            assertThat(download(b, in)).isEqualTo(sha);
+        }
+    }
+
+    @Test
     void twoHundredMegabytesArriveVerifiedWithAFlatReceiverHeap() throws Exception {
         long size = 200 * MB;
         Path file = dir.resolve("big200.bin");
