@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +85,12 @@ class FileRobustnessBrowserTest {
                 }""");
     }
 
+    /** Waits (up to 10 s) until the page's folder of received files holds exactly {@code names}. */
+    static void waitStored(RoomPage p, List<String> names) {
+        Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(stored(p)).containsExactlyInAnyOrderElementsOf(names));
+    }
+
     static String download(RoomPage p, Locator verifiedRow) throws Exception {
         Locator link = verifiedRow.getByTestId("file-download");
         link.waitFor();
@@ -138,10 +146,7 @@ class FileRobustnessBrowserTest {
             assertThat(stored(p)).hasSize(5);
             p.page.reload();
             p.waitJoined();
-            p.page.waitForFunction("async () => { const d = await (await navigator.storage.getDirectory())"
-                    + ".getDirectoryHandle('incoming'); const n = []; for await (const k of d.keys()) n.push(k);"
-                    + " return n.length === 2; }");
-            assertThat(stored(p)).containsExactlyInAnyOrder("fresh-partial", "fresh-partial.rec");
+            waitStored(p, List.of("fresh-partial", "fresh-partial.rec"));
         }
     }
 
@@ -335,10 +340,7 @@ class FileRobustnessBrowserTest {
             assertThat(row(a, "out", "cancelled").getByTestId("file-status").textContent())
                     .contains("cancelled by the receiver");
             waitRows(b, "in", "cancelled", 1);
-            b.page.waitForFunction("async () => { const r = await navigator.storage.getDirectory();"
-                    + " const d = await r.getDirectoryHandle('incoming'); for await (const k of d.keys()) return false;"
-                    + " return true; }");
-            assertThat(stored(b)).isEmpty();
+            waitStored(b, List.of());
 
             a.page.getByTestId("files-input").setInputFiles(small);
             row(b, "in", "offered").getByTestId("file-accept").click();
