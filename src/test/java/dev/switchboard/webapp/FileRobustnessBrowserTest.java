@@ -126,6 +126,28 @@ class FileRobustnessBrowserTest {
     }
 
     @Test
+    void helloCarriesAClientIdAndOffersMayNameTheirSendersClient() {
+        try (RoomPage p = open(newRoom(), null)) {
+            Object r = p.page.evaluate("""
+                    async () => {
+                      const f = await import('/js/framing.js');
+                      const sha = 'ab'.repeat(32);
+                      const offer = {t: 'offer', id: 'x1', slot: 1, name: 'a.bin', type: 'application/zip', size: 5, sha256: sha, chunk: 0};
+                      const withClient = f.decodeControl(JSON.stringify({...offer, client: 'Client_1-x'}));
+                      const without = f.decodeControl(JSON.stringify(offer));
+                      const hello = f.decodeControl(JSON.stringify({t: 'hello', id: 'Client_1-x', extra: 1}));
+                      let refused = 0;
+                      for (const bad of [{...offer, client: 'bad id!'}, {...offer, client: 7}, {t: 'hello', id: 'a/b'}, {t: 'hello'}]) {
+                        try { f.decodeControl(JSON.stringify(bad)); } catch (e) { if (e.name === 'FramingError') refused++; }
+                      }
+                      return {client: withClient.client, absent: !('client' in without), hello: JSON.stringify(hello), refused};
+                    }""");
+            assertThat(r).isEqualTo(Map.of("client", "Client_1-x", "absent", true,
+                    "hello", "{\"t\":\"hello\",\"id\":\"Client_1-x\"}", "refused", 4));
+        }
+    }
+
+    @Test
     void partialFilesOlderThanADayAreRemovedWhenARoomPageOpens() {
         try (RoomPage p = open(newRoom(), null)) {
             p.page.evaluate("""
