@@ -12,19 +12,16 @@
  * record, accepts from the offset it holds and the sender continues there.
  *
  * Server fallback: a peer whose channels do not open in time gets the file through the server
- * (js/file-fallback.js): uploaded once, announced over signaling, downloaded into OPFS and checked.
+ * (js/file-server.js): uploaded once, announced over signaling, downloaded into OPFS and checked.
  */
 import { el, formatBytes } from './dom.js';
 import { Sha256 } from './sha256.js';
 import { opfsSink, partialName, readPartial, removeStored, storageProblem, sweepStored } from './opfs.js';
-import { downloadToSink, uploadFile } from './file-fallback.js';
+import { ServerFiles } from './file-server.js';
 import { isFinal } from './transfer.js';
-import { cleanName } from './framing.js';
 
 const HASH_BLOCK = 4 * 1024 * 1024;
 const ACTIVE = ['offered', 'sending', 'sent', 'receiving', 'verifying', 'uploading', 'downloading', 'interrupted'];
-const SHA256 = /^[0-9a-f]{64}$/;
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** SHA-256 of a Blob, read in slices so the file is never whole in memory. */
 export async function hashFile(file, onProgress = () => {}) {
@@ -45,8 +42,7 @@ export class FileShare {
   constructor(section, makeId, { client = null, room = null, signal = null, fallbackMs = 5000 } = {}) {
     this.makeId = makeId;
     this.client = client;
-    this.room = room;
-    this.signal = signal;
+    this.server = room && signal ? new ServerFiles(this, room, signal) : null;
     this.fallbackMs = fallbackMs;
     this.input = section.querySelector('[data-testid=files-input]');
     this.list = section.querySelector('[data-testid=files-list]');
@@ -55,7 +51,6 @@ export class FileShare {
     this.peers = new Map(); // peerId -> {name, link, auto: checkbox, element, client}
     this.rows = new Map(); // row key -> row
     this.unfinished = new Map(); // `${client}/${id}` -> {id, file, name, type, sha256, client, rowKey, sentBefore, live}
-    this.viaServer = new Map(); // `${peerId}/${id}` -> server transfer (either direction)
     this.input.addEventListener('change', () => {
       const files = [...this.input.files];
       this.input.value = '';
@@ -95,11 +90,7 @@ export class FileShare {
   detach(peerId) {
     this.peers.get(peerId)?.element.remove();
     this.peers.delete(peerId);
-    for (const [key, t] of this.viaServer) {
-      if (key.startsWith(`${peerId}/`) && !isFinal(t.state) && t.state !== 'downloading') {
-        this.setServerState(peerId, t, 'failed', 'the peer left');
-      }
-    }
+    this.server?.detach(peerId);
   }
 
   async sendFiles(files) {
@@ -137,11 +128,11 @@ export class FileShare {
         // the link closed under us: the server path below
       }
     }
-    if (!this.signal || !this.room) {
+    if (!this.server) {
       this.say(`Could not offer ${source.name} to ${p.name}: no connection to them.`);
       return;
     }
-    this.sendViaServer(peerId, p, source);
+    this.server.send(peerId, p, source);
   }
 
   /** A peer's stable client id arrived: offer it again what it did not finish receiving. */
@@ -205,7 +196,7 @@ export class FileShare {
 
   async accept(peerId, t, partial = null) {
     if (t.via === 'server') {
-      this.acceptViaServer(peerId, t);
+      this.server.accept(peerId, t);
       return;
     }
     const link = this.peers.get(peerId)?.link;
@@ -236,7 +227,7 @@ export class FileShare {
   cancel(peerId, t) {
     const reason = `cancelled by the ${t.direction === 'out' ? 'sender' : 'receiver'}`;
     if (t.via === 'server') {
-      this.cancelViaServer(peerId, t, reason);
+      this.server.cancel(peerId, t, reason);
       return;
     }
     if (t.state === 'interrupted') {
@@ -252,131 +243,6 @@ export class FileShare {
       return;
     }
     this.peers.get(peerId)?.link.transfers?.cancel(t.id, reason);
-  }
-
-  // ---- the server path (js/file-fallback.js does the HTTP) ----
-
-  sendViaServer(peerId, p, source) {
-    const t = {
-      id: source.id, kind: 'file', via: 'server', direction: 'out', name: source.name, type: source.type,
-      size: source.file.size, sha256: source.sha256, bytes: 0, state: 'uploading',
-    };
-    this.viaServer.set(`${peerId}/${t.id}`, t);
-    this.render(peerId, t);
-    if (!source.upload) {
-      source.listeners = [];
-      source.upload = uploadFile(this.room, source.file, source.sha256,
-        (done) => source.listeners.forEach((f) => f(done)));
-    }
-    source.listeners?.push((done) => {
-      if (t.state === 'uploading') {
-        t.bytes = done;
-        this.render(peerId, t);
-      }
-    });
-    source.upload.then(async (media) => {
-      if (t.state !== 'uploading') {
-        return;
-      }
-      t.bytes = t.size;
-      this.setServerState(peerId, t, 'sent', 'via the server: waiting for the peer');
-      const res = await this.signal(peerId, {
-        kind: 'server-file', id: t.id, name: t.name, type: t.type, size: t.size, sha256: t.sha256,
-        media: { id: media.id, sha256: media.sha256, size: media.size },
-      });
-      if (!res?.ok) {
-        this.setServerState(peerId, t, 'failed', res?.error?.message ?? 'signaling refused');
-      }
-    }, (e) => {
-      if (t.state === 'uploading') {
-        this.setServerState(peerId, t, 'failed', `upload to the server failed: ${e.message}`);
-      }
-    });
-  }
-
-  /** {kind:"server-file", id, name, type, size, sha256, media:{id, sha256, size}} from a peer. */
-  receiveViaServer(peerId, data) {
-    const p = this.peers.get(peerId);
-    const media = data?.media;
-    if (!p || typeof data.id !== 'string' || !ID.test(data.id) || !media || typeof media.id !== 'string'
-      || !/^[A-Za-z0-9_-]{1,128}$/.test(media.id) || !SHA256.test(data.sha256 ?? '') || media.sha256 !== data.sha256
-      || !Number.isSafeInteger(data.size) || data.size < 0 || this.viaServer.has(`${peerId}/${data.id}`)) {
-      return;
-    }
-    const t = {
-      id: data.id, kind: 'file', via: 'server', direction: 'in', name: cleanName(data.name, 'file'), size: data.size,
-      type: typeof data.type === 'string' && /^[a-z0-9.+-]{1,40}\/[a-z0-9.+-]{1,80}$/.test(data.type) ? data.type : 'application/octet-stream',
-      sha256: data.sha256, media: media.id, bytes: 0, state: 'offered',
-    };
-    this.viaServer.set(`${peerId}/${t.id}`, t);
-    this.render(peerId, t);
-    if (p.auto.checked) {
-      this.acceptViaServer(peerId, t);
-    }
-  }
-
-  async acceptViaServer(peerId, t) {
-    if (t.state !== 'offered') {
-      return;
-    }
-    const problem = await storageProblem(t.size);
-    if (problem) {
-      this.setServerState(peerId, t, 'cancelled', `declined: ${problem}`);
-      this.signal(peerId, { kind: 'server-file-result', id: t.id, ok: false, error: `declined: ${problem}` });
-      return;
-    }
-    this.setServerState(peerId, t, 'downloading', 'via the server');
-    t.store = opfsSink(`server-${peerId}-${t.id}`);
-    t.abort = new AbortController();
-    try {
-      const sha256 = await downloadToSink(t.media, t.store, t.abort.signal, (n) => {
-        t.bytes = n;
-        this.render(peerId, t);
-      });
-      if (sha256 !== t.sha256) {
-        throw new Error(`SHA-256 mismatch: got ${sha256.slice(0, 12)}…, expected ${t.sha256.slice(0, 12)}…`);
-      }
-      t.bytes = t.size;
-      this.setServerState(peerId, t, 'verified', 'via the server');
-      this.signal(peerId, { kind: 'server-file-result', id: t.id, ok: true });
-    } catch (e) {
-      if (t.state === 'downloading') {
-        t.store.abort();
-        this.setServerState(peerId, t, 'failed', e.message);
-        this.signal(peerId, { kind: 'server-file-result', id: t.id, ok: false, error: e.message.slice(0, 200) });
-      }
-    }
-  }
-
-  cancelViaServer(peerId, t, reason) {
-    if (isFinal(t.state)) {
-      return;
-    }
-    const before = t.state;
-    this.setServerState(peerId, t, 'cancelled', reason);
-    if (t.direction === 'in') {
-      t.abort?.abort();
-      t.store?.abort();
-      if (before !== 'offered' || reason) {
-        this.signal(peerId, { kind: 'server-file-result', id: t.id, ok: false, error: reason });
-      }
-    }
-  }
-
-  /** {kind:"server-file-result", id, ok, error?}: the peer's word on a file we sent via the server. */
-  serverResult(peerId, data) {
-    const t = this.viaServer.get(`${peerId}/${data?.id}`);
-    if (t && t.direction === 'out' && !isFinal(t.state)) {
-      const ok = data.ok === true;
-      this.setServerState(peerId, t, ok ? 'verified' : (/declined|cancelled/.test(String(data.error)) ? 'cancelled' : 'failed'),
-        ok ? 'via the server' : String(data.error ?? 'failed').slice(0, 200));
-    }
-  }
-
-  setServerState(peerId, t, state, note) {
-    t.state = state;
-    t.error = note;
-    this.render(peerId, t);
   }
 
   say(text) {
@@ -440,7 +306,7 @@ export class FileShare {
 
   decline(peerId, t) {
     if (t.via === 'server') {
-      this.cancelViaServer(peerId, t, 'declined');
+      this.server.cancel(peerId, t, 'declined');
     } else {
       this.peers.get(peerId)?.link.transfers?.cancel(t.id, 'declined');
     }

@@ -520,9 +520,9 @@ function handleSignal({ from, data }) {
   } else if (data.kind === 'server-photo-result' && typeof data.id === 'string') {
     serverPhotoResult(from, data);
   } else if (data.kind === 'server-file') {
-    files.receiveViaServer(from, data);
+    files.server?.receive(from, data);
   } else if (data.kind === 'server-file-result') {
-    files.serverResult(from, data);
+    files.server?.result(from, data);
   }
 }
 
