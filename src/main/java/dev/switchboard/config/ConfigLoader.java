@@ -116,7 +116,8 @@ public final class ConfigLoader {
                 new SwitchboardConfig.RetentionConfig(
                         r.duration("retention.max-age", Duration.ZERO, Duration.ofDays(36500)),
                         r.longIn("retention.room-quota-bytes", 0, Long.MAX_VALUE),
-                        r.duration("retention.interval", Duration.ofMillis(100), Duration.ofDays(7))));
+                        r.duration("retention.interval", Duration.ofMillis(100), Duration.ofDays(7)),
+                        r.duration("retention.file-max-age", Duration.ZERO, Duration.ofDays(36500))));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

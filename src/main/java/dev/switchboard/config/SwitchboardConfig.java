@@ -50,5 +50,6 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
     }
 
     /** Media retention: a maximum age and a per-room quota (zero: off), applied every {@code interval}. */
-    public record RetentionConfig(java.time.Duration maxAge, long roomQuotaBytes, java.time.Duration interval) {}
+    public record RetentionConfig(java.time.Duration maxAge, long roomQuotaBytes, java.time.Duration interval,
+                                  java.time.Duration fileMaxAge) {}
 }

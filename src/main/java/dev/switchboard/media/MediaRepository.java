@@ -47,6 +47,17 @@ final class MediaRepository {
         }
     }
 
+    /** Gives row {@code id} another type (and so kind); false when there is no such row. */
+    boolean changeType(MediaId id, ImageType type) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE media SET content_type = ?, kind = ? WHERE id = ?")) {
+            ps.setString(1, type.mime());
+            ps.setString(2, type.kind());
+            ps.setString(3, id.value());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     Optional<Media> find(MediaId id) throws SQLException {
         return one("SELECT " + COLUMNS + " FROM media WHERE id = ?", id.value());
     }
@@ -107,6 +118,18 @@ final class MediaRepository {
     }
 
     /** Ids of rows created before {@code cutoff}, oldest first (retention). */
+    /** Ids of rows of one kind created before {@code cutoff}, oldest first, at most {@code limit}. */
+    List<MediaId> createdBefore(Instant cutoff, int limit, String kind) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT id FROM media WHERE created_at < ? AND kind = ? ORDER BY seq LIMIT ?")) {
+            ps.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+            ps.setString(2, kind);
+            ps.setInt(3, limit);
+            return ids(ps);
+        }
+    }
+
     List<MediaId> createdBefore(Instant cutoff, int limit) throws SQLException {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id FROM media WHERE created_at < ? ORDER BY seq LIMIT ?")) {

@@ -210,6 +210,22 @@ class FileApiTest {
     }
 
     @Test
+    void aPhotoWhoseBytesTheRoomHeldAsAFileBecomesAGalleryItem() throws Exception {
+        TestServer s = server(Map.of());
+        Http http = new Http(s.url());
+        byte[] jpeg = dev.switchboard.media.TestImages.jpeg(64, 48, 9);
+        JsonNode file = Http.json(post(http, "both", jpeg, sha256(jpeg)));
+        assertThat(file.path("kind").asText()).isEqualTo("file");
+        HttpResponse<byte[]> photo = http.upload("both", "image/jpeg", jpeg, null);
+        assertThat(photo.statusCode()).isEqualTo(201);
+        assertThat(Http.json(photo).path("kind").asText()).isEqualTo("photo");
+        assertThat(Http.json(photo).path("id").asText()).isEqualTo(file.path("id").asText());
+        assertThat(Http.json(http.get("/api/rooms/both/photos"))).hasSize(1);
+        assertThat(Http.json(post(http, "both", jpeg, sha256(jpeg))).path("kind").asText())
+                .as("sending it as a file again keeps the photo").isEqualTo("photo");
+    }
+
+    @Test
     void photosStillNeedAnImageTypeAfterFilesTakeAnyBytes() throws IOException {
         TestServer s = server(Map.of());
         Http http = new Http(s.url());
