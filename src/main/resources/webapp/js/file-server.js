@@ -126,11 +126,24 @@ export class ServerFiles {
     if (isFinal(t.state)) {
       return;
     }
+    const announced = t.state === 'sent';
     this.setState(peerId, t, 'cancelled', reason);
     if (t.direction === 'in') {
       t.abort?.abort();
       t.store?.abort();
       this.signal(peerId, { kind: 'server-file-result', id: t.id, ok: false, error: reason });
+    } else if (announced) {
+      this.signal(peerId, { kind: 'server-file-cancel', id: t.id });
+    }
+  }
+
+  /** {kind:"server-file-cancel", id}: the sender took back a file it announced. */
+  cancelled(peerId, data) {
+    const t = this.transfers.get(`${peerId}/${data?.id}`);
+    if (t && t.direction === 'in' && !isFinal(t.state)) {
+      this.setState(peerId, t, 'cancelled', 'cancelled by the sender');
+      t.abort?.abort();
+      t.store?.abort();
     }
   }
 

@@ -523,6 +523,8 @@ function handleSignal({ from, data }) {
     files.server?.receive(from, data);
   } else if (data.kind === 'server-file-result') {
     files.server?.result(from, data);
+  } else if (data.kind === 'server-file-cancel') {
+    files.server?.cancelled(from, data);
   }
 }
 

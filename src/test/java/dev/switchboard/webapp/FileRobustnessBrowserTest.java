@@ -201,4 +201,19 @@ class FileRobustnessBrowserTest {
             assertThat(Files.size(file)).isEqualTo(size);
         }
     }
+
+    @Test
+    void aSenderTakingBackAFileAnnouncedViaTheServerCancelsThePeersOffer() throws Exception {
+        Path file = dir.resolve("taken-back.txt");
+        write(file, MB, 19);
+        String room = newRoom();
+        try (RoomPage a = open(room, "?relay=1&fallback=1000"); RoomPage b = open(room, "?relay=1&fallback=1000")) {
+            a.page.getByTestId("files-input").setInputFiles(file);
+            row(b, "in", "offered").waitFor(new Locator.WaitForOptions().setTimeout(60_000));
+            row(a, "out", "sent").getByTestId("file-cancel").click();
+            waitRows(b, "in", "cancelled", 1);
+            assertThat(row(b, "in", "cancelled").getByTestId("file-status").textContent()).contains("cancelled by the sender");
+            assertThat(row(a, "out", "cancelled").count()).isOne();
+        }
+    }
 }
