@@ -118,6 +118,7 @@ export async function readPartial(name) {
 
 /** Deletes a received file and its resume record, if there. */
 export async function removeStored(name) {
+  await closing.get(name); // a worker letting go of the file first
   try {
     const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(DIR);
     await dir.removeEntry(name).catch(() => {});
