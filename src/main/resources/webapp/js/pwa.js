@@ -1,7 +1,7 @@
 /**
  * What every page does to be an installable app that works offline: registers the service worker
  * (sw.js, scope "/") and keeps the offline banner (data-testid "offline") in step with the network
- * (navigator.onLine and the online / offline events).
+ * (navigator.onLine and the online / offline events, confirmed by asking the server).
  */
 import { t } from './strings.js';
 
@@ -11,13 +11,35 @@ export function setUpApp() {
   }
   const banner = document.getElementById('offline');
   if (banner) {
-    const render = () => {
-      banner.textContent = navigator.onLine ? '' : t('offline.banner');
-      banner.hidden = navigator.onLine;
-      document.documentElement.dataset.online = String(navigator.onLine);
+    const show = (offline) => {
+      banner.textContent = offline ? t('offline.banner') : '';
+      banner.hidden = !offline;
+      document.documentElement.dataset.online = String(!offline);
     };
-    window.addEventListener('online', render);
-    window.addEventListener('offline', render);
-    render();
+    // navigator.onLine is false on a host with no network but loopback, where this server may still be
+    // reachable: offline is "the browser says so and the server does not answer", checked again while it lasts.
+    let timer = null;
+    const check = async () => {
+      clearTimeout(timer);
+      if (navigator.onLine) {
+        show(false);
+        return;
+      }
+      let reachable = false;
+      try {
+        await fetch('/healthz', { cache: 'no-store' });
+        reachable = true;
+      } catch {
+        reachable = false;
+      }
+      show(!reachable);
+      if (!reachable) {
+        timer = setTimeout(check, 3000);
+      }
+    };
+    window.addEventListener('online', check);
+    window.addEventListener('offline', check);
+    show(false);
+    check();
   }
 }
