@@ -16,9 +16,10 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
 
     /**
      * The media API: the largest photo accepted; the largest recording, and how long a recording upload
-     * may sit idle before it is dropped.
+     * may sit idle before it is dropped; the longest a recording session may last (zero: no limit).
      */
-    public record MediaConfig(int maxPhotoBytes, long maxRecordingBytes, java.time.Duration recordingIdleTimeout) {}
+    public record MediaConfig(int maxPhotoBytes, long maxRecordingBytes, java.time.Duration recordingIdleTimeout,
+                              java.time.Duration maxRecordingDuration) {}
 
     /**
      * The media store's database ({@code databaseUrl} empty: embedded H2 under the data dir) and the
