@@ -57,15 +57,15 @@ public final class RecordingSessions {
     }
 
     /**
-     * Whether the session is past its duration limit plus the grace for its last parts in flight: a
-     * quarter of the limit, at most {@link #MAX_GRACE}.
+     * Whether the session is past its duration limit plus the grace for its last parts in flight: half
+     * the limit, at most {@link #MAX_GRACE}.
      */
     public boolean pastDuration(RecordingSession s) {
         if (maxDuration.isZero()) {
             return false;
         }
         long limit = maxDuration.toNanos();
-        long grace = Math.min(MAX_GRACE.toNanos(), limit / 4);
+        long grace = Math.min(MAX_GRACE.toNanos(), limit / 2);
         return now() - s.started() > limit + grace;
     }
 
