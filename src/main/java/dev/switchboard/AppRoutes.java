@@ -36,7 +36,7 @@ final class AppRoutes {
                 sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(),
                         sb.config().media().maxRecordingBytes(), sb.config().media().recordingIdleTimeout(),
                         sb.config().media().maxRecordingDuration(),
-                        MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime)).routes());
+                        MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime), sb.config().media().maxFileBytes()).routes());
         routes.add(Route.exact("/api/ice-servers", new IceServersHandler(sb.iceServers()), 0));
         routes.add(Route.exact("/api/tokens", new TokenEndpoint(sb.access()), 16 * 1024));
         routes.add(Route.prefix("/", new StaticFiles("webapp", AppRoutes::appPath), sb.config().http().maxBodyBytes()));

@@ -110,7 +110,8 @@ public final class Switchboard implements AutoCloseable {
     /** The retention sweep: on the storage executor, every retention.interval. */
     private void startRetention() {
         MediaRetention retention = new MediaRetention(media, config.retention().maxAge(),
-                config.retention().roomQuotaBytes(), Clock.systemUTC(), (room, body) -> signaling.publish(room, "media-removed", body));
+                config.retention().roomQuotaBytes(), Clock.systemUTC(), (room, body) -> signaling.publish(room, "media-removed", body),
+                config.retention().fileMaxAge());
         if (!retention.enabled()) {
             return;
         }

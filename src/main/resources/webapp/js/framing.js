@@ -9,6 +9,9 @@
  * Other control messages: {t:"progress", id, bytes}, {t:"result", id, ok, error?}, {t:"cancel", id, reason?}.
  * Files of any type use {t:"offer", ...same fields} instead of "file": their bytes follow only after
  * the receiver answers {t:"accept", id, from} (from: the offset to start at); a decline is a cancel.
+ * An offer may carry {client}: the sender's stable client id (kept across reloads), so a receiver can
+ * match the offer to a partial file it kept. {t:"hello", id} opens each link: its id is the sender's
+ * stable client id, so each end recognises a returning peer whose signaling id changed.
  * An offer of an image may carry {thumb}: a JPEG preview as a data URL (image/jpeg, base64, at most
  * THUMB_MAX_BYTES decoded); a thumb that breaks these rules is dropped, the offer stays.
  */
@@ -105,6 +108,8 @@ export function validateControl(m, maxBytes = MAX_TRANSFER_BYTES) {
       return validateHeader(m, maxBytes);
     case 'offer':
       return validateOffer(m);
+    case 'hello':
+      return { t: 'hello', id: m.id };
     case 'accept':
       if (!Number.isSafeInteger(m.from) || m.from < 0 || m.from > MAX_FILE_BYTES) {
         throw new FramingError('bad accept offset');
@@ -159,6 +164,12 @@ function validateOffer(m) {
   }
   const h = validateHeader({ ...m, t: 'file', type: 'image/x', size: Math.max(m.size, 1) }, MAX_FILE_BYTES);
   const offer = { ...h, t: 'offer', type, size: m.size, name: cleanName(m.name, 'file') };
+  if (m.client !== undefined) {
+    if (typeof m.client !== 'string' || !ID.test(m.client)) {
+      throw new FramingError('bad client id');
+    }
+    offer.client = m.client;
+  }
   const thumb = cleanThumbnail(m.thumb);
   if (thumb) {
     offer.thumb = thumb;

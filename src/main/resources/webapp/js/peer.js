@@ -24,7 +24,7 @@ export class PeerLink extends EventTarget {
    * @param rtcConfig  RTCConfiguration (iceServers, iceTransportPolicy)
    * @param sendSignal function(data) that delivers data to this peer over signaling
    */
-  constructor(selfId, peerId, rtcConfig, sendSignal, { messageLimit = 0 } = {}) {
+  constructor(selfId, peerId, rtcConfig, sendSignal, { messageLimit = 0, client = null } = {}) {
     super();
     this.peerId = peerId;
     this.polite = selfId > peerId;
@@ -39,6 +39,7 @@ export class PeerLink extends EventTarget {
     this.closed = false;
     this.restarted = false;
     this.messageLimit = messageLimit; // an upper bound below the negotiated one (tuning, benchmarks); 0: none
+    this.client = client; // our stable client id, for the transfer link's hello
 
     const pc = new RTCPeerConnection(rtcConfig);
     this.pc = pc;
@@ -204,7 +205,7 @@ export class PeerLink extends EventTarget {
       if (this.messageLimit > 0) {
         max = max > 0 && max !== Infinity ? Math.min(max, this.messageLimit) : this.messageLimit;
       }
-      this.transfers = new TransferLink(this.control, this.data, { maxMessageSize: max });
+      this.transfers = new TransferLink(this.control, this.data, { maxMessageSize: max, client: this.client });
       this.dispatchEvent(new Event('ready'));
     } else if (!open && this.transfers) {
       const t = this.transfers;

@@ -24,7 +24,7 @@ import { setUpApp } from './pwa.js';
 import { rememberRoom } from './recent-rooms.js';
 import { takeShare } from './staged.js';
 import { hasString, t } from './strings.js';
-import { holdWhileBusy } from './wakelock.js';
+import { holdWhileBusy, SERVER_BUSY } from './wakelock.js';
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const $ = (id) => document.getElementById(id);
@@ -48,6 +48,7 @@ let call = null;
 let chat = null;
 let files = null;
 let notifier = null;
+let clientId = null;
 
 // ---- room, name, link ----
 
@@ -58,6 +59,47 @@ function myName() {
     localStorage.setItem('switchboard.name', name);
   }
   return name;
+}
+
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * This page's stable client id, so peers recognise it when it comes back with a new signaling id: the
+ * browser's id from localStorage (kept across reloads and restarts), unless another tab of this browser
+ * holds it (a Web Lock per id), then a fresh one; sessionStorage keeps the choice for this tab's reloads.
+ * Two tabs never share an id, so their received files (named by it in OPFS) never collide.
+ */
+async function myClientId() {
+  let id = sessionStorage.getItem('switchboard.client');
+  if (CLIENT_ID.test(id ?? '')) {
+    holdLock(id, false); // this tab's id before a reload: the lock follows once the old page lets go
+    return id;
+  }
+  const shared = localStorage.getItem('switchboard.client');
+  id = CLIENT_ID.test(shared ?? '') ? shared : randomId(12);
+  localStorage.setItem('switchboard.client', id);
+  if (!(await holdLock(id, true))) {
+    id = randomId(12); // another tab uses the browser's id
+    holdLock(id, false);
+  }
+  sessionStorage.setItem('switchboard.client', id);
+  return id;
+}
+
+/** Holds the Web Lock named after {@code id} for the page's life; resolves false if another page holds it. */
+function holdLock(id, ifAvailable) {
+  if (!navigator.locks) {
+    return Promise.resolve(true);
+  }
+  return new Promise((resolve) => {
+    navigator.locks.request(`switchboard.client.${id}`, { ifAvailable }, (lock) => {
+      resolve(lock !== null);
+      return lock ? new Promise(() => {}) : undefined; // never released while the page lives
+    }).catch(() => resolve(true));
+    if (!ifAvailable) {
+      resolve(true); // waiting for a lock the previous page of this tab still holds is fine
+    }
+  });
 }
 
 function setUpHeader() {
@@ -106,7 +148,7 @@ function addPeer(id, name) {
   $('member-list').append(element);
   const m = { id, name: name ?? t('room.guest'), nameElement, element, stateElement, link: null };
   members.set(id, m);
-  const link = new PeerLink(selfId, id, rtcConfig, (data) => signaling.signal(id, data), { messageLimit });
+  const link = new PeerLink(selfId, id, rtcConfig, (data) => signaling.signal(id, data), { messageLimit, client: clientId });
   m.link = link;
   attachCallAndChat(m);
   files.attach(id, m.name, link);
@@ -127,8 +169,20 @@ function addPeer(id, name) {
 /** What a peer's transfers tell the person: offers (live region, notification when hidden), results; the wake lock. */
 function watchTransfers(m, transfers) {
   holdWhileBusy(transfers);
+  tellAbout(transfers, () => m);
+}
+
+/** The same for files through the server (js/file-server.js), whose transfers name their peer. */
+function watchServerFiles(server) {
+  holdWhileBusy(server, SERVER_BUSY);
+  tellAbout(server, (x) => members.get(x.peer) ?? { id: x.peer, name: t('room.guest') });
+}
+
+/** Announces offers and results of {@code transfers}' events; {@code memberOf(transfer)}: {id, name}. */
+function tellAbout(transfers, memberOf) {
   transfers.addEventListener('offer', (e) => {
     const f = e.detail;
+    const m = memberOf(f);
     const size = formatBytes(f.size);
     announce(t('announce.offer', { peer: m.name, name: f.name, size }));
     notifier.notify(t('notify.offerTitle', { peer: m.name }), t('notify.offerBody', { name: f.name, size }), `offer-${m.id}-${f.id}`);
@@ -140,6 +194,7 @@ function watchTransfers(m, transfers) {
       return;
     }
     told.add(x);
+    const m = memberOf(x);
     const values = { peer: m.name, name: x.name, error: x.error ?? '' };
     if (x.state === 'failed') {
       announceError(t('announce.fileFailed', values));
@@ -516,6 +571,12 @@ function handleSignal({ from, data }) {
     receiveViaServer(from, data);
   } else if (data.kind === 'server-photo-result' && typeof data.id === 'string') {
     serverPhotoResult(from, data);
+  } else if (data.kind === 'server-file') {
+    files.server?.receive(from, data);
+  } else if (data.kind === 'server-file-result') {
+    files.server?.result(from, data);
+  } else if (data.kind === 'server-file-cancel') {
+    files.server?.cancelled(from, data);
   }
 }
 
@@ -596,7 +657,13 @@ async function main() {
   gallery.load();
   setUpCall();
   setUpChat();
-  files = new FileShare($('files'), () => randomId(12));
+  clientId = await myClientId();
+  files = new FileShare($('files'), () => randomId(12), {
+    client: clientId, room, signal: (to, data) => signaling.signal(to, data), fallbackMs,
+  });
+  if (files.server) {
+    watchServerFiles(files.server);
+  }
   if (params.get('shared')) {
     takeShare(params.get('shared'), {
       box: document.querySelector('[data-testid=files-staged]'), sendFiles: (list) => files.sendFiles(list),

@@ -54,6 +54,40 @@ export class Sha256 {
     return this;
   }
 
+  /**
+   * The state after the bytes so far, as plain JSON-safe values, so hashing can continue later (after
+   * a page reload) from the same offset: {v, h: 8 words, tail: the unprocessed bytes as hex, length}.
+   */
+  exportState() {
+    if (this.done) {
+      throw new Error('digest already taken');
+    }
+    let tail = '';
+    for (let i = 0; i < this.filled; i++) {
+      tail += this.block[i].toString(16).padStart(2, '0');
+    }
+    return { v: 1, h: [...this.h], tail, length: this.length };
+  }
+
+  /** A hash continuing from a state made by exportState(); throws on anything malformed. */
+  static importState(s) {
+    const ok = s !== null && typeof s === 'object' && s.v === 1 && Array.isArray(s.h) && s.h.length === 8
+      && s.h.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff)
+      && typeof s.tail === 'string' && /^([0-9a-f]{2}){0,63}$/.test(s.tail)
+      && Number.isSafeInteger(s.length) && s.length >= 0 && s.length % 64 === s.tail.length / 2;
+    if (!ok) {
+      throw new Error('not a SHA-256 state');
+    }
+    const sha = new Sha256();
+    sha.h.set(s.h);
+    sha.filled = s.tail.length / 2;
+    for (let i = 0; i < sha.filled; i++) {
+      sha.block[i] = parseInt(s.tail.slice(i * 2, i * 2 + 2), 16);
+    }
+    sha.length = s.length;
+    return sha;
+  }
+
   /** Ends the message (padding and length) and returns the digest as lowercase hex. */
   hex() {
     const bits = this.length * 8;

@@ -100,8 +100,8 @@ const STRINGS = {
 
   // files
   'files.autoAccept': ' auto-accept from ',
-  'files.nobody': 'Nobody is connected: files go straight to the people in the room, so someone has to be here.',
-  'files.couldNotOffer': 'Could not offer {name} to {peer}: {message}',
+  'files.nobody': 'Nobody is here: files go to the people in the room, so someone has to be here.',
+  'files.noConnection': 'Could not offer {name} to {peer}: no connection to them.',
   'files.unreadable': 'verified, but the stored file cannot be read: {message}',
   'files.rowInfo': ' {size} · {type} · {direction} {peer} ',
   'files.to': 'to',
@@ -112,6 +112,24 @@ const STRINGS = {
   'files.sendStaged': 'Send to everyone',
   'files.stagedSent': 'Offered to everyone connected.',
   'files.shareFailed': 'Could not share: {message}',
+  // resume and the server path (files.js, file-server.js, file-fallback.js); the reasons a transfer
+  // sends its peer ("declined: …", "cancelled by the …") are protocol words and stay in the modules
+  'files.waitingForPeer': 'waiting for {peer} to come back',
+  'files.thePeer': 'the peer',
+  'files.resumesLater': 'resumes when the sender is back',
+  'files.resumedAt': ' (resumed at {size})',
+  'files.peerLeft': 'the peer left',
+  'files.serverWaiting': 'via the server: waiting for the peer',
+  'files.signalingRefused': 'signaling refused',
+  'files.uploadFailed': 'upload to the server failed: {message}',
+  'files.hashMismatch': 'SHA-256 mismatch: got {got}…, expected {expected}…',
+  'files.cancelledBySender': 'cancelled by the sender',
+  'fallback.noUploadAddress': 'the server gave no upload address',
+  'fallback.noOffset': 'the server did not say how much it holds',
+  'fallback.storedOther': 'the server stored something else',
+  'fallback.httpStatus': 'HTTP {status}',
+  'fallback.networkError': 'network error',
+  'fallback.downloadFailed': 'download failed (HTTP {status})',
 
   // recorder
   'rec.cannot': 'This browser cannot record.',

@@ -26,16 +26,23 @@ const READ_BLOCK = 1024 * 1024;
  * Transfers to and from one peer.
  * Events (CustomEvent detail is the transfer object):
  *  "incoming" (a new incoming photo), "offer" (a file offered to us: answer with acceptOffer or
- *  cancel), "update" (progress or state of any transfer).
+ *  cancel), "update" (progress or state of any transfer), "hello" (detail {client}: the peer's stable
+ *  client id, sent by each end when the link opens).
  * Files (kind "file") are read from a Blob in slices by the sender and written by the receiver to a
  * sink ({write(Uint8Array), finish() -> Promise<sha256 hex>, abort(), onWritten, onError}), so neither end
  * holds the whole file; the sender stays at most FILE_WINDOW bytes ahead of what the sink wrote.
  * A transfer object: {id, direction: "out"|"in", name, type, size, sha256, bytes (progress),
- *  state: "sending"|"sent"|"receiving"|"verifying"|"verified"|"failed"|"cancelled", error?, blob?}.
+ *  state: "sending"|"sent"|"receiving"|"verifying"|"verified"|"failed"|"cancelled"|"interrupted",
+ *  error?, blob?}. A file whose link closes midway ends "interrupted": the receiver's sink is suspended
+ *  (the partial file is kept), so a later offer of the same file can be accepted from where it stopped.
  */
 export class TransferLink extends EventTarget {
-  constructor(control, data, { maxMessageSize = 0, maxBytes = MAX_TRANSFER_BYTES, now = () => performance.now() } = {}) {
+  constructor(control, data, {
+    maxMessageSize = 0, maxBytes = MAX_TRANSFER_BYTES, now = () => performance.now(), client = null,
+  } = {}) {
     super();
+    this.client = client; // our stable client id, told to the peer in "hello" and in offers
+    this.remoteClient = null;
     this.control = control;
     this.data = data;
     this.maxBytes = maxBytes;
@@ -68,6 +75,9 @@ export class TransferLink extends EventTarget {
     data.addEventListener('message', this.onData);
     control.addEventListener('close', this.onClose);
     data.addEventListener('close', this.onClose);
+    if (client) {
+      this.trySendControl({ t: 'hello', id: client });
+    }
   }
 
   /** Starts sending a photo: {id, name, type, bytes: Uint8Array, sha256}. Returns the transfer. */
@@ -92,8 +102,11 @@ export class TransferLink extends EventTarget {
     return t;
   }
 
-  /** Offers a file (a Blob, read in slices): {id, name, type, file, sha256, thumb?}. Bytes follow an accept. */
-  offer({ id, name, type, file, sha256, thumb }) {
+  /**
+   * Offers a file (a Blob, read in slices): {id, name, type, file, sha256, thumb?}; {@code extra}: fields
+   * the caller keeps on the transfer object (set before its first "update"). Bytes follow an accept.
+   */
+  offer({ id, name, type, file, sha256, thumb, extra = {} }) {
     if (this.closed) {
       throw new Error('this link is closed');
     }
@@ -101,10 +114,15 @@ export class TransferLink extends EventTarget {
     const t = {
       id, slot, kind: 'file', direction: 'out', name, type: type || 'application/octet-stream', size: file.size,
       sha256, bytes: 0, sent: 0, acked: 0, pos: 0, state: 'offered', file, block: null, startedAt: this.now(),
+      ...extra,
     };
-    this.control.send(encodeControl({
+    const message = {
       t: 'offer', id, slot, name, type: t.type, size: t.size, sha256, chunk: this.message, thumb,
-    }));
+    };
+    if (this.client) {
+      message.client = this.client;
+    }
+    this.control.send(encodeControl(message));
     this.outgoing.set(id, t);
     this.emit('update', t);
     return t;
@@ -164,7 +182,7 @@ export class TransferLink extends EventTarget {
     this.closed = true;
     for (const t of [...this.outgoing.values(), ...this.incoming.values()]) {
       if (!isFinal(t.state) && !(t.direction === 'out' && t.state === 'verified')) {
-        this.finish(t, 'failed', reason);
+        this.finish(t, t.kind === 'file' ? 'interrupted' : 'failed', reason);
       }
     }
     this.control.removeEventListener('message', this.onControl);
@@ -278,6 +296,17 @@ export class TransferLink extends EventTarget {
       throw e;
     }
     switch (m.t) {
+      case 'hello':
+        if (this.remoteClient === null) {
+          // Our own hello may have come before the peer listened (it builds its link when both of its
+          // channels are open): say it once more, so each end learns the other's id.
+          this.remoteClient = m.id;
+          if (this.client) {
+            this.trySendControl({ t: 'hello', id: this.client });
+          }
+          this.dispatchEvent(new CustomEvent('hello', { detail: { client: m.id } }));
+        }
+        break;
       case 'file':
         this.startIncoming(m);
         break;
@@ -348,6 +377,7 @@ export class TransferLink extends EventTarget {
     const t = {
       id: h.id, slot: h.slot, kind: 'file', direction: 'in', name: h.name, type: h.type, size: h.size,
       sha256: h.sha256, bytes: 0, written: 0, state: 'offered', startedAt: this.now(), lastProgress: 0,
+      client: h.client ?? this.remoteClient,
       thumb: h.thumb,
     };
     this.incoming.set(h.id, t);
@@ -480,7 +510,10 @@ export class TransferLink extends EventTarget {
       this.wakeAck();
     } else {
       this.incomingBySlot.delete(t.slot);
-      if (state !== 'verified') {
+      if (state === 'interrupted') {
+        this.deadSlots.add(t.slot);
+        t.sink?.suspend();
+      } else if (state !== 'verified') {
         this.deadSlots.add(t.slot);
         t.buffer = null;
         t.sink?.abort();
@@ -506,7 +539,7 @@ export class TransferLink extends EventTarget {
 
 /** States after which a transfer never changes again. */
 export function isFinal(state) {
-  return state === 'verified' || state === 'failed' || state === 'cancelled';
+  return state === 'verified' || state === 'failed' || state === 'cancelled' || state === 'interrupted';
 }
 
 function safeId(text) {

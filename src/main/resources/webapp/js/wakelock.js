@@ -78,12 +78,18 @@ export function wakeLockHolds() {
 
 const BUSY = new Set(['sending', 'sent', 'receiving', 'verifying']);
 
-/** Holds the screen lock while any transfer of {@code transfers} (a TransferLink's events) is busy. */
-export function holdWhileBusy(transfers) {
+/** Files through the server (js/file-server.js): busy while the bytes move, not while waiting for the peer. */
+export const SERVER_BUSY = new Set(['uploading', 'downloading']);
+
+/**
+ * Holds the screen lock while any transfer of {@code transfers} (a TransferLink's or ServerFiles'
+ * events) is in one of the {@code states}.
+ */
+export function holdWhileBusy(transfers, states = BUSY) {
   const held = new Map(); // transfer -> release
   transfers.addEventListener('update', (e) => {
     const t = e.detail;
-    const busy = BUSY.has(t.state);
+    const busy = states.has(t.state);
     if (busy && !held.has(t)) {
       held.set(t, holdWakeLock());
     } else if (!busy && held.has(t)) {

@@ -102,6 +102,7 @@ public final class ConfigLoader {
                 new SwitchboardConfig.MediaConfig(r.intIn("media.max-photo-bytes", 1024, 1 << 30),
                         r.longIn("media.max-recording-bytes", 1024, 1L << 40),
                         r.duration("media.recording-idle-timeout", Duration.ofMillis(100), Duration.ofDays(7)),
+                        r.longIn("media.max-file-bytes", 1024, 1L << 40),
                         r.duration("media.max-recording-duration", Duration.ZERO, Duration.ofDays(7))),
                 new SwitchboardConfig.StorageConfig(
                         r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
@@ -116,7 +117,8 @@ public final class ConfigLoader {
                 new SwitchboardConfig.RetentionConfig(
                         r.duration("retention.max-age", Duration.ZERO, Duration.ofDays(36500)),
                         r.longIn("retention.room-quota-bytes", 0, Long.MAX_VALUE),
-                        r.duration("retention.interval", Duration.ofMillis(100), Duration.ofDays(7))));
+                        r.duration("retention.interval", Duration.ofMillis(100), Duration.ofDays(7)),
+                        r.duration("retention.file-max-age", Duration.ZERO, Duration.ofDays(36500))));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

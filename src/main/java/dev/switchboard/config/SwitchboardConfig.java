@@ -16,10 +16,11 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
 
     /**
      * The media API: the largest photo accepted; the largest recording, and how long a recording upload
-     * may sit idle before it is dropped; the longest a recording session may last (zero: no limit).
+     * may sit idle before it is dropped; the largest file relayed through the server for a peer that
+     * cannot be reached directly; the longest a recording session may last (zero: no limit).
      */
     public record MediaConfig(int maxPhotoBytes, long maxRecordingBytes, java.time.Duration recordingIdleTimeout,
-                              java.time.Duration maxRecordingDuration) {}
+                              long maxFileBytes, java.time.Duration maxRecordingDuration) {}
 
     /**
      * The media store's database ({@code databaseUrl} empty: embedded H2 under the data dir) and the
@@ -49,5 +50,6 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
     }
 
     /** Media retention: a maximum age and a per-room quota (zero: off), applied every {@code interval}. */
-    public record RetentionConfig(java.time.Duration maxAge, long roomQuotaBytes, java.time.Duration interval) {}
+    public record RetentionConfig(java.time.Duration maxAge, long roomQuotaBytes, java.time.Duration interval,
+                                  java.time.Duration fileMaxAge) {}
 }

@@ -7,14 +7,16 @@ import java.util.Locale;
  * SOI marker FF D8 followed by a marker FF), PNG (ISO/IEC 15948 section 5.2, the 8-byte signature) and
  * WebP (a RIFF container, RFC 9649 section 2, whose form type is "WEBP"), and the recording types WebM
  * (an EBML document, RFC 8794 section 8: element ID 1A 45 DF A3 first) and MP4 (ISO/IEC 14496-12: a
- * leading box of type "ftyp", the type at offset 4). Pure: bytes in, a type out.
+ * leading box of type "ftyp", the type at offset 4). Pure: bytes in, a type out. {@link #FILE} is any
+ * other file, kept for a peer that cannot be reached directly: it has no signature and is never detected.
  */
 public enum ImageType {
     JPEG("image/jpeg", "jpg"),
     PNG("image/png", "png"),
     WEBP("image/webp", "webp"),
     WEBM("video/webm", "webm"),
-    MP4("video/mp4", "mp4");
+    MP4("video/mp4", "mp4"),
+    FILE("application/octet-stream", "bin");
 
     /** Bytes needed to tell every type apart (the WebP form type ends at offset 12). */
     public static final int SNIFF_BYTES = 12;
@@ -42,9 +44,14 @@ public enum ImageType {
         return this == WEBM || this == MP4;
     }
 
-    /** The media kind stored and listed for this type: "photo" or "recording". */
+    /** True for the photo (image) types. */
+    public boolean photo() {
+        return this == JPEG || this == PNG || this == WEBP;
+    }
+
+    /** The media kind stored and listed for this type: "photo", "recording" or "file". */
     public String kind() {
-        return recording() ? "recording" : "photo";
+        return recording() ? "recording" : this == FILE ? "file" : "photo";
     }
 
     /** The type whose signature starts {@code bytes[0..length)}, or null when none does. */
@@ -72,7 +79,7 @@ public enum ImageType {
     /** The photo type named by a Content-Type header value (parameters ignored), or null for any other. */
     public static ImageType fromContentType(String header) {
         ImageType t = anyFromContentType(header);
-        return t == null || t.recording() ? null : t;
+        return t != null && t.photo() ? t : null;
     }
 
     /** The recording type named by a Content-Type header value (parameters ignored), or null for any other. */

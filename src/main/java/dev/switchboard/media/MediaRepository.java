@@ -47,6 +47,17 @@ final class MediaRepository {
         }
     }
 
+    /** Gives row {@code id} another type (and so kind); false when there is no such row. */
+    boolean changeType(MediaId id, ImageType type) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE media SET content_type = ?, kind = ? WHERE id = ?")) {
+            ps.setString(1, type.mime());
+            ps.setString(2, type.kind());
+            ps.setString(3, id.value());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     Optional<Media> find(MediaId id) throws SQLException {
         return one("SELECT " + COLUMNS + " FROM media WHERE id = ?", id.value());
     }
@@ -57,11 +68,12 @@ final class MediaRepository {
 
     /**
      * Up to {@code limit} photos of {@code room}, newest first; with {@code before}, only those older
-     * than that photo; with {@code kind}, only that kind (null: all). Empty when {@code before} is not in the room.
+     * than that photo; with {@code kind}, only that kind (null: photos and recordings, not the files
+     * kept for peers without a direct path). Empty when {@code before} is not in the room.
      */
     List<Media> list(String room, int limit, MediaId before, String kind) throws SQLException {
         String sql = "SELECT " + COLUMNS + " FROM media WHERE room = ?"
-                + (kind == null ? "" : " AND kind = ?")
+                + (kind == null ? " AND kind <> 'file'" : " AND kind = ?")
                 + (before == null ? "" : " AND seq < (SELECT seq FROM media WHERE id = ? AND room = ?)")
                 + " ORDER BY seq DESC LIMIT ?";
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -106,6 +118,18 @@ final class MediaRepository {
     }
 
     /** Ids of rows created before {@code cutoff}, oldest first (retention). */
+    /** Ids of rows of one kind created before {@code cutoff}, oldest first, at most {@code limit}. */
+    List<MediaId> createdBefore(Instant cutoff, int limit, String kind) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT id FROM media WHERE created_at < ? AND kind = ? ORDER BY seq LIMIT ?")) {
+            ps.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+            ps.setString(2, kind);
+            ps.setInt(3, limit);
+            return ids(ps);
+        }
+    }
+
     List<MediaId> createdBefore(Instant cutoff, int limit) throws SQLException {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id FROM media WHERE created_at < ? ORDER BY seq LIMIT ?")) {

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The retention policy, applied by a periodic sweep on the storage executor: photos older than
  * {@code maxAge} are deleted, and a room storing more than {@code roomQuotaBytes} loses its oldest
- * photos until it fits. Each deletion is announced to the room as {@code media-removed}. Zero turns a
- * rule off.
+ * photos until it fits; files kept for peers without a direct path go after {@code fileMaxAge}. Each
+ * deletion of a gallery item is announced to the room as {@code media-removed}. Zero turns a rule off.
  */
 public final class MediaRetention implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(MediaRetention.class);
@@ -23,9 +23,16 @@ public final class MediaRetention implements Runnable {
     private final long roomQuotaBytes;
     private final Clock clock;
     private final BiConsumer<String, Map<String, Object>> removed;
+    private final Duration fileMaxAge;
 
     public MediaRetention(MediaStore store, Duration maxAge, long roomQuotaBytes, Clock clock,
                           BiConsumer<String, Map<String, Object>> removed) {
+        this(store, maxAge, roomQuotaBytes, clock, removed, Duration.ZERO);
+    }
+
+    public MediaRetention(MediaStore store, Duration maxAge, long roomQuotaBytes, Clock clock,
+                          BiConsumer<String, Map<String, Object>> removed, Duration fileMaxAge) {
+        this.fileMaxAge = fileMaxAge;
         this.store = store;
         this.maxAge = maxAge;
         this.roomQuotaBytes = roomQuotaBytes;
@@ -34,12 +41,21 @@ public final class MediaRetention implements Runnable {
     }
 
     public boolean enabled() {
-        return !maxAge.isZero() || roomQuotaBytes > 0;
+        return !maxAge.isZero() || roomQuotaBytes > 0 || !fileMaxAge.isZero();
     }
 
     /** One sweep; returns how many photos it deleted. */
     public int sweep() {
         int deleted = 0;
+        if (!fileMaxAge.isZero()) {
+            List<MediaId> expired;
+            do {
+                expired = store.createdBefore(clock.instant().minus(fileMaxAge), BATCH, "file");
+                for (MediaId id : expired) {
+                    deleted += delete(id);
+                }
+            } while (expired.size() == BATCH);
+        }
         if (!maxAge.isZero()) {
             List<MediaId> expired;
             do {
@@ -69,7 +85,9 @@ public final class MediaRetention implements Runnable {
 
     private int delete(MediaId id) {
         return store.delete(id).map(m -> {
-            removed.accept(m.room(), Map.of("id", id.value(), "room", m.room()));
+            if (!m.type().equals(ImageType.FILE)) { // files were never gallery items
+                removed.accept(m.room(), Map.of("id", id.value(), "room", m.room()));
+            }
             return 1;
         }).orElse(0);
     }

@@ -65,7 +65,8 @@ public final class MediaStore implements AutoCloseable {
     /**
      * Makes a finished upload a photo of {@code room}: installs the file (or drops it when equal content
      * is stored already), then writes the row. The same bytes uploaded to the same room again give the
-     * existing photo ({@code created} false).
+     * existing photo ({@code created} false); bytes the room holds only as a file for a peer (kind
+     * "file") become the photo or recording now uploaded ({@code created} true: now a gallery item).
      */
     public Stored commit(Upload.Written written, String room, ImageType type) throws IOException {
         String sha = written.sha256();
@@ -76,7 +77,11 @@ public final class MediaStore implements AutoCloseable {
             files.install(written.upload().temp(), sha, written.size());
             Optional<Media> existing = rows.findInRoom(room, sha);
             if (existing.isPresent()) {
-                return new Stored(existing.get(), false);
+                Media e = existing.get();
+                if (e.type() == ImageType.FILE && type != ImageType.FILE && rows.changeType(e.id(), type)) {
+                    return new Stored(new Media(e.id(), e.room(), type, e.size(), e.sha256(), e.createdAt()), true);
+                }
+                return new Stored(e, false);
             }
             Media m = new Media(MediaId.random(), room, type, written.size(), sha,
                     Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -125,8 +130,8 @@ public final class MediaStore implements AutoCloseable {
      * cannot render one for the photo (WebP, damaged image): serve the original instead.
      */
     public FileChannel thumbnail(Media m) throws IOException {
-        if (m.type().recording()) {
-            return null; // no video decoder here: the original is served
+        if (!m.type().photo()) {
+            return null; // no video decoder here, and files are not images: the original is served
         }
         Path thumb = files.thumbnailPath(m.sha256());
         if (Files.exists(thumb)) {
@@ -192,6 +197,15 @@ public final class MediaStore implements AutoCloseable {
             return rows.createdBefore(cutoff, limit);
         } catch (SQLException e) {
             throw new StorageException("cannot list expired photos", e);
+        }
+    }
+
+    /** Media of one kind ("photo", "recording", "file") created before {@code cutoff}, oldest first. */
+    public List<MediaId> createdBefore(java.time.Instant cutoff, int limit, String kind) {
+        try {
+            return rows.createdBefore(cutoff, limit, kind);
+        } catch (SQLException e) {
+            throw new StorageException("cannot list expired media", e);
         }
     }
 

@@ -52,6 +52,24 @@ class RetentionTest {
     }
 
     @Test
+    void filesForPeersWithoutADirectPathExpireWhilePhotosStay() throws Exception {
+        try (TestServer s = TestServer.start(Map.of("retention.file-max-age", "1s", "retention.interval", "200ms"))) {
+            JSONObject photo = upload(s, "mixed", jpeg(10_000, 5));
+            byte[] bytes = jpeg(20_000, 6);
+            String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.url() + "/api/rooms/mixed/files"))
+                    .header("X-Content-SHA256", sha).POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(201);
+            String file = new JSONObject(r.body()).getString("id");
+            await().atMost(Duration.ofSeconds(10)).until(() -> s.server().media().find(MediaId.parse(file)).isEmpty());
+            assertThat(s.server().media().contentPath(sha)).doesNotExist();
+            assertThat(list(s, "mixed").length()).as("the photo stays").isEqualTo(1);
+            assertThat(s.server().media().contentPath(photo.getString("sha256"))).exists();
+        }
+    }
+
+    @Test
     void aRoomOverItsQuotaLosesItsOldestMediaFirst() throws Exception {
         try (TestServer s = TestServer.start(Map.of("retention.room-quota-bytes", 25_000, "retention.interval", "200ms"))) {
             JSONObject first = upload(s, "full", jpeg(10_000, 1));

@@ -76,7 +76,11 @@ class AppSignalsBrowserTest {
     }
 
     static RoomPage open(String room, boolean notificationsGranted) {
-        return RoomPage.open(chromium.browser(), server.url(), room, null, (BrowserContext c) -> {
+        return open(room, notificationsGranted, null);
+    }
+
+    static RoomPage open(String room, boolean notificationsGranted, String query) {
+        return RoomPage.open(chromium.browser(), server.url(), room, query, (BrowserContext c) -> {
             if (notificationsGranted) {
                 c.grantPermissions(List.of("notifications"), new BrowserContext.GrantPermissionsOptions().setOrigin(server.url()));
             }
@@ -161,6 +165,45 @@ class AppSignalsBrowserTest {
             assertThat(said(b)).contains("polite: " + name(a) + " says: hello while you are away");
             assertThat(a.problems).isEmpty();
             assertThat(b.problems).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileViaTheServerIsAnnouncedAndNotifiedWithItsThumbnailAndKeepsTheScreenOnOnlyWhileItMoves() throws Exception {
+        Path photo = PwaBrowserTest.png(dir.resolve("server-photo.png"));
+        String room = "s-" + UUID.randomUUID().toString().substring(0, 8);
+        // relay-only with no TURN server configured: no channel opens, so files go through the server
+        try (RoomPage a = open(room, false, "?relay=1&fallback=1000"); RoomPage b = open(room, true, "?relay=1&fallback=1000")) {
+            a.page.waitForFunction("() => document.querySelectorAll('[data-testid=files-auto-accept]').length === 1");
+            b.page.getByTestId("notify-toggle").click();
+            b.page.waitForFunction("() => document.querySelector('[data-testid=notify-toggle]').getAttribute('aria-pressed') === 'true'");
+            setHidden(b, true);
+            a.page.getByTestId("files-input").setInputFiles(photo);
+            Locator offer = b.page.locator("[data-testid=file-transfer][data-direction=in][data-state=offered]");
+            offer.waitFor(new Locator.WaitForOptions().setTimeout(60_000));
+            assertThat(offer.getAttribute("data-path")).isEqualTo("server");
+            assertThat(offer.getByTestId("file-thumb").getAttribute("src")).startsWith("data:image/jpeg;base64,/9j/");
+            b.page.waitForFunction("() => window.__notes.length > 0");
+            assertThat(notes(b)).hasSize(1);
+            assertThat(notes(b).get(0).get("title")).isEqualTo(name(a) + " offers a file");
+            assertThat((String) notes(b).get(0).get("body")).startsWith("server-photo.png (");
+            assertThat(said(b)).anyMatch(s -> s.startsWith("polite: " + name(a) + " offers server-photo.png, "));
+            a.page.locator("[data-testid=file-transfer][data-direction=out][data-state=sent]").waitFor();
+            a.page.waitForFunction("() => window.__locks.at(-1) === 'release'");
+            assertThat(locks(a)).as("held while uploading, not while waiting for the peer").containsExactly("request", "release");
+            assertThat(locks(b)).as("an offer alone keeps no screen on").isEmpty();
+
+            setHidden(b, false);
+            offer.getByTestId("file-accept").click();
+            b.page.locator("[data-testid=file-transfer][data-direction=in][data-state=verified]").waitFor();
+            a.page.locator("[data-testid=file-transfer][data-direction=out][data-state=verified]").waitFor();
+            b.page.waitForFunction("() => window.__locks.at(-1) === 'release'");
+            assertThat(locks(b)).as("held while downloading").containsExactly("request", "release");
+            assertThat(locks(a)).containsExactly("request", "release");
+            b.page.waitForFunction("() => window.__said.some(s => s.startsWith('polite: Received server-photo.png'))");
+            assertThat(said(b)).contains("polite: Received server-photo.png from " + name(a) + ".");
+            a.page.waitForFunction("() => window.__said.some(s => s.endsWith(' received server-photo.png.'))");
+            assertThat(said(a)).contains("polite: " + name(b) + " received server-photo.png.");
         }
     }
 

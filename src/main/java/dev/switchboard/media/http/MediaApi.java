@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /api/rooms/{room}/media?limit=&before=}: photos and recordings together, each with its
  *     {@code kind}; the photos listing shows photos only.</li>
  * <li>{@code POST /api/rooms/{room}/recordings} and {@code /api/recordings/...}: see {@link RecordingApi}.</li>
+ * <li>{@code POST /api/rooms/{room}/file-uploads} and {@code /api/file-uploads/...}: the same as one
+ *     resumable upload in parts, as for recordings (see {@link RecordingApi}).</li>
+ * <li>{@code POST /api/rooms/{room}/files}: any file, raw body, {@code X-Content-SHA256} required, for a
+ *     peer the sender cannot reach directly; streamed to disk like photos, stored as kind "file" (served
+ *     by {@code /api/media/{id}}, left out of the listings); 413 past {@code media.max-file-bytes}.</li>
  * <li>{@code DELETE /api/media/{id}}: 204, or 404.</li>
  * </ul>
  * Every disk and database step runs on the {@link StorageExecutor}; a saturated executor gives 503 with
@@ -57,16 +62,20 @@ public final class MediaApi {
     /** Recording limits when none are configured: 1 GiB, and this many uploads open at once. */
     public static final long DEFAULT_MAX_RECORDING_BYTES = 1L << 30;
     public static final int MAX_RECORDING_UPLOADS = 256;
+    /** The largest file relayed through the server when none is configured: 1 GiB. */
+    public static final long DEFAULT_MAX_FILE_BYTES = 1L << 30;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final MediaStore store;
     private final StorageExecutor executor;
     private final int maxPhotoBytes;
+    private final long maxFileBytes;
     private final MediaEvents events;
     private final MediaDownloads downloads;
 
     private final Access access;
     private final RecordingApi recordings;
+    private final RecordingApi fileUploads;
 
     public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events) {
         this(store, executor, maxPhotoBytes, events, Access.open());
@@ -84,8 +93,17 @@ public final class MediaApi {
      */
     public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access,
                     RecordingSessions recordingSessions) {
+        this(store, executor, maxPhotoBytes, events, access, recordingSessions, DEFAULT_MAX_FILE_BYTES);
+    }
+
+    /** As above, with the largest file accepted by {@code POST /api/rooms/{room}/files}. */
+    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access,
+                    RecordingSessions recordingSessions, long maxFileBytes) {
+        this.maxFileBytes = maxFileBytes;
         this.access = access;
         this.recordings = new RecordingApi(store, executor, recordingSessions, events, access);
+        this.fileUploads = new RecordingApi(store, executor, new RecordingSessions(store, maxFileBytes,
+                Duration.ofHours(1), Duration.ZERO, MAX_RECORDING_UPLOADS, System::nanoTime), events, access, true);
         this.store = store;
         this.executor = executor;
         this.maxPhotoBytes = maxPhotoBytes;
@@ -95,7 +113,8 @@ public final class MediaApi {
 
     /** The API's routes, to be placed before the catch-all static route. */
     public List<Route> routes() {
-        return List.of(Route.streaming(ROOMS, this::rooms), Route.prefix(MEDIA, this::media, 0), recordings.route());
+        return List.of(Route.streaming(ROOMS, this::rooms), Route.prefix(MEDIA, this::media, 0), recordings.route(),
+                fileUploads.route());
     }
 
     private StreamingHandler.Body rooms(ChannelHandlerContext ctx, HttpRequest req) {
@@ -103,7 +122,9 @@ public final class MediaApi {
         String[] parts = uri.path().substring(ROOMS.length()).split("/", -1);
         boolean recording = parts.length == 2 && parts[1].equals("recordings");
         boolean all = parts.length == 2 && parts[1].equals("media");
-        if (parts.length != 2 || !(parts[1].equals("photos") || recording || all)) {
+        boolean file = parts.length == 2 && parts[1].equals("files");
+        boolean fileUpload = parts.length == 2 && parts[1].equals("file-uploads");
+        if (parts.length != 2 || !(parts[1].equals("photos") || recording || all || file || fileUpload)) {
             Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + uri.path());
             return null;
         }
@@ -118,9 +139,10 @@ public final class MediaApi {
             if (refused != null) {
                 return Draining.answer(ctx, refusedResponse(refused));
             }
-            return recording ? recordings.create(ctx, req, room) : upload(ctx, req, room);
+            return recording ? recordings.create(ctx, req, room) : fileUpload ? fileUploads.create(ctx, req, room)
+                    : file ? uploadFile(ctx, req, room) : upload(ctx, req, room);
         }
-        if (recording) {
+        if (recording || file || fileUpload) {
             notAllowed(ctx, req, "POST");
             return null;
         }
@@ -157,6 +179,36 @@ public final class MediaApi {
         String expected = claimed == null ? null : claimed.trim().toLowerCase(Locale.ROOT);
         UploadBody body = new UploadBody(ctx, copy(req), store, new SerialLane(executor, ctx.channel().eventLoop()),
                 this::stored, room, declared, expected, maxPhotoBytes);
+        try {
+            body.open();
+        } catch (RejectedExecutionException e) {
+            return Draining.answer(ctx, Replies.busyResponse());
+        }
+        return body;
+    }
+
+    /**
+     * A file of any type for a peer without a direct path: the digest is required (the peer checks it
+     * too), the size limit is {@code media.max-file-bytes}; no {@code media-added}, as files are not
+     * gallery items.
+     */
+    private StreamingHandler.Body uploadFile(ChannelHandlerContext ctx, HttpRequest req, String room) {
+        String claimed = req.headers().get("X-Content-SHA256");
+        if (claimed == null || !SHA256.matcher(claimed.trim()).matches()) {
+            return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "files need X-Content-SHA256: the file's SHA-256 as 64 hexadecimal digits"));
+        }
+        long declaredLength = HttpUtil.getContentLength(req, -1L);
+        if (declaredLength > maxFileBytes) {
+            return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "too_large", "files sent through the server are limited to " + maxFileBytes
+                            + " bytes (media.max-file-bytes); this one has " + declaredLength));
+        }
+        UploadBody body = new UploadBody(ctx, copy(req), store, new SerialLane(executor, ctx.channel().eventLoop()),
+                (c, r, stored) -> HttpResponses.json(c, r, stored.created() ? HttpResponseStatus.CREATED
+                        : HttpResponseStatus.OK, Replies.json(stored.media())),
+                room, ImageType.FILE, claimed.trim().toLowerCase(Locale.ROOT), maxFileBytes, "file",
+                " (media.max-file-bytes)");
         try {
             body.open();
         } catch (RejectedExecutionException e) {

@@ -55,10 +55,14 @@ import org.slf4j.LoggerFactory;
  * <li>{@code DELETE /api/recordings/{id}}: 204, the session and its bytes are dropped.</li>
  * </ul>
  * Uploading needs the member role of the room when room tokens are enabled.
+ * <p>The same scheme serves resumable file uploads for peers without a direct path
+ * ({@code POST /api/rooms/{room}/file-uploads}, then {@code /api/file-uploads/{id}...}): any bytes, no
+ * container check, stored as kind "file", no {@code media-added}; limit {@code media.max-file-bytes}.
  */
 public final class RecordingApi {
     private static final Logger log = LoggerFactory.getLogger(RecordingApi.class);
     static final String PATH = "/api/recordings/";
+    static final String FILE_PATH = "/api/file-uploads/";
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final int MAX_FINISH_BODY = 4096;
 
@@ -67,9 +71,17 @@ public final class RecordingApi {
     private final RecordingSessions sessions;
     private final MediaEvents events;
     private final Access access;
+    private final boolean files;
 
     public RecordingApi(MediaStore store, StorageExecutor executor, RecordingSessions sessions, MediaEvents events,
                         Access access) {
+        this(store, executor, sessions, events, access, false);
+    }
+
+    /** With {@code files}, the file uploads of this scheme instead of recordings. */
+    public RecordingApi(MediaStore store, StorageExecutor executor, RecordingSessions sessions, MediaEvents events,
+                        Access access, boolean files) {
+        this.files = files;
         this.store = store;
         this.executor = executor;
         this.sessions = sessions;
@@ -78,12 +90,25 @@ public final class RecordingApi {
     }
 
     public Route route() {
-        return Route.streaming(PATH, this::session);
+        return Route.streaming(files ? FILE_PATH : PATH, this::session);
+    }
+
+    /** Where a session's parts go. */
+    static String pathOf(ImageType type) {
+        return type == ImageType.FILE ? FILE_PATH : PATH;
+    }
+
+    /** The 413 message for a session of this type. */
+    static String limitMessage(ImageType type, long maxBytes) {
+        return type == ImageType.FILE
+                ? "files sent through the server are limited to " + maxBytes + " bytes (media.max-file-bytes)"
+                : "recordings are limited to " + maxBytes + " bytes";
     }
 
     /** {@code POST /api/rooms/{room}/recordings}, the room name checked and the member role granted. */
     StreamingHandler.Body create(ChannelHandlerContext ctx, HttpRequest req, String room) {
-        ImageType type = ImageType.recordingFromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        ImageType type = files ? ImageType.FILE
+                : ImageType.recordingFromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (type == null) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                     "unsupported_type", "Content-Type must be video/webm or video/mp4"));
@@ -97,7 +122,7 @@ public final class RecordingApi {
             }
             if (total > sessions.maxBytes()) {
                 return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                        "too_large", "recordings are limited to " + sessions.maxBytes() + " bytes"));
+                        "too_large", limitMessage(type, sessions.maxBytes())));
             }
         }
         HttpRequest r = copy(req);
@@ -105,11 +130,12 @@ public final class RecordingApi {
             RecordingSession s = sessions.create(room, type);
             if (s == null) {
                 Replies.error(ctx, r, HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_uploads",
-                        "too many recording uploads are open; finish or cancel one");
+                        "too many " + noun() + " uploads are open; finish or cancel one");
                 return;
             }
-            FullHttpResponse res = status(HttpResponseStatus.CREATED, s, sessions.maxDuration().toSeconds());
-            res.headers().set(HttpHeaderNames.LOCATION, PATH + s.id().value());
+            FullHttpResponse res = status(HttpResponseStatus.CREATED, s,
+                    files ? -1 : sessions.maxDuration().toSeconds());
+            res.headers().set(HttpHeaderNames.LOCATION, pathOf(s.type()) + s.id().value());
             HttpResponses.send(ctx, r, res);
         });
         return null;
@@ -117,7 +143,7 @@ public final class RecordingApi {
 
     private StreamingHandler.Body session(ChannelHandlerContext ctx, HttpRequest req) {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String[] parts = uri.path().substring(PATH.length()).split("/", -1);
+        String[] parts = uri.path().substring((files ? FILE_PATH : PATH).length()).split("/", -1);
         boolean finish = parts.length == 2 && parts[1].equals("finish");
         if (parts.length > 2 || (parts.length == 2 && !finish)) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "not_found",
@@ -127,7 +153,7 @@ public final class RecordingApi {
         RecordingSession s = id == null ? null : sessions.find(id);
         if (s == null) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_upload",
-                    "no recording upload with this id (finished, cancelled or expired)"));
+                    "no " + noun() + " upload with this id (finished, cancelled or expired)"));
         }
         try {
             access.check(Access.tokenOf(req), s.room(), RoomToken.Role.MEMBER);
@@ -137,7 +163,7 @@ public final class RecordingApi {
         }
         HttpMethod m = req.method();
         boolean writes = finish || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH);
-        if (writes && sessions.pastDuration(s)) {
+        if (writes && !files && sessions.pastDuration(s)) {
             return Draining.answer(ctx, offsetError(HttpResponseStatus.CONFLICT, "recording_too_long",
                     "recordings are limited to " + sessions.maxDuration().toSeconds()
                             + " s (media.max-recording-duration); this upload is past it", s.offset()));
@@ -184,7 +210,7 @@ public final class RecordingApi {
         long declared = HttpUtil.getContentLength(req, -1L);
         if (declared >= 0 && at + declared > sessions.maxBytes()) {
             return Draining.answer(ctx, offsetError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
-                    "recordings are limited to " + sessions.maxBytes() + " bytes", s.offset()));
+                    limitMessage(s.type(), sessions.maxBytes()), s.offset()));
         }
         switch (s.claim(at, sessions.now())) {
             case CLAIMED -> { }
@@ -198,7 +224,7 @@ public final class RecordingApi {
             }
             default -> {
                 return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_upload",
-                        "the recording upload is finished or cancelled"));
+                        "the " + noun() + " upload is finished or cancelled"));
             }
         }
         SerialLane lane = new SerialLane(executor, ctx.channel().eventLoop());
@@ -306,7 +332,7 @@ public final class RecordingApi {
         }
         byte[] head = upload.head(ImageType.SNIFF_BYTES);
         ImageType found = ImageType.detect(head, head.length);
-        if (found != s.type()) {
+        if (s.type() != ImageType.FILE && found != s.type()) {
             sessions.abandon(s);
             Replies.error(ctx, req, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_type",
                     "the recording is not a " + s.type().mime() + " file"
@@ -324,8 +350,8 @@ public final class RecordingApi {
         }
         Map<String, Object> json = Replies.json(stored.media());
         HttpResponses.json(ctx, req, stored.created() ? HttpResponseStatus.CREATED : HttpResponseStatus.OK, json);
-        if (stored.created()) {
-            events.publish(s.room(), "media-added", json);
+        if (stored.created() && !files) {
+            events.publish(s.room(), "media-added", json); // files are not gallery items
         }
         sessions.sweep();
     }
@@ -343,7 +369,7 @@ public final class RecordingApi {
         o.put("contentType", s.type().mime());
         o.put("offset", s.offset());
         o.put("busy", s.busy());
-        o.put("url", PATH + s.id().value());
+        o.put("url", pathOf(s.type()) + s.id().value());
         if (maxSeconds >= 0) {
             o.put("maxDurationSeconds", maxSeconds);
         }
@@ -375,6 +401,10 @@ public final class RecordingApi {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private String noun() {
+        return files ? "file" : "recording";
     }
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {

@@ -64,7 +64,7 @@ final class RecordingPart implements StreamingHandler.Body {
         if (start + received > sessions.maxBytes()) {
             stop();
             rejected = Draining.answer(ctx, RecordingApi.offsetError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "too_large", "recordings are limited to " + sessions.maxBytes() + " bytes", -1));
+                    "too_large", RecordingApi.limitMessage(session.type(), sessions.maxBytes()), -1));
             return;
         }
         pending.addAndGet(n);

@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The body of one {@code POST /api/rooms/{room}/photos}. On the event loop it counts the bytes against
+ * The body of one {@code POST /api/rooms/{room}/photos} (or {@code /files}, which skips the signature
+ * check and needs the digest). On the event loop it counts the bytes against
  * the limit (413), checks the first bytes' signature against the declared type (415) and gathers the
  * parts, retained, into batches of up to {@link #BATCH_BYTES} that the upload's {@link SerialLane}
  * writes to the temporary file and hashes. Back-pressure: past {@link #HIGH_WATER} bytes waiting for the disk, the connection stops
@@ -40,6 +41,8 @@ final class UploadBody implements StreamingHandler.Body {
     private final String expectedSha256;
     private final long maxBytes;
     private final SerialLane lane;
+    private final String what;
+    private final String limitKey;
 
     // Event-loop state.
     private final byte[] sniff = new byte[ImageType.SNIFF_BYTES];
@@ -65,6 +68,12 @@ final class UploadBody implements StreamingHandler.Body {
 
     UploadBody(ChannelHandlerContext ctx, HttpRequest request, MediaStore store, SerialLane lane,
                UploadCompletion completion, String room, ImageType declared, String expectedSha256, long maxBytes) {
+        this(ctx, request, store, lane, completion, room, declared, expectedSha256, maxBytes, "photo", "");
+    }
+
+    UploadBody(ChannelHandlerContext ctx, HttpRequest request, MediaStore store, SerialLane lane,
+               UploadCompletion completion, String room, ImageType declared, String expectedSha256, long maxBytes,
+               String what, String limitKey) {
         this.ctx = ctx;
         this.request = request;
         this.store = store;
@@ -74,6 +83,9 @@ final class UploadBody implements StreamingHandler.Body {
         this.declared = declared;
         this.expectedSha256 = expectedSha256;
         this.maxBytes = maxBytes;
+        this.what = what;
+        this.limitKey = limitKey;
+        this.typeChecked = declared == ImageType.FILE; // any bytes at all: nothing to sniff
     }
 
     /** Opens the temporary file on the lane; throws RejectedExecutionException when storage is saturated. */
@@ -99,7 +111,7 @@ final class UploadBody implements StreamingHandler.Body {
         received += n;
         if (received > maxBytes) {
             reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
-                    "the photo is larger than " + maxBytes + " bytes");
+                    "the " + what + " is larger than " + maxBytes + " bytes" + limitKey);
             return;
         }
         if (!typeChecked) {
@@ -148,7 +160,7 @@ final class UploadBody implements StreamingHandler.Body {
         }
         if (received == 0) {
             cancel();
-            Replies.error(ctx, request, HttpResponseStatus.BAD_REQUEST, "empty_body", "the request has no photo");
+            Replies.error(ctx, request, HttpResponseStatus.BAD_REQUEST, "empty_body", "the request has no " + what);
             return;
         }
         if (!typeChecked && !checkType()) {
@@ -252,8 +264,8 @@ final class UploadBody implements StreamingHandler.Body {
             stored = store.commit(written, room, declared);
         } catch (IOException | RuntimeException e) {
             upload.discard();
-            log.warn("cannot store a photo for room {}", room, e);
-            Replies.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot store the photo");
+            log.warn("cannot store a {} for room {}", what, room, e);
+            Replies.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot store the " + what);
             return;
         }
         completion.stored(ctx, request, stored);
