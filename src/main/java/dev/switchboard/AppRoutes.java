@@ -35,6 +35,7 @@ final class AppRoutes {
         routes.addAll(new MediaApi(sb.media(), sb.storageExecutor(), sb.config().media().maxPhotoBytes(),
                 sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(),
                         sb.config().media().maxRecordingBytes(), sb.config().media().recordingIdleTimeout(),
+                        sb.config().media().maxRecordingDuration(),
                         MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime), sb.config().media().maxFileBytes()).routes());
         routes.add(Route.exact("/api/ice-servers", new IceServersHandler(sb.iceServers()), 0));
         routes.add(Route.exact("/api/tokens", new TokenEndpoint(sb.access()), 16 * 1024));

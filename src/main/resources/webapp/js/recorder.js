@@ -1,15 +1,18 @@
 /**
- * Records your own camera and microphone (MediaRecorder, WebM or MP4 as the browser supports) and
+ * Records your own camera and microphone, or the whole call (every tile and all sound, composed by
+ * call-mix.js), with MediaRecorder (WebM or MP4 as the browser supports), and
  * uploads the recording to the room while it is being made: a resumable session
  * (POST /api/rooms/{room}/recordings), parts appended by offset (PUT ?offset=N; on a failure the offset
  * is asked for with HEAD and the upload continues from there), then finished with the SHA-256, which
  * is computed incrementally as the data arrives. The gallery shows the result on media-added.
- * Self-contained: it finds its section in the page and the camera preview's stream.
+ * Stops by itself at the server's duration limit (maxDurationSeconds of the session).
+ * Self-contained: it finds its section in the page, the camera preview's stream and the call grid.
  */
 import { Sha256 } from './sha256.js';
 import { formatBytes } from './dom.js';
 import { t } from './strings.js';
 import { holdWakeLock } from './wakelock.js';
+import { CallMix } from './call-mix.js';
 
 const TYPES = ['video/webm;codecs=vp9,opus', 'video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4'];
 const PART_BYTES = 1 << 20; // default part size; the section's data-part-bytes overrides it
@@ -35,6 +38,7 @@ export class RecordingUpload {
     this.hash = new Sha256();
     this.total = 0;         // bytes recorded
     this.id = null;
+    this.maxSeconds = 0;
     this.sending = null;
     this.onProgress = () => {};
   }
@@ -46,7 +50,9 @@ export class RecordingUpload {
     if (!res.ok) {
       throw new Error(await reason(res, 'could not start the upload'));
     }
-    this.id = (await res.json()).id;
+    const session = await res.json();
+    this.id = session.id;
+    this.maxSeconds = Number(session.maxDurationSeconds) || 0; // 0: the server sets no limit
   }
 
   /** Adds recorded data (hashing it in order) and sends whatever makes a full part. */
@@ -172,7 +178,8 @@ async function reason(res, fallback) {
 
 function formatTime(ms) {
   const s = Math.floor(ms / 1000);
-  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  const mmss = `${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mmss}` : mmss;
 }
 
 /** Wires the recorder section of the room page. */
@@ -191,11 +198,12 @@ function setup() {
   const size = $('rec-size');
   const status = $('rec-status');
   const message = $('rec-message');
-  const maxSeconds = Number(section.dataset.maxSeconds) || 600;
+  const source = $('rec-source');
   const room = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() ?? '');
   let recorder = null;
   let timer = null;
   let ownTracks = []; // tracks opened for the recording only, stopped with it
+  let mix = null; // the call composition while recording the call
 
   const say = (text, state) => {
     status.textContent = text;
@@ -224,11 +232,38 @@ function setup() {
     return own;
   }
 
+  /** The whole call composed (canvas and mixed sound), or null when no call is shown. */
+  function callStream() {
+    const grid = document.getElementById('call-grid');
+    if (!grid || !grid.querySelector('video')) {
+      return null;
+    }
+    mix = new CallMix(grid);
+    const s = mix.start();
+    section.dataset.videoTracks = String(s.getVideoTracks().length);
+    section.dataset.audioTracks = String(s.getAudioTracks().length);
+    return s;
+  }
+
+  function releaseMix() {
+    if (mix) {
+      section.dataset.framesDrawn = String(mix.framesDrawn);
+      section.dataset.mixedAudio = String(mix.audioTracks);
+      mix.stop();
+      mix = null;
+    }
+  }
+
   start.addEventListener('click', async () => {
     message.textContent = '';
     const type = pickType();
     if (!type) {
       message.textContent = t('rec.noType');
+      return;
+    }
+    const wholeCall = source?.value === 'call';
+    if (wholeCall && !document.querySelector('#call-grid video')) {
+      message.textContent = t('rec.noCall');
       return;
     }
     const container = type.startsWith('video/mp4') ? 'video/mp4' : 'video/webm';
@@ -238,8 +273,9 @@ function setup() {
     start.disabled = true;
     try {
       await upload.open();
-      recorder = new MediaRecorder(await stream(), { mimeType: type });
+      recorder = new MediaRecorder(wholeCall ? callStream() : await stream(), { mimeType: type });
     } catch (e) {
+      releaseMix();
       start.disabled = false;
       message.textContent = t('rec.cannotStart', { message: e.message });
       await upload.cancel();
@@ -258,6 +294,7 @@ function setup() {
       releaseScreen();
       ownTracks.forEach((t) => t.stop());
       ownTracks = [];
+      releaseMix();
       stop.disabled = true;
       say(t('rec.saving'), 'saving');
       try {
@@ -273,6 +310,9 @@ function setup() {
         say(t('rec.notSavedShort'), 'failed');
       } finally {
         start.disabled = false;
+        if (source) {
+          source.disabled = false;
+        }
         recorder = null;
       }
     });
@@ -280,12 +320,26 @@ function setup() {
     recorder.start(1000);
     const releaseScreen = holdWakeLock(); // released when the recording stops (and is saved or not)
     stop.disabled = false;
+    if (source) {
+      source.disabled = true;
+    }
     say(t('rec.recording'), 'recording');
+    // The server's limit governs; the section's data-max-seconds may only lower it.
+    const own = Number(section.dataset.maxSeconds) || 0;
+    const limits = [upload.maxSeconds, own].filter((n) => n > 0);
+    const maxSeconds = limits.length > 0 ? Math.min(...limits) : 0;
+    const byServer = maxSeconds > 0 && maxSeconds === upload.maxSeconds;
     timer = setInterval(() => {
       const elapsed = performance.now() - began;
       time.textContent = formatTime(elapsed);
-      if (elapsed >= maxSeconds * 1000 && recorder?.state === 'recording') {
-        message.textContent = t('rec.limit', { time: formatTime(maxSeconds * 1000) });
+      if (mix) {
+        section.dataset.framesDrawn = String(mix.framesDrawn);
+        section.dataset.mixedAudio = String(mix.audioTracks);
+      }
+      if (maxSeconds > 0 && elapsed >= maxSeconds * 1000 && recorder?.state === 'recording') {
+        const at = formatTime(maxSeconds * 1000);
+        message.textContent = byServer ? t('rec.serverLimit', { time: at }) : t('rec.limit', { time: at });
+        section.dataset.stoppedBy = 'limit';
         recorder.stop();
       }
     }, 250);

@@ -138,6 +138,8 @@ const STRINGS = {
   'rec.cannotStart': 'Cannot record: {message}',
   'rec.notSaved': 'The recording was not saved: {message}',
   'rec.limit': 'Recordings stop after {time}.',
+  'rec.serverLimit': 'Recording stopped at {time}: this server keeps recordings up to that length.',
+  'rec.noCall': 'Join the call first to record it.',
   'rec.uploaded': 'Uploaded {sent} of {total}',
   'rec.saving': 'Saving…',
   'rec.saved': 'Saved ({size})',

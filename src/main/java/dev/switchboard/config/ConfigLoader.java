@@ -102,7 +102,8 @@ public final class ConfigLoader {
                 new SwitchboardConfig.MediaConfig(r.intIn("media.max-photo-bytes", 1024, 1 << 30),
                         r.longIn("media.max-recording-bytes", 1024, 1L << 40),
                         r.duration("media.recording-idle-timeout", Duration.ofMillis(100), Duration.ofDays(7)),
-                        r.longIn("media.max-file-bytes", 1024, 1L << 40)),
+                        r.longIn("media.max-file-bytes", 1024, 1L << 40),
+                        r.duration("media.max-recording-duration", Duration.ZERO, Duration.ofDays(7))),
                 new SwitchboardConfig.StorageConfig(
                         r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
                         r.intIn("storage.executor-threads", 1, 256),

@@ -17,10 +17,10 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
     /**
      * The media API: the largest photo accepted; the largest recording, and how long a recording upload
      * may sit idle before it is dropped; the largest file relayed through the server for a peer that
-     * cannot be reached directly.
+     * cannot be reached directly; the longest a recording session may last (zero: no limit).
      */
     public record MediaConfig(int maxPhotoBytes, long maxRecordingBytes, java.time.Duration recordingIdleTimeout,
-                              long maxFileBytes) {}
+                              long maxFileBytes, java.time.Duration maxRecordingDuration) {}
 
     /**
      * The media store's database ({@code databaseUrl} empty: embedded H2 under the data dir) and the

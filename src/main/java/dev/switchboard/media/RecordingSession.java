@@ -23,8 +23,10 @@ public final class RecordingSession {
     private boolean busy;
     private boolean closed;
     private long lastActive;
+    private final long started;
 
     RecordingSession(MediaId id, String room, ImageType type, Upload upload, long now) {
+        this.started = now;
         this.id = id;
         this.room = room;
         this.type = type;
@@ -42,6 +44,11 @@ public final class RecordingSession {
 
     public ImageType type() {
         return type;
+    }
+
+    /** When the session was created, on the sessions' nanosecond clock. */
+    public long started() {
+        return started;
     }
 
     public synchronized long offset() {

@@ -21,11 +21,24 @@ public final class RecordingSessions {
     private final MediaStore store;
     private final long maxBytes;
     private final long idleNanos;
+    private final Duration maxDuration;
     private final int maxSessions;
     private final LongSupplier clock;
     private final Map<MediaId, RecordingSession> sessions = new ConcurrentHashMap<>();
 
+    /** The longest recording session allowed when none is configured. */
+    public static final Duration DEFAULT_MAX_DURATION = Duration.ofHours(2);
+    /** The most time a session gets past its duration limit, for parts recorded just before it. */
+    static final Duration MAX_GRACE = Duration.ofSeconds(30);
+
     public RecordingSessions(MediaStore store, long maxBytes, Duration idle, int maxSessions, LongSupplier nanoClock) {
+        this(store, maxBytes, idle, DEFAULT_MAX_DURATION, maxSessions, nanoClock);
+    }
+
+    /** {@code maxDuration} zero: sessions may last any time (only idle ones are dropped). */
+    public RecordingSessions(MediaStore store, long maxBytes, Duration idle, Duration maxDuration, int maxSessions,
+                             LongSupplier nanoClock) {
+        this.maxDuration = maxDuration;
         this.store = store;
         this.maxBytes = maxBytes;
         this.idleNanos = idle.toNanos();
@@ -36,6 +49,24 @@ public final class RecordingSessions {
     /** The largest recording accepted, in bytes. */
     public long maxBytes() {
         return maxBytes;
+    }
+
+    /** The longest a recording session may last; zero for no limit. */
+    public Duration maxDuration() {
+        return maxDuration;
+    }
+
+    /**
+     * Whether the session is past its duration limit plus the grace for its last parts in flight: half
+     * the limit, at most {@link #MAX_GRACE}.
+     */
+    public boolean pastDuration(RecordingSession s) {
+        if (maxDuration.isZero()) {
+            return false;
+        }
+        long limit = maxDuration.toNanos();
+        long grace = Math.min(MAX_GRACE.toNanos(), limit / 2);
+        return now() - s.started() > limit + grace;
     }
 
     public long now() {

@@ -103,7 +103,7 @@ public final class MediaApi {
         this.access = access;
         this.recordings = new RecordingApi(store, executor, recordingSessions, events, access);
         this.fileUploads = new RecordingApi(store, executor, new RecordingSessions(store, maxFileBytes,
-                Duration.ofHours(1), MAX_RECORDING_UPLOADS, System::nanoTime), events, access, true);
+                Duration.ofHours(1), Duration.ZERO, MAX_RECORDING_UPLOADS, System::nanoTime), events, access, true);
         this.store = store;
         this.executor = executor;
         this.maxPhotoBytes = maxPhotoBytes;

@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * media row of kind "recording" and tells the room ({@code media-added}).
  * <ul>
  * <li>{@code POST /api/rooms/{room}/recordings} (Content-Type video/webm or video/mp4, optional
- *     {@code Upload-Length}): 201 {@code {id, offset, url, maxBytes}}; 413, 415, 429 too many open.</li>
+ *     {@code Upload-Length}): 201 {@code {id, offset, url, maxDurationSeconds}}; 413, 415, 429 too many open.
+ *     Parts and the finish of a session older than {@code media.max-recording-duration} (plus a short
+ *     grace) get 409 {@code recording_too_long}.</li>
  * <li>{@code PUT /api/recordings/{id}?offset=N} or {@code PATCH} with {@code Upload-Offset: N}: 200
  *     {@code {id, offset}}; 409 with the current offset when N is not it (or a part is in progress).</li>
  * <li>{@code HEAD|GET /api/recordings/{id}}: the offset ({@code Upload-Offset} header; JSON for GET).</li>
@@ -131,7 +133,8 @@ public final class RecordingApi {
                         "too many " + noun() + " uploads are open; finish or cancel one");
                 return;
             }
-            FullHttpResponse res = status(HttpResponseStatus.CREATED, s);
+            FullHttpResponse res = status(HttpResponseStatus.CREATED, s,
+                    files ? -1 : sessions.maxDuration().toSeconds());
             res.headers().set(HttpHeaderNames.LOCATION, pathOf(s.type()) + s.id().value());
             HttpResponses.send(ctx, r, res);
         });
@@ -159,6 +162,12 @@ public final class RecordingApi {
                     e.reason().code(), e.getMessage()));
         }
         HttpMethod m = req.method();
+        boolean writes = finish || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH);
+        if (writes && !files && sessions.pastDuration(s)) {
+            return Draining.answer(ctx, offsetError(HttpResponseStatus.CONFLICT, "recording_too_long",
+                    "recordings are limited to " + sessions.maxDuration().toSeconds()
+                            + " s (media.max-recording-duration); this upload is past it", s.offset()));
+        }
         if (finish) {
             if (!m.equals(HttpMethod.POST)) {
                 return notAllowed(ctx, "POST");
@@ -347,8 +356,13 @@ public final class RecordingApi {
         sessions.sweep();
     }
 
-    /** The session's state: {@code {id, offset, busy, maxBytes, url}} and the Upload-Offset header. */
+    /** The session's state: {@code {id, offset, busy, url}} and the Upload-Offset header. */
     static FullHttpResponse status(HttpResponseStatus status, RecordingSession s) {
+        return status(status, s, -1);
+    }
+
+    /** The state with {@code maxDurationSeconds} (0: no limit) when {@code maxSeconds} is not negative. */
+    static FullHttpResponse status(HttpResponseStatus status, RecordingSession s, long maxSeconds) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("id", s.id().value());
         o.put("room", s.room());
@@ -356,6 +370,9 @@ public final class RecordingApi {
         o.put("offset", s.offset());
         o.put("busy", s.busy());
         o.put("url", pathOf(s.type()) + s.id().value());
+        if (maxSeconds >= 0) {
+            o.put("maxDurationSeconds", maxSeconds);
+        }
         FullHttpResponse res = jsonResponse(status, o);
         res.headers().set("Upload-Offset", s.offset());
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
