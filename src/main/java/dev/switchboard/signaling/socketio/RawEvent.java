@@ -20,11 +20,6 @@ public record RawEvent(String text, String namespace, long ackId, int dataStart,
         return ackId >= 0;
     }
 
-    /** Length of the JSON data in characters. */
-    public int dataLength() {
-        return text.length() - dataStart;
-    }
-
     /**
      * The event as the server emits it to other sockets of the same namespace: the arriving text when
      * it asked for no acknowledgement, else the same packet without the ack id.

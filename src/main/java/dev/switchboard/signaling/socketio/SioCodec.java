@@ -68,25 +68,10 @@ public final class SioCodec {
             }
             i = dash + 1;
         }
-        String nsp = "/";
-        if (i < s.length() && s.charAt(i) == '/') {
-            int comma = s.indexOf(',', i);
-            int end = comma < 0 ? s.length() : comma;
-            nsp = s.substring(i, end);
-            i = comma < 0 ? end : comma + 1;
-        }
-        long ack = SioPacket.NO_ACK;
-        int digits = i;
-        while (digits < s.length() && s.charAt(digits) >= '0' && s.charAt(digits) <= '9') {
-            digits++;
-        }
-        if (digits > i) {
-            if (digits - i > 15) {
-                throw new SioProtocolException("ack id too long");
-            }
-            ack = Long.parseLong(s, i, digits, 10);
-            i = digits;
-        }
+        Prefix prefix = prefix(s, i);
+        String nsp = prefix.namespace();
+        long ack = prefix.ackId();
+        i = prefix.dataStart();
         JsonNode data = null;
         if (i < s.length()) {
             try {
@@ -112,28 +97,8 @@ public final class SioCodec {
         if (s.isEmpty() || s.charAt(0) != '2') {
             return null;
         }
-        int i = 1;
-        String nsp = "/";
-        if (i < s.length() && s.charAt(i) == '/') {
-            int comma = s.indexOf(',', i);
-            if (comma < 0) {
-                return null;
-            }
-            nsp = s.substring(i, comma);
-            i = comma + 1;
-        }
-        long ack = SioPacket.NO_ACK;
-        int digits = i;
-        while (digits < s.length() && s.charAt(digits) >= '0' && s.charAt(digits) <= '9') {
-            digits++;
-        }
-        if (digits > i) {
-            if (digits - i > 15) {
-                return null;
-            }
-            ack = Long.parseLong(s, i, digits, 10);
-            i = digits;
-        }
+        Prefix prefix = prefix(s, 1);
+        int i = prefix.dataStart();
         int open = JsonSyntax.skipSpace(s, i);
         if (open >= s.length() || s.charAt(open) != '[') {
             return null;
@@ -153,7 +118,33 @@ public final class SioCodec {
             throw new SioProtocolException("invalid payload for EVENT");
         }
         JsonSyntax.document(s, i);
-        return new RawEvent(s, nsp, ack, i, event);
+        return new RawEvent(s, prefix.namespace(), prefix.ackId(), i, event);
+    }
+
+    /** The namespace and ack id that may follow the type (and attachment count), and where the data starts. */
+    private record Prefix(String namespace, long ackId, int dataStart) {}
+
+    private static Prefix prefix(String s, int i) throws SioProtocolException {
+        String nsp = "/";
+        if (i < s.length() && s.charAt(i) == '/') {
+            int comma = s.indexOf(',', i);
+            int end = comma < 0 ? s.length() : comma;
+            nsp = s.substring(i, end);
+            i = comma < 0 ? end : comma + 1;
+        }
+        long ack = SioPacket.NO_ACK;
+        int digits = i;
+        while (digits < s.length() && s.charAt(digits) >= '0' && s.charAt(digits) <= '9') {
+            digits++;
+        }
+        if (digits > i) {
+            if (digits - i > 15) {
+                throw new SioProtocolException("ack id too long");
+            }
+            ack = Long.parseLong(s, i, digits, 10);
+            i = digits;
+        }
+        return new Prefix(nsp, ack, i);
     }
 
     private static void validate(SioPacket p) throws SioProtocolException {
