@@ -83,7 +83,24 @@ export class Call extends EventTarget {
   attach(link, name) {
     const entry = { link, name, senders: new Map(), tile: null };
     this.links.set(link.peerId, entry);
-    link.pc.addEventListener('track', ({ track, streams }) => this.remoteTrack(entry, track, streams[0]));
+    this.follow(entry);
+    link.addEventListener('rebuilt', () => {
+      // a new connection to the same peer: its old tracks are gone, ours go on the new one
+      entry.senders.clear();
+      entry.tile?.element.remove();
+      entry.tile = null;
+      this.layout();
+      this.follow(entry);
+    });
+  }
+
+  follow(entry) {
+    const pc = entry.link.pc;
+    pc.addEventListener('track', ({ track, streams }) => {
+      if (pc === entry.link.pc) {
+        this.remoteTrack(entry, track, streams[0]);
+      }
+    });
     if (this.joined) {
       this.send(entry);
     }

@@ -10,7 +10,7 @@ import { cleanName } from './framing.js';
 import { Gallery } from './gallery.js';
 import { randomId, sha256Hex } from './hash.js';
 import { sniffImageType } from './imagetype.js';
-import { PeerLink } from './peer.js';
+import { MAX_REBUILDS, PeerLink } from './peer.js';
 import { SignalingClient } from './signaling.js';
 import { currentPhoto, setUpPhotoSources, show, usePhoto } from './sources.js';
 import { Call } from './call.js';
@@ -155,15 +155,29 @@ function addPeer(id, name) {
   link.addEventListener('state', (e) => {
     if (e.detail !== 'closed') {
       stateElement.dataset.state = e.detail;
-      stateElement.textContent = hasString(`peer.${e.detail}`) ? t(`peer.${e.detail}`) : e.detail;
+      stateElement.textContent = hasString(`peer.${e.detail}`)
+        ? t(`peer.${e.detail}`, { attempt: link.rebuilds, max: MAX_REBUILDS }) : e.detail;
     }
   });
+  link.addEventListener('rebuild', (e) => tellRebuild(m, e.detail));
   link.addEventListener('ready', () => {
     link.transfers.addEventListener('incoming', (e) => onIncoming(m, e.detail));
     link.transfers.addEventListener('update', (e) => onTransferUpdate(m, e.detail));
     watchTransfers(m, link.transfers);
   });
   return m;
+}
+
+/** A connection lost for good and rebuilt: the member row says which attempt, the live regions tell. */
+function tellRebuild(m, { phase, attempt, max }) {
+  if (phase === 'waiting') {
+    m.stateElement.textContent = t('peer.rebuilding', { attempt, max });
+    announce(t('announce.rebuilding', { peer: m.name, attempt, max }));
+  } else if (phase === 'connected') {
+    announce(t('announce.rebuilt', { peer: m.name }));
+  } else if (phase === 'gave-up') {
+    announceError(t('announce.rebuildFailed', { peer: m.name, max }));
+  }
 }
 
 /** What a peer's transfers tell the person: offers (live region, notification when hidden), results; the wake lock. */
@@ -559,13 +573,27 @@ function setUpNetworkWatch() {
   navigator.connection?.addEventListener?.('change', restartAll);
 }
 
+/**
+ * With ?testhooks=1 only: window.switchboardTest lets browser tests break a pair's connection for
+ * good (close it under the link) and read which connection a pair is on.
+ */
+function setUpTestHooks() {
+  window.switchboardTest = {
+    closeConnection: (peerId) => members.get(peerId)?.link.pc.close(),
+    connection: (peerId) => {
+      const link = members.get(peerId)?.link;
+      return link ? { gen: link.gen, state: link.pc.connectionState, polite: link.polite, rebuilds: link.rebuilds } : null;
+    },
+  };
+}
+
 // ---- signaling ----
 
 function handleSignal({ from, data }) {
   if (!data || typeof from !== 'string') {
     return;
   }
-  if (data.description || data.candidate) {
+  if (data.description || data.candidate || data.kind === 'rebuild') {
     (members.get(from) ?? addPeer(from, null)).link.handleSignal(data);
   } else if (data.kind === 'server-photo') {
     receiveViaServer(from, data);
@@ -672,6 +700,9 @@ async function main() {
   }
   setUpDiagnostics();
   setUpNetworkWatch();
+  if (params.get('testhooks') === '1') {
+    setUpTestHooks();
+  }
   rtcConfig = await rtcConfiguration(relayOnly);
   setUpSignaling();
 }

@@ -81,6 +81,7 @@ const STRINGS = {
   'peer.connected': 'connected',
   'peer.relayed': 'relayed',
   'peer.failed': 'failed',
+  'peer.rebuilding': 'reconnecting (try {attempt} of {max})',
 
   // camera
   'camera.insecure': 'The camera only works on a secure connection. Open this page over HTTPS (or on localhost); browsers block cameras on plain http:// addresses. You can still send photos from your device.',
@@ -160,6 +161,9 @@ const STRINGS = {
   'announce.fileReceived': 'Received {name} from {peer}.',
   'announce.fileSent': '{peer} received {name}.',
   'announce.fileFailed': '{name} with {peer} failed: {error}',
+  'announce.rebuilding': 'Lost the connection to {peer}; reconnecting (try {attempt} of {max}).',
+  'announce.rebuilt': 'Connected to {peer} again.',
+  'announce.rebuildFailed': 'Could not reconnect to {peer} after {max} tries.',
   'announce.photoReceived': 'Photo {name} received from {peer}.',
 
   // share target page
