@@ -13,6 +13,12 @@ import { t } from './strings.js';
 
 /** The grid's layout follows the number of tiles (css/app.css, .call-grid[data-count]). */
 const MAX_COUNT_CLASS = 9;
+/**
+ * Cameras in one call at most: in a mesh every camera is encoded once per peer, so a seventh would
+ * cost every sender another stream. Whoever joins when this many already send video joins with sound
+ * only (and is told so); everyone still receives every video that is sent.
+ */
+export const MAX_VIDEOS = 6;
 
 export class Call extends EventTarget {
   /** @param grid the element holding the video tiles */
@@ -24,6 +30,7 @@ export class Call extends EventTarget {
     this.camera = null; // current camera track
     this.screen = null; // screen-share track while sharing
     this.cameraOff = false;
+    this.soundOnly = false; // joined without a camera: MAX_VIDEOS others already sent video
     this.links = new Map(); // peerId -> {link, senders: Map(kind -> RTCRtpSender), tile, name}
     this.selfTile = null;
   }
@@ -37,9 +44,10 @@ export class Call extends EventTarget {
     if (this.joined) {
       return;
     }
+    this.soundOnly = this.remoteVideos() >= MAX_VIDEOS;
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: audioId ? { deviceId: { exact: audioId } } : true,
-      video: videoId ? { deviceId: { exact: videoId } } : true,
+      video: this.soundOnly ? false : (videoId ? { deviceId: { exact: videoId } } : true),
     });
     this.stream = stream;
     this.audio = stream.getAudioTracks()[0] ?? null;
@@ -50,6 +58,18 @@ export class Call extends EventTarget {
       this.send(entry);
     }
     this.changed();
+  }
+
+  /** How many peers send us live video now. */
+  remoteVideos() {
+    let n = 0;
+    for (const entry of this.links.values()) {
+      const s = entry.tile?.video.srcObject;
+      if (s && s.getVideoTracks().some((t) => t.readyState === 'live')) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Stops our media and takes our tracks off every connection (which renegotiates). */
@@ -73,6 +93,7 @@ export class Call extends EventTarget {
     this.stream = null;
     this.audio = this.camera = this.screen = null;
     this.cameraOff = false;
+    this.soundOnly = false;
     this.selfTile?.element.remove();
     this.selfTile = null;
     this.layout();
@@ -164,7 +185,7 @@ export class Call extends EventTarget {
 
   /** Switches to another microphone or camera on every connection, without renegotiating. */
   async switchDevice(kind, deviceId) {
-    if (!this.joined) {
+    if (!this.joined || (kind === 'video' && !this.camera)) {
       return;
     }
     const constraints = kind === 'audio' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } };

@@ -13,7 +13,7 @@ import { sniffImageType } from './imagetype.js';
 import { MAX_REBUILDS, PeerLink } from './peer.js';
 import { SignalingClient } from './signaling.js';
 import { currentPhoto, setUpPhotoSources, show, usePhoto } from './sources.js';
-import { Call } from './call.js';
+import { Call, MAX_VIDEOS } from './call.js';
 import { Chat } from './chat.js';
 import { runDiagnostics } from './diagnostics.js';
 import { describeQuality, readQuality } from './quality.js';
@@ -21,6 +21,7 @@ import { FileShare } from './files.js';
 import { announce, announceError } from './announce.js';
 import { Notifier } from './notify.js';
 import { setUpApp } from './pwa.js';
+import { fillPage } from './i18n.js';
 import { rememberRoom } from './recent-rooms.js';
 import { takeShare } from './staged.js';
 import { hasString, t } from './strings.js';
@@ -455,7 +456,8 @@ function setUpCall() {
     $('join-call').hidden = call.joined;
     buttons.forEach((b) => { b.hidden = !call.joined; });
     $('call-devices').hidden = !call.joined;
-    share.hidden = !call.joined || !canShare;
+    $('camera-off').hidden = !call.joined || !call.camera;
+    share.hidden = !call.joined || !canShare || !call.camera;
     share.textContent = t(call.screen ? 'call.stopSharing' : 'call.share');
     $('mute').textContent = t(call.muted ? 'call.unmute' : 'call.mute');
     $('mute').setAttribute('aria-pressed', String(call.joined && call.muted));
@@ -469,11 +471,20 @@ function setUpCall() {
     try {
       await call.join();
       await listDevices();
+      if (call.soundOnly) {
+        const text = t('call.soundOnly', { max: MAX_VIDEOS });
+        show($('call-message'), text, true);
+        $('call-message').dataset.code = 'sound-only';
+        announce(text);
+      }
     } catch (e) {
       problem({ action: t('room.callJoin'), message: e.name === 'NotAllowedError' ? t('room.callDenied') : e.message });
     }
   });
-  $('leave-call').addEventListener('click', () => call.leave());
+  $('leave-call').addEventListener('click', () => {
+    call.leave();
+    $('call-message').hidden = true;
+  });
   $('mute').addEventListener('click', () => call.setMuted(!call.muted));
   $('camera-off').addEventListener('click', () => call.setCameraOff(!call.cameraOff));
   share.addEventListener('click', () => (call.screen ? call.stopSharing() : call.shareScreen())
@@ -583,6 +594,17 @@ function setUpTestHooks() {
     connection: (peerId) => {
       const link = members.get(peerId)?.link;
       return link ? { gen: link.gen, state: link.pc.connectionState, polite: link.polite, rebuilds: link.rebuilds } : null;
+    },
+    /** The getStats() figures of js/quality.js for the connection to a peer. */
+    stats: (peerId) => readQuality(members.get(peerId).link.pc),
+    /** The RTCRtpSender of our {@code kind} track to a peer, tagged so a later read can tell it is the same object. */
+    sender: (peerId, kind) => {
+      const sender = call.links.get(peerId)?.senders.get(kind);
+      if (!sender) {
+        return null;
+      }
+      sender.testTag ??= randomId(6);
+      return { tag: sender.testTag, track: sender.track?.id ?? null, enabled: sender.track?.enabled ?? null };
     },
   };
 }
@@ -707,5 +729,6 @@ async function main() {
   setUpSignaling();
 }
 
+fillPage();
 setUpApp();
 main();

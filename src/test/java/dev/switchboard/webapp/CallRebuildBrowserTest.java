@@ -2,17 +2,20 @@ package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A pair whose RTCPeerConnection is gone for good while both pages stay in the room gets a new one
  * (js/peer.js): whichever end lost it, the impolite end offers the new connection, and the call's
  * video, the chat and the photo channels work again on it. The member row and the live region say
- * what is going on.
+ * what is going on; a file cut off midway resumes on the new connection.
  */
 @Timeout(180)
 class CallRebuildBrowserTest extends CallPages {
@@ -25,6 +28,34 @@ class CallRebuildBrowserTest extends CallPages {
     @Test
     void closingThePoliteEndsConnectionMakesItAskForANewOneAndEverythingComesBack() {
         rebuildAfterClosingOn(false);
+    }
+
+    @Test
+    void aFileCutOffByTheLostConnectionResumesOnTheNewOne(@TempDir Path dir) throws Exception {
+        long size = 24L * 1024 * 1024;
+        Path file = dir.resolve("across.bin");
+        String sha = FileTransferBrowserTest.write(file, size, 23);
+        String room = newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room)) {
+            a.waitConnectedTo(1);
+            b.waitConnectedTo(1);
+            a.page.getByTestId("files-input").setInputFiles(file);
+            FileTransferBrowserTest.row(b, "in", "offered").getByTestId("file-accept").click();
+            b.page.waitForFunction("n => Number(document.querySelector('[data-testid=file-transfer][data-direction=in]')"
+                    + "?.dataset.bytes) >= n", (double) (size * 3 / 10), new Page.WaitForFunctionOptions().setTimeout(120_000));
+
+            b.page.evaluate("id => window.switchboardTest.closeConnection(id)", selfId(a));
+            Locator in = FileTransferBrowserTest.row(b, "in", "verified");
+            in.waitFor(new Locator.WaitForOptions().setTimeout(120_000));
+            long resumedFrom = FileRobustnessBrowserTest.attr(in, "data-resumed-from");
+            System.out.printf("file across a rebuilt connection: resumed from %.1f MB of %.1f MB%n",
+                    resumedFrom / 1048576.0, size / 1048576.0);
+            assertThat(resumedFrom).as("continued from what the receiver held").isGreaterThanOrEqualTo(size / 4).isLessThan(size);
+            assertThat(((Number) b.page.evaluate("id => window.switchboardTest.connection(id).gen", selfId(a))).intValue())
+                    .isEqualTo(1);
+            FileTransferBrowserTest.waitRows(a, "out", "verified", 1);
+            assertThat(FileRobustnessBrowserTest.download(b, in)).isEqualTo(sha);
+        }
     }
 
     private void rebuildAfterClosingOn(boolean impolite) {
