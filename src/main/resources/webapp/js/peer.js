@@ -279,7 +279,17 @@ export class PeerLink extends EventTarget {
       if (this.ignoreOffer) {
         return;
       }
-      await pc.setRemoteDescription(description); // rolls back our own offer when polite
+      try {
+        await pc.setRemoteDescription(description); // rolls back our own offer when polite
+      } catch (e) {
+        if (e.name === 'InvalidAccessError' && pc === this.pc) {
+          // the two ends no longer agree on the session (m-lines after a collision): no later
+          // offer can fix that, a new connection can
+          this.lost(`negotiation broke (${e.message})`);
+          return;
+        }
+        throw e;
+      }
       if (description.type === 'offer') {
         await pc.setLocalDescription();
         this.signal({ description: pc.localDescription.toJSON() });

@@ -157,7 +157,7 @@ function addPeer(id, name) {
     if (e.detail !== 'closed') {
       stateElement.dataset.state = e.detail;
       stateElement.textContent = hasString(`peer.${e.detail}`)
-        ? t(`peer.${e.detail}`, { attempt: link.rebuilds, max: MAX_REBUILDS }) : e.detail;
+        ? t(`peer.${e.detail}`, { attempt: Math.max(link.rebuilds, 1), max: MAX_REBUILDS }) : e.detail;
     }
   });
   link.addEventListener('rebuild', (e) => tellRebuild(m, e.detail));

@@ -35,7 +35,7 @@ abstract class CallPages {
         assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
         dir = Files.createTempDirectory("call-pages");
         server = TestServer.start();
-        chromium = Chromium.launch(FakeVideo.write(dir.resolve("camera.y4m"), 160, 120, 3),
+        chromium = Chromium.launch(FakeVideo.write(dir.resolve("camera.y4m"), 160, 120, 3, 5),
                 "--autoplay-policy=no-user-gesture-required");
     }
 
