@@ -21,9 +21,13 @@ const MAX_COUNT_CLASS = 9;
 export const MAX_VIDEOS = 6;
 
 export class Call extends EventTarget {
-  /** @param grid the element holding the video tiles */
-  constructor(grid) {
+  /**
+   * @param grid the element holding the video tiles
+   * @param maxVideos cameras in the call at most (MAX_VIDEOS, or fewer for tests)
+   */
+  constructor(grid, { maxVideos = MAX_VIDEOS } = {}) {
     super();
+    this.maxVideos = Math.min(Math.max(maxVideos, 1), MAX_VIDEOS);
     this.grid = grid;
     this.stream = null; // our MediaStream while in the call
     this.audio = null; // current microphone track
@@ -44,7 +48,7 @@ export class Call extends EventTarget {
     if (this.joined) {
       return;
     }
-    this.soundOnly = this.remoteVideos() >= MAX_VIDEOS;
+    this.soundOnly = this.remoteVideos() >= this.maxVideos;
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: audioId ? { deviceId: { exact: audioId } } : true,
       video: this.soundOnly ? false : (videoId ? { deviceId: { exact: videoId } } : true),

@@ -448,7 +448,7 @@ function attachCallAndChat(m) {
 }
 
 function setUpCall() {
-  call = new Call($('call-grid'));
+  call = new Call($('call-grid'), { maxVideos: Number(params.get('maxvideos')) || MAX_VIDEOS });
   const buttons = ['leave-call', 'mute', 'camera-off'].map($);
   const share = $('share-screen');
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
@@ -472,7 +472,7 @@ function setUpCall() {
       await call.join();
       await listDevices();
       if (call.soundOnly) {
-        const text = t('call.soundOnly', { max: MAX_VIDEOS });
+        const text = t('call.soundOnly', { max: call.maxVideos });
         show($('call-message'), text, true);
         $('call-message').dataset.code = 'sound-only';
         announce(text);

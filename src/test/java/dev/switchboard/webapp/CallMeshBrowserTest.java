@@ -89,14 +89,14 @@ class CallMeshBrowserTest extends CallPages {
             assertThat(seventh.page.getByTestId("call-message").getAttribute("data-code")).isEqualTo("sound-only");
             assertThat(seventh.page.getByTestId("call-message").textContent()).contains("6 cameras").contains("sound only");
             assertThat(seventh.page.getByTestId("camera-off").isHidden()).as("no camera to turn off").isTrue();
-            assertThat(seventh.page.evaluate("() => document.querySelector('[data-testid=announce-polite]').textContent"))
-                    .asString().contains("sound only");
+            assertThat(seventh.page.getByTestId("announce-polite").textContent()).contains("sound only");
             String seventhId = selfId(seventh);
             for (RoomPage p : pages.subList(0, 6)) {
                 // its sound arrives; no seventh video does
                 p.page.waitForFunction("id => window.switchboardTest.stats(id).then(s => s.audioPackets > 0)", seventhId,
                         new Page.WaitForFunctionOptions().setTimeout(30_000));
-                assertThat(p.page.getByTestId("remote-video").count()).isEqualTo(5);
+                assertThat(p.page.evaluate("id => document.querySelector(`[data-testid=remote-video][data-peer=\"${id}\"]`)"
+                        + ".srcObject.getVideoTracks().length", seventhId)).isEqualTo(0);
             }
             assertThat(framesAdvancing(seventh)).hasSize(6).allSatisfy(n -> assertThat(n).isGreaterThan(1));
             for (RoomPage p : pages) {
@@ -104,6 +104,36 @@ class CallMeshBrowserTest extends CallPages {
             }
         } finally {
             pages.forEach(RoomPage::close);
+        }
+    }
+
+    @Test
+    void whoJoinsWhenTheCallHasItsCamerasJoinsWithSoundOnlyAndIsTold() {
+        String room = newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room); RoomPage c = RoomPage.open(chromium.browser(), server.url(),
+                room, "?testhooks=1&maxvideos=2")) {
+            for (RoomPage p : List.of(a, b, c)) {
+                p.waitConnectedTo(2);
+            }
+            joinCall(a);
+            joinCall(b);
+            waitRemoteVideos(c, 2, 30_000);
+            joinCall(c);
+            assertThat(c.page.getByTestId("call-message").getAttribute("data-code")).isEqualTo("sound-only");
+            assertThat(c.page.getByTestId("call-message").textContent()).contains("2 cameras").contains("sound only");
+            assertThat(c.page.getByTestId("camera-off").isHidden()).as("no camera to turn off").isTrue();
+            assertThat(c.page.getByTestId("announce-polite").textContent()).contains("sound only");
+            String cId = selfId(c);
+            for (RoomPage p : List.of(a, b)) {
+                p.page.waitForFunction("id => window.switchboardTest.stats(id).then(s => s.audioPackets > 0)", cId,
+                        new Page.WaitForFunctionOptions().setTimeout(30_000));
+                assertThat(p.page.evaluate("id => document.querySelector(`[data-testid=remote-video][data-peer=\"${id}\"]`)"
+                        + ".srcObject.getVideoTracks().length", cId)).as("no video from the sound-only page").isEqualTo(0);
+            }
+            assertThat(framesAdvancing(c)).hasSize(2).allSatisfy(n -> assertThat(n).isGreaterThan(1));
+            for (RoomPage p : List.of(a, b, c)) {
+                assertThat(p.problems).isEmpty();
+            }
         }
     }
 
