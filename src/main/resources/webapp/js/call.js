@@ -13,17 +13,28 @@ import { t } from './strings.js';
 
 /** The grid's layout follows the number of tiles (css/app.css, .call-grid[data-count]). */
 const MAX_COUNT_CLASS = 9;
+/**
+ * Cameras in one call at most: in a mesh every camera is encoded once per peer, so a seventh would
+ * cost every sender another stream. Whoever joins when this many already send video joins with sound
+ * only (and is told so); everyone still receives every video that is sent.
+ */
+export const MAX_VIDEOS = 6;
 
 export class Call extends EventTarget {
-  /** @param grid the element holding the video tiles */
-  constructor(grid) {
+  /**
+   * @param grid the element holding the video tiles
+   * @param maxVideos cameras in the call at most (MAX_VIDEOS, or fewer for tests)
+   */
+  constructor(grid, { maxVideos = MAX_VIDEOS } = {}) {
     super();
+    this.maxVideos = Math.min(Math.max(maxVideos, 1), MAX_VIDEOS);
     this.grid = grid;
     this.stream = null; // our MediaStream while in the call
     this.audio = null; // current microphone track
     this.camera = null; // current camera track
     this.screen = null; // screen-share track while sharing
     this.cameraOff = false;
+    this.soundOnly = false; // joined without a camera: MAX_VIDEOS others already sent video
     this.links = new Map(); // peerId -> {link, senders: Map(kind -> RTCRtpSender), tile, name}
     this.selfTile = null;
   }
@@ -37,9 +48,10 @@ export class Call extends EventTarget {
     if (this.joined) {
       return;
     }
+    this.soundOnly = this.remoteVideos() >= this.maxVideos;
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: audioId ? { deviceId: { exact: audioId } } : true,
-      video: videoId ? { deviceId: { exact: videoId } } : true,
+      video: this.soundOnly ? false : (videoId ? { deviceId: { exact: videoId } } : true),
     });
     this.stream = stream;
     this.audio = stream.getAudioTracks()[0] ?? null;
@@ -50,6 +62,18 @@ export class Call extends EventTarget {
       this.send(entry);
     }
     this.changed();
+  }
+
+  /** How many peers send us live video now. */
+  remoteVideos() {
+    let n = 0;
+    for (const entry of this.links.values()) {
+      const s = entry.tile?.video.srcObject;
+      if (s && s.getVideoTracks().some((t) => t.readyState === 'live')) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Stops our media and takes our tracks off every connection (which renegotiates). */
@@ -73,6 +97,7 @@ export class Call extends EventTarget {
     this.stream = null;
     this.audio = this.camera = this.screen = null;
     this.cameraOff = false;
+    this.soundOnly = false;
     this.selfTile?.element.remove();
     this.selfTile = null;
     this.layout();
@@ -83,7 +108,24 @@ export class Call extends EventTarget {
   attach(link, name) {
     const entry = { link, name, senders: new Map(), tile: null };
     this.links.set(link.peerId, entry);
-    link.pc.addEventListener('track', ({ track, streams }) => this.remoteTrack(entry, track, streams[0]));
+    this.follow(entry);
+    link.addEventListener('rebuilt', () => {
+      // a new connection to the same peer: its old tracks are gone, ours go on the new one
+      entry.senders.clear();
+      entry.tile?.element.remove();
+      entry.tile = null;
+      this.layout();
+      this.follow(entry);
+    });
+  }
+
+  follow(entry) {
+    const pc = entry.link.pc;
+    pc.addEventListener('track', ({ track, streams }) => {
+      if (pc === entry.link.pc) {
+        this.remoteTrack(entry, track, streams[0]);
+      }
+    });
     if (this.joined) {
       this.send(entry);
     }
@@ -147,7 +189,7 @@ export class Call extends EventTarget {
 
   /** Switches to another microphone or camera on every connection, without renegotiating. */
   async switchDevice(kind, deviceId) {
-    if (!this.joined) {
+    if (!this.joined || (kind === 'video' && !this.camera)) {
       return;
     }
     const constraints = kind === 'audio' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } };

@@ -1,7 +1,9 @@
 /** "/" creates a room with a random, unguessable name (128 random bits) and goes there. */
 import { randomId } from './hash.js';
 import { setUpApp } from './pwa.js';
+import { fillPage } from './i18n.js';
 
+fillPage();
 setUpApp();
 
 const name = randomId(16);

@@ -10,10 +10,10 @@ import { cleanName } from './framing.js';
 import { Gallery } from './gallery.js';
 import { randomId, sha256Hex } from './hash.js';
 import { sniffImageType } from './imagetype.js';
-import { PeerLink } from './peer.js';
+import { MAX_REBUILDS, PeerLink } from './peer.js';
 import { SignalingClient } from './signaling.js';
 import { currentPhoto, setUpPhotoSources, show, usePhoto } from './sources.js';
-import { Call } from './call.js';
+import { Call, MAX_VIDEOS } from './call.js';
 import { Chat } from './chat.js';
 import { runDiagnostics } from './diagnostics.js';
 import { describeQuality, readQuality } from './quality.js';
@@ -21,6 +21,7 @@ import { FileShare } from './files.js';
 import { announce, announceError } from './announce.js';
 import { Notifier } from './notify.js';
 import { setUpApp } from './pwa.js';
+import { fillPage } from './i18n.js';
 import { rememberRoom } from './recent-rooms.js';
 import { takeShare } from './staged.js';
 import { hasString, t } from './strings.js';
@@ -155,15 +156,29 @@ function addPeer(id, name) {
   link.addEventListener('state', (e) => {
     if (e.detail !== 'closed') {
       stateElement.dataset.state = e.detail;
-      stateElement.textContent = hasString(`peer.${e.detail}`) ? t(`peer.${e.detail}`) : e.detail;
+      stateElement.textContent = hasString(`peer.${e.detail}`)
+        ? t(`peer.${e.detail}`, { attempt: Math.max(link.rebuilds, 1), max: MAX_REBUILDS }) : e.detail;
     }
   });
+  link.addEventListener('rebuild', (e) => tellRebuild(m, e.detail));
   link.addEventListener('ready', () => {
     link.transfers.addEventListener('incoming', (e) => onIncoming(m, e.detail));
     link.transfers.addEventListener('update', (e) => onTransferUpdate(m, e.detail));
     watchTransfers(m, link.transfers);
   });
   return m;
+}
+
+/** A connection lost for good and rebuilt: the member row says which attempt, the live regions tell. */
+function tellRebuild(m, { phase, attempt, max }) {
+  if (phase === 'waiting') {
+    m.stateElement.textContent = t('peer.rebuilding', { attempt, max });
+    announce(t('announce.rebuilding', { peer: m.name, attempt, max }));
+  } else if (phase === 'connected') {
+    announce(t('announce.rebuilt', { peer: m.name }));
+  } else if (phase === 'gave-up') {
+    announceError(t('announce.rebuildFailed', { peer: m.name, max }));
+  }
 }
 
 /** What a peer's transfers tell the person: offers (live region, notification when hidden), results; the wake lock. */
@@ -433,7 +448,7 @@ function attachCallAndChat(m) {
 }
 
 function setUpCall() {
-  call = new Call($('call-grid'));
+  call = new Call($('call-grid'), { maxVideos: Number(params.get('maxvideos')) || MAX_VIDEOS });
   const buttons = ['leave-call', 'mute', 'camera-off'].map($);
   const share = $('share-screen');
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
@@ -441,7 +456,8 @@ function setUpCall() {
     $('join-call').hidden = call.joined;
     buttons.forEach((b) => { b.hidden = !call.joined; });
     $('call-devices').hidden = !call.joined;
-    share.hidden = !call.joined || !canShare;
+    $('camera-off').hidden = !call.joined || !call.camera;
+    share.hidden = !call.joined || !canShare || !call.camera;
     share.textContent = t(call.screen ? 'call.stopSharing' : 'call.share');
     $('mute').textContent = t(call.muted ? 'call.unmute' : 'call.mute');
     $('mute').setAttribute('aria-pressed', String(call.joined && call.muted));
@@ -455,11 +471,20 @@ function setUpCall() {
     try {
       await call.join();
       await listDevices();
+      if (call.soundOnly) {
+        const text = t('call.soundOnly', { max: call.maxVideos });
+        show($('call-message'), text, true);
+        $('call-message').dataset.code = 'sound-only';
+        announce(text);
+      }
     } catch (e) {
       problem({ action: t('room.callJoin'), message: e.name === 'NotAllowedError' ? t('room.callDenied') : e.message });
     }
   });
-  $('leave-call').addEventListener('click', () => call.leave());
+  $('leave-call').addEventListener('click', () => {
+    call.leave();
+    $('call-message').hidden = true;
+  });
   $('mute').addEventListener('click', () => call.setMuted(!call.muted));
   $('camera-off').addEventListener('click', () => call.setCameraOff(!call.cameraOff));
   share.addEventListener('click', () => (call.screen ? call.stopSharing() : call.shareScreen())
@@ -559,13 +584,38 @@ function setUpNetworkWatch() {
   navigator.connection?.addEventListener?.('change', restartAll);
 }
 
+/**
+ * With ?testhooks=1 only: window.switchboardTest lets browser tests break a pair's connection for
+ * good (close it under the link) and read which connection a pair is on.
+ */
+function setUpTestHooks() {
+  window.switchboardTest = {
+    closeConnection: (peerId) => members.get(peerId)?.link.pc.close(),
+    connection: (peerId) => {
+      const link = members.get(peerId)?.link;
+      return link ? { gen: link.gen, state: link.pc.connectionState, polite: link.polite, rebuilds: link.rebuilds } : null;
+    },
+    /** The getStats() figures of js/quality.js for the connection to a peer. */
+    stats: (peerId) => readQuality(members.get(peerId).link.pc),
+    /** The RTCRtpSender of our {@code kind} track to a peer, tagged so a later read can tell it is the same object. */
+    sender: (peerId, kind) => {
+      const sender = call.links.get(peerId)?.senders.get(kind);
+      if (!sender) {
+        return null;
+      }
+      sender.testTag ??= randomId(6);
+      return { tag: sender.testTag, track: sender.track?.id ?? null, enabled: sender.track?.enabled ?? null };
+    },
+  };
+}
+
 // ---- signaling ----
 
 function handleSignal({ from, data }) {
   if (!data || typeof from !== 'string') {
     return;
   }
-  if (data.description || data.candidate) {
+  if (data.description || data.candidate || data.kind === 'rebuild') {
     (members.get(from) ?? addPeer(from, null)).link.handleSignal(data);
   } else if (data.kind === 'server-photo') {
     receiveViaServer(from, data);
@@ -672,9 +722,13 @@ async function main() {
   }
   setUpDiagnostics();
   setUpNetworkWatch();
+  if (params.get('testhooks') === '1') {
+    setUpTestHooks();
+  }
   rtcConfig = await rtcConfiguration(relayOnly);
   setUpSignaling();
 }
 
+fillPage();
 setUpApp();
 main();

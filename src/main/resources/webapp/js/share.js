@@ -6,6 +6,7 @@
 import { el, formatBytes } from './dom.js';
 import { randomId } from './hash.js';
 import { setUpApp } from './pwa.js';
+import { fillPage } from './i18n.js';
 import { recentRooms } from './recent-rooms.js';
 import { loadShare } from './shared-inbox.js';
 import { t } from './strings.js';
@@ -13,6 +14,7 @@ import { t } from './strings.js';
 const $ = (id) => document.getElementById(id);
 
 async function main() {
+  fillPage();
   setUpApp();
   document.title = t('share.title');
   for (const [id, key] of [['share-title', 'share.title'], ['share-files-title', 'share.files'],

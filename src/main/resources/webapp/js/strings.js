@@ -5,6 +5,51 @@
  * The service worker (sw.js) cannot import modules and keeps its one offline text itself.
  */
 const STRINGS = {
+  // the static text of the HTML pages (js/i18n.js fills it in at load)
+  'app.name': 'Switchboard',
+  'index.creating': 'Creating a new room…',
+  'app.newRoom': 'Open a new room',
+  'page.cameraPreview': 'Camera preview',
+  'page.noPhotoYet': 'No photo yet',
+  'page.photosSent': 'Photos sent',
+  'page.messageToTheRoom': 'Message to the room',
+  'page.recordingTime': 'Recording time',
+  'page.recordingSize': 'Recording size',
+  'page.title': 'Switchboard room',
+  'page.roomLink': 'Room link',
+  'page.copyLink': 'Copy link',
+  'page.yourName': 'Your name',
+  'page.connecting': 'Connecting…',
+  'page.camera': 'Camera',
+  'page.retryCamera': 'Retry camera',
+  'page.jpegQuality': 'JPEG quality',
+  'page.takePhoto': 'Take photo',
+  'page.chooseAnImage': 'Choose an image',
+  'page.dropHint': '…or drop an image here, or paste one (Ctrl+V).',
+  'page.photoToSend': 'Photo to send',
+  'page.noPhotoHint': 'Take a photo or choose an image.',
+  'page.sendToEveryoneInTheRoom': 'Send to everyone in the room',
+  'page.call': 'Call',
+  'page.joinCall': 'Join call',
+  'page.leaveCall': 'Leave call',
+  'page.microphone': 'Microphone',
+  'page.chat': 'Chat',
+  'page.message': 'Message',
+  'page.send': 'Send',
+  'page.files': 'Files',
+  'page.sendFiles': 'Send files',
+  'page.connectivity': 'Connectivity',
+  'page.testConnectivity': 'Test connectivity',
+  'page.peopleInThisRoom': 'People in this room',
+  'page.received': 'Received',
+  'page.record': 'Record',
+  'page.what': 'What',
+  'page.myCamera': 'My camera',
+  'page.theWholeCall': 'The whole call',
+  'page.stop': 'Stop',
+  'page.zeroBytes': '0 B',
+  'page.savedInThisRoom': 'Saved in this room',
+
   // pages and header
   'room.linkCopied': 'Link copied.',
   'room.copyByHand': 'Press Ctrl+C (or long-press) to copy the selected link.',
@@ -40,6 +85,7 @@ const STRINGS = {
   'call.videoOf': 'Video of {name}',
   'call.aPeer': 'a peer',
   'call.playSound': 'Play sound',
+  'call.soundOnly': 'This call already has {max} cameras, the most it carries: you are in with sound only, and still see everyone.',
 
   // photos (cards, sources, gallery)
   'photo.caption': '{name} · {kb} KB · SHA-256 {hash}…',
@@ -81,6 +127,7 @@ const STRINGS = {
   'peer.connected': 'connected',
   'peer.relayed': 'relayed',
   'peer.failed': 'failed',
+  'peer.rebuilding': 'reconnecting (try {attempt} of {max})',
 
   // camera
   'camera.insecure': 'The camera only works on a secure connection. Open this page over HTTPS (or on localhost); browsers block cameras on plain http:// addresses. You can still send photos from your device.',
@@ -160,6 +207,9 @@ const STRINGS = {
   'announce.fileReceived': 'Received {name} from {peer}.',
   'announce.fileSent': '{peer} received {name}.',
   'announce.fileFailed': '{name} with {peer} failed: {error}',
+  'announce.rebuilding': 'Lost the connection to {peer}; reconnecting (try {attempt} of {max}).',
+  'announce.rebuilt': 'Connected to {peer} again.',
+  'announce.rebuildFailed': 'Could not reconnect to {peer} after {max} tries.',
   'announce.photoReceived': 'Photo {name} received from {peer}.',
 
   // share target page

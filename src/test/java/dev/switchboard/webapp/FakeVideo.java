@@ -15,6 +15,11 @@ final class FakeVideo {
 
     /** Writes a {@code width}x{@code height} 4:2:0 clip of {@code frames} identical frames to {@code file}. */
     static Path write(Path file, int width, int height, int frames) throws IOException {
+        return write(file, width, height, frames, 10);
+    }
+
+    /** As above, played at {@code fps} frames per second. */
+    static Path write(Path file, int width, int height, int frames, int fps) throws IOException {
         if (width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("4:2:0 needs even dimensions");
         }
@@ -35,7 +40,7 @@ final class FakeVideo {
             u[i] = (byte) (90 + (i % (width / 2)) * 60 / (width / 2));
             v[i] = (byte) (170 - (i / (width / 2)) * 60 / (height / 2));
         }
-        String header = "YUV4MPEG2 W" + width + " H" + height + " F10:1 Ip A1:1 C420jpeg\n";
+        String header = "YUV4MPEG2 W" + width + " H" + height + " F" + fps + ":1 Ip A1:1 C420jpeg\n";
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(header.getBytes(StandardCharsets.US_ASCII));
             for (int f = 0; f < frames; f++) {

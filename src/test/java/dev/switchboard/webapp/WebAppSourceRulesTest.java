@@ -235,4 +235,85 @@ class WebAppSourceRulesTest {
             }
         }
     }
+
+    /** Text a page shows of its own: text nodes and aria-label / title / placeholder / alt values holding a letter. */
+    static List<String> htmlText(String html) {
+        String scanned = html.replaceAll("(?s)<!--.*?-->", "")
+                .replaceAll("(?is)<(noscript|script|style)\\b[^>]*>.*?</\\1>", "");
+        List<String> hits = new ArrayList<>();
+        Matcher text = Pattern.compile(">([^<]*)<").matcher(scanned);
+        while (text.find()) {
+            if (text.group(1).codePoints().anyMatch(Character::isLetter)) {
+                hits.add("text: " + text.group(1).strip());
+            }
+        }
+        Matcher tag = Pattern.compile("<[a-zA-Z][^>]*>").matcher(scanned);
+        Pattern attribute = Pattern.compile("\\s(aria-label|title|placeholder|alt)\\s*=\\s*(\"[^\"]*\"|'[^']*'|[^\\s>]+)");
+        while (tag.find()) {
+            Matcher a = attribute.matcher(tag.group());
+            while (a.find()) {
+                if (a.group(2).codePoints().anyMatch(Character::isLetter)) {
+                    hits.add(a.group(1) + ": " + a.group(2));
+                }
+            }
+        }
+        return hits;
+    }
+
+    static List<Path> pages() throws IOException {
+        try (Stream<Path> s = Files.list(WEBAPP)) {
+            return s.filter(p -> p.toString().endsWith(".html")).sorted().toList();
+        }
+    }
+
+    @Test
+    void theHtmlScanFindsTextNodesAndLabelledAttributes() {
+        assertThat(htmlText("<p id=\"x\">Hello</p>")).containsExactly("text: Hello");
+        assertThat(htmlText("<label for=\"f\">Pick\n  <input id=\"f\"></label>")).hasSize(1);
+        assertThat(htmlText("<video aria-label=\"Camera preview\"></video>")).hasSize(1);
+        assertThat(htmlText("<a href=\"/\" title='New room'></a>")).hasSize(1);
+        assertThat(htmlText("<input placeholder=\"Message\"><img alt=\"None\">")).hasSize(2);
+        assertThat(htmlText("<title>Switchboard</title>")).hasSize(1);
+        assertThat(htmlText("<p data-i18n=\"page.x\"></p> <output>00:00</output> <!-- a comment -->")).isEmpty();
+        assertThat(htmlText("<noscript><p>Needs JavaScript.</p></noscript><video data-i18n-aria-label=\"a.b\">")).isEmpty();
+    }
+
+    @Test
+    void noPageShowsTextThatIsNotInTheStringsModule() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        for (Path page : pages()) {
+            for (String hit : htmlText(Files.readString(page))) {
+                offenders.add(page.getFileName() + ": " + hit);
+            }
+        }
+        assertThat(offenders).as("page text outside js/strings.js (use data-i18n, js/i18n.js)").isEmpty();
+    }
+
+    @Test
+    void everyKeyThePagesNameExistsAndEveryPageFillsIt() throws IOException {
+        String strings = Files.readString(WEBAPP.resolve("js/strings.js"));
+        Pattern key = Pattern.compile("data-i18n(?:-[a-z-]+)?=\"([^\"]*)\"");
+        List<String> missing = new ArrayList<>();
+        int used = 0;
+        for (Path page : pages()) {
+            String html = Files.readString(page);
+            Matcher m = key.matcher(html);
+            boolean any = false;
+            while (m.find()) {
+                any = true;
+                used++;
+                if (!strings.contains("'" + m.group(1) + "':")) {
+                    missing.add(page.getFileName() + ": " + m.group(1));
+                }
+            }
+            if (any) {
+                Matcher script = Pattern.compile("<script type=\"module\" src=\"/(js/[a-z-]+\\.js)\"").matcher(html);
+                assertThat(script.find()).as(page + " loads a module").isTrue();
+                assertThat(Files.readString(WEBAPP.resolve(script.group(1)))).as(page + "'s module fills the page")
+                        .contains("fillPage()");
+            }
+        }
+        assertThat(used).isGreaterThan(40);
+        assertThat(missing).as("keys named by the pages but not in js/strings.js").isEmpty();
+    }
 }
