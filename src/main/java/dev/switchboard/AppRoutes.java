@@ -20,6 +20,7 @@ import java.util.Map;
 /** The HTTP routes of the server, in match order (the static web app last). */
 final class AppRoutes {
     private final Switchboard sb;
+    private List<Route> mediaRoutes;
 
     AppRoutes(Switchboard sb) {
         this.sb = sb;
@@ -32,15 +33,26 @@ final class AppRoutes {
             routes.add(Route.exact(Switchboard.SOCKET_IO_PATH + f, bundle, 0));
         }
         routes.add(Route.prefix(Switchboard.SOCKET_IO_PATH, sb.engine(), sb.config().signaling().maxPayload()));
-        routes.addAll(new MediaApi(sb.media(), sb.storageExecutor(), sb.config().media().maxPhotoBytes(),
-                sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(),
-                        sb.config().media().maxRecordingBytes(), sb.config().media().recordingIdleTimeout(),
-                        sb.config().media().maxRecordingDuration(),
-                        MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime), sb.config().media().maxFileBytes()).routes());
+        routes.addAll(mediaRoutes());
         routes.add(Route.exact("/api/ice-servers", new IceServersHandler(sb.iceServers()), 0));
         routes.add(Route.exact("/api/tokens", new TokenEndpoint(sb.access()), 16 * 1024));
         routes.add(Route.prefix("/", new StaticFiles("webapp", AppRoutes::appPath), sb.config().http().maxBodyBytes()));
         return routes;
+    }
+
+    /**
+     * The media API's routes, built once: HTTP and HTTPS share one set of upload sessions (they are
+     * restored from disk at start, which must happen once).
+     */
+    private List<Route> mediaRoutes() {
+        if (mediaRoutes == null) {
+            mediaRoutes = new MediaApi(sb.media(), sb.storageExecutor(), sb.config().media().maxPhotoBytes(),
+                    sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(),
+                            sb.config().media().maxRecordingBytes(), sb.config().media().recordingIdleTimeout(),
+                            sb.config().media().maxRecordingDuration(),
+                            MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime), sb.config().media().maxFileBytes()).routes();
+        }
+        return mediaRoutes;
     }
 
     /** Plain HTTP when everything should move to HTTPS: health and metrics stay, the rest redirects. */
