@@ -72,6 +72,13 @@ final class ContentFiles {
         return dir;
     }
 
+    /** A fixed folder of the media tree ({@code name} chosen by the code), created if missing. */
+    Path sessionDirUnder(String name) throws IOException {
+        Path dir = root.resolve(name);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
     Path uploadsDir() {
         return root.resolve("uploads");
     }

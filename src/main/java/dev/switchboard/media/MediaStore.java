@@ -255,6 +255,11 @@ public final class MediaStore implements AutoCloseable {
         return files.sessionDir(kind);
     }
 
+    /** The share inbox folder {@code media/inbox} (created if missing; see {@link ShareInbox}). */
+    Path inboxDir() throws IOException {
+        return files.sessionDirUnder("inbox");
+    }
+
     /** Starts an upload into {@code file}, a new file in a session folder. */
     Upload beginAt(Path file) throws IOException {
         return new Upload(file, files.createTemp(file));
