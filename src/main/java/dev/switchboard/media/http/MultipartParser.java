@@ -23,7 +23,7 @@ final class MultipartParser {
         /** Part content; {@code bytes} is only valid during the call. */
         void data(byte[] bytes, int offset, int length) throws MultipartException;
 
-        void end() throws MultipartException;
+        void partEnd() throws MultipartException;
     }
 
     static final int MAX_HEADER_BYTES = 8192;
@@ -205,7 +205,7 @@ final class MultipartParser {
                     if (i > at) {
                         sink.data(buf, at, i - at);
                     }
-                    sink.end();
+                    sink.partEnd();
                     state = State.AFTER_DELIMITER;
                     return i + delimiter.length;
                 }
