@@ -56,6 +56,7 @@ public final class ShareInbox {
     private final Duration ttl;
     private final Clock clock;
     private long reserved; // bytes of shares still arriving
+    private long stored; // bytes of complete shares
 
     /** Opens the inbox folder of {@code store}, removing shares cut off by a stop and expired ones. */
     public ShareInbox(MediaStore store, long quotaBytes, int maxShares, Duration ttl, Clock clock) throws IOException {
@@ -72,6 +73,7 @@ public final class ShareInbox {
             }
         }
         sweep();
+        stored = computeStored();
     }
 
     public Duration ttl() {
@@ -129,7 +131,7 @@ public final class ShareInbox {
         public void write(ByteBuffer bytes) throws IOException, Full {
             int n = bytes.remaining();
             synchronized (ShareInbox.this) {
-                if (stored() + reserved + n > quotaBytes) {
+                if (stored + reserved + n > quotaBytes) {
                     throw new Full("the share inbox is full; try again later");
                 }
                 reserved += n;
@@ -173,7 +175,7 @@ public final class ShareInbox {
             }
             Files.move(temp, folder.resolve(META), StandardCopyOption.ATOMIC_MOVE);
             ContentFiles.fsyncDirectory(folder);
-            release();
+            release(true);
             return s;
         }
 
@@ -187,15 +189,18 @@ public final class ShareInbox {
             } catch (IOException ignored) {
                 // deleting it next
             }
-            release();
+            release(false);
             deleteTree(folder);
         }
 
-        private void release() {
+        private void release(boolean kept) {
             if (!done) {
                 done = true;
                 synchronized (ShareInbox.this) {
                     reserved -= held;
+                    if (kept) {
+                        stored += held;
+                    }
                 }
             }
         }
@@ -203,6 +208,11 @@ public final class ShareInbox {
 
     /** The complete, unexpired share with this id. */
     public Optional<Share> find(MediaId id) {
+        return read(id).filter(s -> !expired(s.createdAtMillis()));
+    }
+
+    /** The complete share with this id, expired or not. */
+    private Optional<Share> read(MediaId id) {
         Path meta = dir.resolve(id.value()).resolve(META);
         if (!Files.isRegularFile(meta)) {
             return Optional.empty();
@@ -210,9 +220,6 @@ public final class ShareInbox {
         try {
             JsonNode j = JSON.readTree(Files.readAllBytes(meta));
             long created = j.path("createdAt").asLong();
-            if (expired(created)) {
-                return Optional.empty();
-            }
             List<SharedFile> files = new ArrayList<>();
             int i = 0;
             for (JsonNode f : j.path("files")) {
@@ -238,12 +245,20 @@ public final class ShareInbox {
 
     /** Removes a complete share; false when there was none. */
     public boolean delete(MediaId id) {
+        Optional<Share> s = read(id);
         Path folder = dir.resolve(id.value());
         if (!Files.exists(folder.resolve(META))) {
             return false;
         }
         deleteTree(folder);
+        synchronized (this) {
+            stored -= s.map(ShareInbox::bytes).orElse(0L);
+        }
         return true;
+    }
+
+    private static long bytes(Share s) {
+        return s.files().stream().mapToLong(SharedFile::size).sum();
     }
 
     /** Removes shares older than the ttl (complete or not); returns how many. */
@@ -253,14 +268,18 @@ public final class ShareInbox {
             for (Path p : all) {
                 Path meta = p.resolve(META);
                 long created;
+                long size = 0;
                 if (Files.exists(meta)) {
                     MediaId id = MediaId.parse(p.getFileName().toString());
-                    created = id == null ? 0 : find(id).map(Share::createdAtMillis).orElse(0L);
+                    Optional<Share> s = id == null ? Optional.empty() : read(id);
+                    created = s.map(Share::createdAtMillis).orElse(0L);
+                    size = s.map(ShareInbox::bytes).orElse(0L);
                 } else {
                     created = Files.getLastModifiedTime(p).toMillis();
                 }
                 if (expired(created)) {
                     deleteTree(p);
+                    stored -= size;
                     n++;
                 }
             }
@@ -272,14 +291,14 @@ public final class ShareInbox {
         return clock.millis() - createdAtMillis > ttl.toMillis();
     }
 
-    /** Bytes of complete shares. */
-    private long stored() {
+    /** Bytes of complete shares, counted from their descriptions (at start). */
+    private long computeStored() {
         long total = 0;
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
             for (Path p : all) {
                 MediaId id = MediaId.parse(p.getFileName().toString());
                 if (id != null) {
-                    total += find(id).map(s -> s.files().stream().mapToLong(SharedFile::size).sum()).orElse(0L);
+                    total += read(id).map(ShareInbox::bytes).orElse(0L);
                 }
             }
         } catch (IOException e) {
