@@ -2,7 +2,9 @@ package dev.switchboard;
 
 import dev.switchboard.auth.TokenEndpoint;
 import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.media.ShareInbox;
 import dev.switchboard.media.http.MediaApi;
+import dev.switchboard.media.http.ShareTargetApi;
 import dev.switchboard.web.HttpHandler;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.IceServersHandler;
@@ -12,6 +14,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +25,12 @@ import java.util.Map;
 
 /** The HTTP routes of the server, in match order (the static web app last). */
 final class AppRoutes {
+    /** Shares waiting for the share page: at most this many, this long, twice media.max-file-bytes in all. */
+    static final int SHARE_INBOX_SHARES = 32;
+    static final Duration SHARE_INBOX_TTL = Duration.ofHours(1);
+
     private final Switchboard sb;
+    private List<Route> mediaRoutes;
 
     AppRoutes(Switchboard sb) {
         this.sb = sb;
@@ -32,15 +43,40 @@ final class AppRoutes {
             routes.add(Route.exact(Switchboard.SOCKET_IO_PATH + f, bundle, 0));
         }
         routes.add(Route.prefix(Switchboard.SOCKET_IO_PATH, sb.engine(), sb.config().signaling().maxPayload()));
-        routes.addAll(new MediaApi(sb.media(), sb.storageExecutor(), sb.config().media().maxPhotoBytes(),
-                sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(),
-                        sb.config().media().maxRecordingBytes(), sb.config().media().recordingIdleTimeout(),
-                        sb.config().media().maxRecordingDuration(),
-                        MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime), sb.config().media().maxFileBytes()).routes());
+        routes.addAll(mediaRoutes());
         routes.add(Route.exact("/api/ice-servers", new IceServersHandler(sb.iceServers()), 0));
         routes.add(Route.exact("/api/tokens", new TokenEndpoint(sb.access()), 16 * 1024));
         routes.add(Route.prefix("/", new StaticFiles("webapp", AppRoutes::appPath), sb.config().http().maxBodyBytes()));
         return routes;
+    }
+
+    /**
+     * The media API's routes, built once: HTTP and HTTPS share one set of upload sessions (they are
+     * restored from disk at start, which must happen once).
+     */
+    private List<Route> mediaRoutes() {
+        if (mediaRoutes == null) {
+            mediaRoutes = new MediaApi(sb.media(), sb.storageExecutor(), sb.config().media().maxPhotoBytes(),
+                    sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(),
+                            sb.config().media().maxRecordingBytes(), sb.config().media().recordingIdleTimeout(),
+                            sb.config().media().maxRecordingDuration(),
+                            MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime), sb.config().media().maxFileBytes()).routes();
+            mediaRoutes = new ArrayList<>(mediaRoutes);
+            mediaRoutes.addAll(shareTarget());
+        }
+        return mediaRoutes;
+    }
+
+    /** {@code POST /share-target} for shares no service worker took, and the inbox they wait in. */
+    private List<Route> shareTarget() {
+        long max = sb.config().media().maxFileBytes();
+        try {
+            ShareInbox inbox = new ShareInbox(sb.media(), 2 * max, SHARE_INBOX_SHARES,
+                    SHARE_INBOX_TTL, Clock.systemUTC());
+            return new ShareTargetApi(inbox, sb.storageExecutor(), max).routes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the share inbox", e);
+        }
     }
 
     /** Plain HTTP when everything should move to HTTPS: health and metrics stay, the rest redirects. */

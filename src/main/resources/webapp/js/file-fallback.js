@@ -52,7 +52,14 @@ export async function uploadFile(room, file, sha256, onProgress) {
         throw e;
       }
       await new Promise((r) => setTimeout(r, RETRY_MS * 2 ** (failures - 1)));
-      offset = (await request('GET', session.url)).offset; // what reached the server's disk
+      try {
+        offset = (await request('GET', session.url)).offset; // what reached the server's disk
+      } catch (r) {
+        if (!(r instanceof HttpError) || !r.retryable) {
+          throw r; // the upload is gone (404) or refused: starting over is the caller's choice
+        }
+        // still unreachable (a restarting server): the next attempt asks again
+      }
     }
     onProgress?.(offset);
   }

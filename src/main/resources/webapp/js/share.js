@@ -1,14 +1,15 @@
 /**
  * The share page (/share.html?id=…): after something was shared to the installed app, lists the
  * shared files and lets the person pick one of the recent rooms of this browser, or a new room.
- * The room page then takes the files from the share inbox (js/shared-inbox.js).
+ * The room page then takes the files from the share inbox (js/shared-inbox.js). A share the server
+ * kept (?inbox=ID, no service worker at the time) is first moved into the browser's inbox.
  */
 import { el, formatBytes } from './dom.js';
 import { randomId } from './hash.js';
 import { setUpApp } from './pwa.js';
 import { fillPage } from './i18n.js';
 import { recentRooms } from './recent-rooms.js';
-import { loadShare } from './shared-inbox.js';
+import { loadShare, takeServerShare } from './shared-inbox.js';
 import { t } from './strings.js';
 
 const $ = (id) => document.getElementById(id);
@@ -21,9 +22,16 @@ async function main() {
     ['recent-title', 'share.recent'], ['no-recent', 'share.noRecent'], ['share-new-room', 'share.newRoom']]) {
     $(id).textContent = t(key); // the page's static text is the same English, for the first paint
   }
-  const id = new URLSearchParams(location.search).get('id') ?? '';
+  const params = new URLSearchParams(location.search);
+  let id = params.get('id') ?? '';
   let share = null;
   try {
+    if (params.get('inbox')) { // shared while no service worker ran: the server kept the files
+      id = (await takeServerShare(params.get('inbox'))) ?? '';
+      if (id) {
+        history.replaceState(null, '', `/share.html?id=${encodeURIComponent(id)}`);
+      }
+    }
     share = await loadShare(id);
   } catch (e) {
     share = null;

@@ -46,6 +46,38 @@ export async function loadShare(id) {
   };
 }
 
+/**
+ * Moves a share the server kept (POST /share-target answered by the server because no service worker
+ * was installed: /share.html?inbox=ID) into this browser's inbox, in the worker's shape, then deletes
+ * it on the server. Resolves to the local share id, or null when the server has no such share.
+ */
+export async function takeServerShare(inboxId, fetchFn = (...a) => fetch(...a)) {
+  if (typeof inboxId !== 'string' || !ID.test(inboxId)) {
+    return null;
+  }
+  const base = `/api/share-inbox/${encodeURIComponent(inboxId)}`;
+  const res = await fetchFn(base, { cache: 'no-store' });
+  if (!res.ok) {
+    return null;
+  }
+  const share = await res.json();
+  const files = [];
+  for (const f of Array.isArray(share.files) ? share.files : []) {
+    const got = await fetchFn(String(f.url), { cache: 'no-store' });
+    if (!got.ok) {
+      throw new Error(`shared file ${f.name}: ${got.status}`);
+    }
+    const blob = await got.blob();
+    files.push(new File([blob], String(f.name ?? 'file'), { type: String(f.type ?? '') }));
+  }
+  const str = (v) => (typeof v === 'string' ? v.slice(0, 2000) : '');
+  await run('readwrite', (store) => store.put({
+    id: inboxId, at: Date.now(), title: str(share.title), text: str(share.text), url: str(share.url), files,
+  }));
+  await fetchFn(base, { method: 'DELETE' }).catch(() => {}); // expires on its own otherwise
+  return inboxId;
+}
+
 /** Forgets a share once its files are in a room. */
 export function deleteShare(id) {
   return ID.test(id ?? '') ? run('readwrite', (store) => store.delete(id)) : Promise.resolve();

@@ -58,6 +58,31 @@ final class ContentFiles {
         return tmp;
     }
 
+    /**
+     * The folder of resumable upload sessions of one kind, {@code uploads/<kind>}: on the same file system
+     * as the content (a finished upload is renamed into place) but never swept at start, so sessions
+     * outlive a restart. {@code kind} is a fixed name chosen by the code, never input.
+     */
+    Path sessionDir(String kind) throws IOException {
+        if (!kind.matches("[a-z]{1,32}")) {
+            throw new IllegalArgumentException("not a session folder name: " + kind);
+        }
+        Path dir = root.resolve("uploads").resolve(kind);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /** A fixed folder of the media tree ({@code name} chosen by the code), created if missing. */
+    Path sessionDirUnder(String name) throws IOException {
+        Path dir = root.resolve(name);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    Path uploadsDir() {
+        return root.resolve("uploads");
+    }
+
     /** A new, empty temporary file for an upload, opened for writing. */
     FileChannel createTemp(Path file) throws IOException {
         return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

@@ -250,6 +250,26 @@ public final class MediaStore implements AutoCloseable {
         return files.tempDir();
     }
 
+    /** The folder of resumable upload sessions of one kind (created if missing; see {@link SessionFiles}). */
+    Path sessionDir(String kind) throws IOException {
+        return files.sessionDir(kind);
+    }
+
+    /** The share inbox folder {@code media/inbox} (created if missing; see {@link ShareInbox}). */
+    Path inboxDir() throws IOException {
+        return files.sessionDirUnder("inbox");
+    }
+
+    /** Starts an upload into {@code file}, a new file in a session folder. */
+    Upload beginAt(Path file) throws IOException {
+        return new Upload(file, files.createTemp(file));
+    }
+
+    /** The folder holding every kind of resumable upload session (for tests: empty files when idle). */
+    public Path uploadSessionFiles() {
+        return files.uploadsDir();
+    }
+
     /** Where the content with this digest is stored (for tests and tools; the API never needs it). */
     public Path contentPath(String sha256) {
         return files.path(sha256);

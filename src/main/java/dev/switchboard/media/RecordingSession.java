@@ -24,14 +24,27 @@ public final class RecordingSession {
     private boolean closed;
     private long lastActive;
     private final long started;
+    private final long createdAtMillis;
 
-    RecordingSession(MediaId id, String room, ImageType type, Upload upload, long now) {
-        this.started = now;
+    /**
+     * A session that began at {@code started} on the sessions' nanosecond clock ({@code createdAtMillis}
+     * on the wall clock, kept on disk) and was last active {@code now}; its offset is the upload's size.
+     */
+    RecordingSession(MediaId id, String room, ImageType type, Upload upload, long started, long createdAtMillis,
+                     long now) {
+        this.started = started;
+        this.createdAtMillis = createdAtMillis;
         this.id = id;
         this.room = room;
         this.type = type;
         this.upload = upload;
+        this.offset = upload.size();
         this.lastActive = now;
+    }
+
+    /** What the session's sidecar file says (see {@link SessionFiles}). */
+    synchronized SessionFiles.Saved saved() {
+        return new SessionFiles.Saved(id, room, type, offset, createdAtMillis);
     }
 
     public MediaId id() {

@@ -1,6 +1,8 @@
 package dev.switchboard.media;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,11 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recording uploads in progress, kept in memory (their temporary files live in the store's
- * temporary folder, which is swept at start, so a restart drops them together). A session idle for
- * longer than the configured time is abandoned and its file removed by {@link #sweep}, which runs
- * whenever a session is created or finished. {@link #create}, {@link #sweep} and {@link #abandon}
- * block (files): storage executor only.
+ * The resumable uploads in progress of one kind (recordings, or files for peers): held in memory and
+ * kept on disk by {@link SessionFiles} in their own folder, which is not swept at start, so they
+ * survive a restart or a crash. {@link #restore} loads them at start: each partial file is the truth
+ * for the offset (cut back to the offset last acknowledged, re-read for the digest); sessions past
+ * their duration limit are dropped, the others get a fresh idle timer. A session idle for longer than
+ * the configured time is abandoned and its files removed by {@link #sweep}, which runs whenever a
+ * session is created or finished. {@link #create}, {@link #checkpoint}, {@link #remove},
+ * {@link #sweep}, {@link #abandon} and {@link #restore} block (files): storage executor (or start-up) only.
  */
 public final class RecordingSessions {
     private static final Logger log = LoggerFactory.getLogger(RecordingSessions.class);
@@ -24,7 +29,14 @@ public final class RecordingSessions {
     private final Duration maxDuration;
     private final int maxSessions;
     private final LongSupplier clock;
+    private final Clock wall;
+    private final String folder;
+    private volatile SessionFiles files;
     private final Map<MediaId, RecordingSession> sessions = new ConcurrentHashMap<>();
+
+    /** The session folders of the two kinds of resumable upload. */
+    public static final String RECORDINGS = "recordings";
+    public static final String FILES = "files";
 
     /** The longest recording session allowed when none is configured. */
     public static final Duration DEFAULT_MAX_DURATION = Duration.ofHours(2);
@@ -38,6 +50,17 @@ public final class RecordingSessions {
     /** {@code maxDuration} zero: sessions may last any time (only idle ones are dropped). */
     public RecordingSessions(MediaStore store, long maxBytes, Duration idle, Duration maxDuration, int maxSessions,
                              LongSupplier nanoClock) {
+        this(store, RECORDINGS, maxBytes, idle, maxDuration, maxSessions, nanoClock, Clock.systemUTC());
+    }
+
+    /**
+     * Sessions kept in the store's session folder {@code folder} ({@link #RECORDINGS}, {@link #FILES});
+     * {@code wall} dates them on disk, so that the duration limit still holds after a restart.
+     */
+    public RecordingSessions(MediaStore store, String folder, long maxBytes, Duration idle, Duration maxDuration,
+                             int maxSessions, LongSupplier nanoClock, Clock wall) {
+        this.folder = folder;
+        this.wall = wall;
         this.maxDuration = maxDuration;
         this.store = store;
         this.maxBytes = maxBytes;
@@ -64,9 +87,16 @@ public final class RecordingSessions {
         if (maxDuration.isZero()) {
             return false;
         }
+        return pastDuration(now() - s.started());
+    }
+
+    private boolean pastDuration(long ageNanos) {
+        if (maxDuration.isZero()) {
+            return false;
+        }
         long limit = maxDuration.toNanos();
         long grace = Math.min(MAX_GRACE.toNanos(), limit / 2);
-        return now() - s.started() > limit + grace;
+        return ageNanos > limit + grace;
     }
 
     public long now() {
@@ -75,13 +105,88 @@ public final class RecordingSessions {
 
     /** A new session for {@code room}, or null when too many are open. */
     public RecordingSession create(String room, ImageType type) throws IOException {
+        SessionFiles disk = files();
         sweep();
         if (sessions.size() >= maxSessions) {
             return null;
         }
-        RecordingSession s = new RecordingSession(MediaId.random(), room, type, store.begin(), now());
+        MediaId id = MediaId.random();
+        Upload upload = store.beginAt(disk.part(id));
+        long now = now();
+        RecordingSession s = new RecordingSession(id, room, type, upload, now, wall.millis(), now);
+        try {
+            disk.save(s.saved());
+        } catch (IOException | RuntimeException e) {
+            upload.discard();
+            disk.delete(id);
+            throw e;
+        }
         sessions.put(s.id(), s);
         return s;
+    }
+
+    /**
+     * Makes the session's offset durable after a part: the bytes are fsynced, then the sidecar records
+     * the offset. Call before the part is acknowledged, while the session is claimed.
+     */
+    public void checkpoint(RecordingSession s) throws IOException {
+        s.upload().force();
+        files().save(s.saved());
+    }
+
+    /**
+     * Loads the sessions kept on disk (once; later calls do nothing). Runs at start, before the listeners
+     * open: a partial file longer than the offset its sidecar acknowledged is cut back to it (a part cut
+     * off by a crash), and one shorter counts as what it holds; the digest is rebuilt by reading the
+     * file. Sessions past the duration limit are removed. Returns how many sessions were restored.
+     */
+    public synchronized int restore() throws IOException {
+        if (files != null) {
+            return 0;
+        }
+        SessionFiles disk = new SessionFiles(store.sessionDir(folder));
+        int restored = 0;
+        int expired = 0;
+        long now = now();
+        for (SessionFiles.Saved saved : disk.load()) {
+            long ageNanos = Math.max(0, wall.millis() - saved.createdAtMillis()) * 1_000_000L;
+            if (pastDuration(ageNanos) || sessions.size() >= maxSessions) {
+                Files.deleteIfExists(disk.part(saved.id()));
+                disk.delete(saved.id());
+                expired++;
+                continue;
+            }
+            Upload upload;
+            try {
+                upload = Upload.resume(disk.part(saved.id()), saved.offset());
+            } catch (IOException e) {
+                log.warn("cannot reopen the upload {}: {}", saved.id().value(), e.toString());
+                Files.deleteIfExists(disk.part(saved.id()));
+                disk.delete(saved.id());
+                continue;
+            }
+            RecordingSession s = new RecordingSession(saved.id(), saved.room(), saved.type(), upload,
+                    now - ageNanos, saved.createdAtMillis(), now);
+            if (upload.size() != saved.offset()) {
+                log.warn("upload {} holds {} bytes, not the {} acknowledged; continuing from {}",
+                        saved.id().value(), upload.size(), saved.offset(), upload.size());
+                disk.save(s.saved());
+            }
+            sessions.put(s.id(), s);
+            restored++;
+        }
+        files = disk;
+        if (restored > 0 || expired > 0) {
+            log.info("{} upload(s) in progress restored from {}, {} expired", restored, disk.dir(), expired);
+        }
+        return restored;
+    }
+
+    private synchronized SessionFiles files() throws IOException {
+        if (files == null) {
+            restore();
+        }
+        return files;
     }
 
     /** The open session with this id, or null. */
@@ -89,10 +194,13 @@ public final class RecordingSessions {
         return sessions.get(id);
     }
 
-    /** Forgets the session (finished or rejected) without touching its file. */
+    /** Forgets the session (finished or rejected) and its sidecar, without touching its data file. */
     public void remove(RecordingSession s) {
         s.close();
         sessions.remove(s.id(), s);
+        if (files != null) {
+            files.delete(s.id());
+        }
     }
 
     /** Forgets the session and deletes its file. */

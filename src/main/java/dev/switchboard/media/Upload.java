@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -22,13 +23,61 @@ public final class Upload {
     private boolean closed;
 
     Upload(Path temp, FileChannel channel) {
+        this(temp, channel, newDigest(), 0);
+    }
+
+    private Upload(Path temp, FileChannel channel, MessageDigest digest, long size) {
         this.temp = temp;
         this.channel = channel;
+        this.digest = digest;
+        this.size = size;
+    }
+
+    /**
+     * Reopens the upload kept in {@code file} to append to it: the file is cut to {@code keep} bytes when
+     * longer (bytes past what was acknowledged may be torn by a crash), then read once to rebuild the
+     * digest. The upload's size is what the file holds, at most {@code keep}.
+     */
+    static Upload resume(Path file, long keep) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            this.digest = MessageDigest.getInstance("SHA-256");
+            if (ch.size() > keep) {
+                ch.truncate(keep);
+                ch.force(true);
+            }
+            long size = ch.size();
+            MessageDigest digest = newDigest();
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            long at = 0;
+            while (at < size) {
+                buf.clear();
+                int n = ch.read(buf, at);
+                if (n < 0) {
+                    break;
+                }
+                buf.flip();
+                digest.update(buf);
+                at += n;
+            }
+            ch.position(at);
+            return new Upload(file, ch, digest, at);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Flushes what was written to stable storage, keeping the upload open for more. */
+    public void force() throws IOException {
+        channel.force(false);
     }
 
     /** Appends {@code bytes} (consumed). */

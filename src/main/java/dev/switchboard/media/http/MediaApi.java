@@ -22,6 +22,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import dev.switchboard.media.RecordingSessions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -102,8 +105,16 @@ public final class MediaApi {
         this.maxFileBytes = maxFileBytes;
         this.access = access;
         this.recordings = new RecordingApi(store, executor, recordingSessions, events, access);
-        this.fileUploads = new RecordingApi(store, executor, new RecordingSessions(store, maxFileBytes,
-                Duration.ofHours(1), Duration.ZERO, MAX_RECORDING_UPLOADS, System::nanoTime), events, access, true);
+        RecordingSessions fileSessions = new RecordingSessions(store, RecordingSessions.FILES, maxFileBytes,
+                Duration.ofHours(1), Duration.ZERO, MAX_RECORDING_UPLOADS, System::nanoTime, Clock.systemUTC());
+        this.fileUploads = new RecordingApi(store, executor, fileSessions, events, access, true);
+        try {
+            // Uploads in progress before a restart (blocking: this runs at start, before any listener).
+            recordingSessions.restore();
+            fileSessions.restore();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore the uploads in progress", e);
+        }
         this.store = store;
         this.executor = executor;
         this.maxPhotoBytes = maxPhotoBytes;

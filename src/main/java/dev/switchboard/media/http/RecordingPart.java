@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * which the caller has claimed. Parts are gathered into batches and written by the request's
  * {@link SerialLane}; the connection stops reading while too much waits for the disk (as for photos,
  * see {@link UploadBody}). Past the recording limit the rest is refused with 413. Whatever reached the
- * file stays when the part is cut off; the session is released in every case.
+ * file stays when the part is cut off; before the session is released (in every case) the bytes are
+ * fsynced and the offset recorded, so an acknowledged offset survives a restart.
  */
 final class RecordingPart implements StreamingHandler.Body {
     private static final Logger log = LoggerFactory.getLogger(RecordingPart.class);
@@ -92,6 +93,7 @@ final class RecordingPart implements StreamingHandler.Body {
         }
         flushBatch();
         lane.submit(() -> {
+            checkpoint();
             session.release(sessions.now());
             if (!failed) {
                 HttpResponses.send(ctx, request, RecordingApi.status(HttpResponseStatus.OK, session));
@@ -115,9 +117,28 @@ final class RecordingPart implements StreamingHandler.Body {
         }
         if (!stopped) {
             stopped = true;
-            lane.submit(() -> session.release(sessions.now()));
+            lane.submit(() -> {
+                checkpoint(); // what reached the file counts, after a restart too
+                session.release(sessions.now());
+            });
         }
         resume();
+    }
+
+    /** Makes the bytes written so far and the offset durable before the part is answered (lane). */
+    private void checkpoint() {
+        if (failed) {
+            return;
+        }
+        try {
+            sessions.checkpoint(session);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            sessions.abandon(session);
+            log.warn("cannot keep recording {} on disk", session.id().value(), e);
+            HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "internal", "cannot write the recording"));
+        }
     }
 
     private void flushBatch() {

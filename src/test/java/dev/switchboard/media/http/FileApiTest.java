@@ -75,9 +75,7 @@ class FileApiTest {
 
     static void assertNoTemporaryFiles(TestServer s) {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            try (Stream<Path> tmp = Files.list(s.server().media().temporaryFiles())) {
-                assertThat(tmp.toList()).isEmpty();
-            }
+            assertThat(RecordingApiTest.tempFiles(s)).isEmpty();
         });
     }
 

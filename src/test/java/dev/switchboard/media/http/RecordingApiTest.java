@@ -288,17 +288,26 @@ class RecordingApiTest {
         assertThat(tempFiles(s)).isEmpty();
     }
 
-    private static List<Path> tempFiles(TestServer s) throws Exception {
+    /** Files of uploads in progress: the temporary folder, and the session data files (one per session). */
+    static List<Path> tempFiles(TestServer s) throws Exception {
+        List<Path> all = new ArrayList<>();
         try (Stream<Path> f = Files.list(s.server().media().temporaryFiles())) {
-            return f.toList();
+            all.addAll(f.toList());
         }
+        Path sessions = s.server().media().uploadSessionFiles();
+        if (Files.isDirectory(sessions)) {
+            try (Stream<Path> f = Files.walk(sessions)) {
+                all.addAll(f.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".part")).toList());
+            }
+        }
+        return all;
     }
 
     private static List<Path> contentFiles(TestServer s) throws Exception {
         Path root = s.server().media().temporaryFiles().getParent();
         try (Stream<Path> f = Files.walk(root)) {
             return f.filter(Files::isRegularFile).filter(p -> !p.startsWith(root.resolve("tmp"))
-                    && !p.startsWith(root.resolve("thumbs"))).toList();
+                    && !p.startsWith(root.resolve("thumbs")) && !p.startsWith(root.resolve("uploads"))).toList();
         }
     }
 

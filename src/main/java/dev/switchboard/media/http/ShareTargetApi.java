@@ -1,0 +1,210 @@
+package dev.switchboard.media.http;
+
+import dev.switchboard.media.MediaId;
+import dev.switchboard.media.ShareInbox;
+import dev.switchboard.media.StorageExecutor;
+import dev.switchboard.web.HttpResponses;
+import dev.switchboard.web.Route;
+import dev.switchboard.web.StreamingHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of the Web Share Target (W3C Web Share Target, manifest {@code share_target}) for
+ * browsers whose service worker did not take the share (first visit, worker not installed): documented
+ * in docs/media-api.md, "Shares without a service worker".
+ * <ul>
+ * <li>{@code POST /share-target} (multipart/form-data: title, text, url, files): 303 to
+ *     {@code /share.html?inbox=ID}; 400 {@code bad_multipart}, 413 {@code too_large}
+ *     (media.max-file-bytes in all), 503 {@code inbox_full}.</li>
+ * <li>{@code GET /api/share-inbox/{id}}: {@code {id, title, text, url, files: [{name, type, size, url}]}}.</li>
+ * <li>{@code GET /api/share-inbox/{id}/files/{n}}: the file's bytes.</li>
+ * <li>{@code DELETE /api/share-inbox/{id}}: 204; the share page deletes it once it holds the files.</li>
+ * </ul>
+ * The inbox id (128 random bits) is the only key: the share has no room yet.
+ */
+public final class ShareTargetApi {
+    private static final Logger log = LoggerFactory.getLogger(ShareTargetApi.class);
+    static final String TARGET = "/share-target";
+    static final String INBOX = "/api/share-inbox/";
+    private static final Pattern MIME = Pattern.compile("[a-z0-9][a-z0-9.+-]{0,63}/[a-z0-9][a-z0-9.+-]{0,63}");
+
+    private final ShareInbox inbox;
+    private final StorageExecutor executor;
+    private final long maxBytes;
+
+    public ShareTargetApi(ShareInbox inbox, StorageExecutor executor, long maxBytes) {
+        this.inbox = inbox;
+        this.executor = executor;
+        this.maxBytes = maxBytes;
+    }
+
+    public List<Route> routes() {
+        return List.of(Route.streaming(TARGET, this::target), Route.streaming(INBOX, this::inbox));
+    }
+
+    private StreamingHandler.Body target(ChannelHandlerContext ctx, HttpRequest req) {
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (!path.equals(TARGET)) {
+            return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "not_found",
+                    "no such resource: " + path));
+        }
+        if (!req.method().equals(HttpMethod.POST)) {
+            return notAllowed(ctx, "POST");
+        }
+        String boundary = MultipartParser.boundary(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        if (boundary == null) {
+            return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.BAD_REQUEST, "bad_multipart",
+                    "a share is multipart/form-data with a boundary of 1 to 70 characters"));
+        }
+        long declared = HttpUtil.getContentLength(req, -1L);
+        if (declared > maxBytes + 1024 * 1024) { // the files plus room for the form's own lines
+            return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "too_large", "shared files are limited to " + maxBytes + " bytes in all (media.max-file-bytes)"));
+        }
+        ShareTargetBody body = new ShareTargetBody(ctx, copy(req), inbox,
+                new SerialLane(executor, ctx.channel().eventLoop()), maxBytes, boundary);
+        try {
+            body.open();
+        } catch (RejectedExecutionException e) {
+            return Draining.answer(ctx, Replies.busyResponse());
+        }
+        return body;
+    }
+
+    private StreamingHandler.Body inbox(ChannelHandlerContext ctx, HttpRequest req) {
+        String path = new QueryStringDecoder(req.uri()).path();
+        String[] parts = path.substring(INBOX.length()).split("/", -1);
+        MediaId id = MediaId.parse(parts[0]);
+        boolean file = parts.length == 3 && parts[1].equals("files") && parts[2].matches("[0-9]{1,3}");
+        if (id == null || !(parts.length == 1 || file)) {
+            return Draining.answer(ctx, gone());
+        }
+        HttpMethod m = req.method();
+        HttpRequest r = copy(req);
+        if (file && (m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD))) {
+            run(ctx, r, () -> sendFile(ctx, r, id, Integer.parseInt(parts[2])));
+        } else if (!file && (m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD))) {
+            run(ctx, r, () -> {
+                Optional<ShareInbox.Share> s = inbox.find(id);
+                if (s.isEmpty()) {
+                    HttpResponses.send(ctx, r, gone());
+                    return;
+                }
+                HttpResponses.send(ctx, r, describe(s.get()));
+            });
+        } else if (!file && m.equals(HttpMethod.DELETE)) {
+            run(ctx, r, () -> HttpResponses.send(ctx, r, inbox.delete(id)
+                    ? HttpResponses.response(HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER, null) : gone()));
+        } else {
+            return notAllowed(ctx, file ? "GET, HEAD" : "GET, HEAD, DELETE");
+        }
+        return null;
+    }
+
+    private static FullHttpResponse describe(ShareInbox.Share s) throws Exception {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("id", s.id().value());
+        o.put("title", s.title());
+        o.put("text", s.text());
+        o.put("url", s.url());
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (ShareInbox.SharedFile f : s.files()) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("name", f.name());
+            j.put("type", f.type());
+            j.put("size", f.size());
+            j.put("url", INBOX + s.id().value() + "/files/" + f.index());
+            files.add(j);
+        }
+        o.put("files", files);
+        FullHttpResponse res = HttpResponses.response(HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(HttpResponses.JSON.writeValueAsBytes(o)), "application/json; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return res;
+    }
+
+    private void sendFile(ChannelHandlerContext ctx, HttpRequest req, MediaId id, int index) throws IOException {
+        Optional<ShareInbox.Share> share = inbox.find(id);
+        try (FileChannel ch = share.isEmpty() ? null : inbox.open(id, index)) {
+            if (ch == null) {
+                HttpResponses.send(ctx, req, gone());
+                return;
+            }
+            ShareInbox.SharedFile f = share.get().files().get(index);
+            long length = ch.size();
+            boolean head = req.method().equals(HttpMethod.HEAD);
+            ByteBuf body = head ? Unpooled.EMPTY_BUFFER : ctx.alloc().buffer((int) length);
+            try {
+                long pos = 0;
+                while (!head && body.readableBytes() < length) {
+                    int n = body.writeBytes(ch, pos, (int) (length - body.readableBytes()));
+                    if (n < 0) {
+                        throw new IOException("the shared file is shorter than expected");
+                    }
+                    pos += n;
+                }
+            } catch (IOException | RuntimeException e) {
+                body.release();
+                throw e;
+            }
+            String type = MIME.matcher(f.type()).matches() ? f.type() : "application/octet-stream";
+            FullHttpResponse res = HttpResponses.response(HttpResponseStatus.OK, body, type);
+            res.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            res.headers().set("Content-Security-Policy", "default-src 'none'; sandbox");
+            HttpResponses.send(ctx, req, res);
+        }
+    }
+
+    private static FullHttpResponse gone() {
+        return Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_share",
+                "no share with this id (taken to a room already, or expired)");
+    }
+
+    private void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {
+        try {
+            executor.execute(() -> {
+                try {
+                    step.run();
+                } catch (Exception | Error e) {
+                    log.warn("share inbox request {} {} failed", req.method(), req.uri(), e);
+                    Replies.error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            Replies.busy(ctx, req);
+        }
+    }
+
+    private static StreamingHandler.Body notAllowed(ChannelHandlerContext ctx, String allow) {
+        FullHttpResponse res = Replies.errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                "allowed: " + allow);
+        res.headers().set(HttpHeaderNames.ALLOW, allow);
+        return Draining.answer(ctx, res);
+    }
+
+    private static HttpRequest copy(HttpRequest req) {
+        return new DefaultHttpRequest(req.protocolVersion(), req.method(), req.uri(), req.headers().copy());
+    }
+}

@@ -1,0 +1,326 @@
+package dev.switchboard.media.http;
+
+import dev.switchboard.media.ShareInbox;
+import dev.switchboard.web.HttpResponses;
+import dev.switchboard.web.StreamingHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The body of a {@code POST /share-target} that no service worker took: the multipart form (the
+ * manifest's share_target params: title, text, url, files) is parsed on the event loop as it arrives
+ * ({@link MultipartParser}); file contents go to a {@link ShareInbox} draft through the request's
+ * {@link SerialLane}, with the same back-pressure as uploads. The answer is 303 to the share page
+ * with the inbox id; 400 for a malformed form, 413 past the size limit, 503 when the inbox is full.
+ */
+final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Sink {
+    private static final Logger log = LoggerFactory.getLogger(ShareTargetBody.class);
+    static final int MAX_TEXT_BYTES = 8192;
+    static final int MAX_FILES = 100;
+
+    private final ChannelHandlerContext ctx;
+    private final HttpRequest request;
+    private final ShareInbox inbox;
+    private final SerialLane lane;
+    private final long maxBytes;
+    private final MultipartParser parser;
+
+    // Event-loop state.
+    private Draining rejected;
+    private boolean ended;
+    private long fileBytes;
+    private int files;
+    private String field; // the plain field being read (title, text, url), or null
+    private boolean inFile;
+    private final ByteArrayOutputStream text = new ByteArrayOutputStream();
+    private String title = "";
+    private String shared = "";
+    private String url = "";
+    private final AtomicLong pending = new AtomicLong();
+    private boolean paused;
+
+    // Lane state.
+    private ShareInbox.Draft draft;
+    private volatile boolean failed;
+
+    ShareTargetBody(ChannelHandlerContext ctx, HttpRequest request, ShareInbox inbox, SerialLane lane, long maxBytes,
+                    String boundary) {
+        this.ctx = ctx;
+        this.request = request;
+        this.inbox = inbox;
+        this.lane = lane;
+        this.maxBytes = maxBytes;
+        this.parser = new MultipartParser(boundary, this);
+    }
+
+    /** Opens the draft on the lane; throws RejectedExecutionException when the executor is saturated. */
+    void open() {
+        lane.start(() -> {
+            try {
+                draft = inbox.begin();
+            } catch (ShareInbox.Full e) {
+                fail(full(e.getMessage()));
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot keep a share", e);
+                fail(Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot keep the share"));
+            }
+        });
+    }
+
+    @Override
+    public void content(ByteBuf part) {
+        if (rejected != null) {
+            rejected.content(part);
+            return;
+        }
+        byte[] b = new byte[part.readableBytes()];
+        part.getBytes(part.readerIndex(), b);
+        try {
+            parser.feed(b, 0, b.length);
+        } catch (MultipartException e) {
+            reject(badForm(e));
+        }
+    }
+
+    @Override
+    public void end() {
+        ended = true;
+        if (rejected != null) {
+            rejected.end();
+            return;
+        }
+        try {
+            parser.finish();
+        } catch (MultipartException e) {
+            reject(badForm(e));
+            return;
+        }
+        String t = title;
+        String s = shared;
+        String u = url;
+        boolean nothing = files == 0 && t.isEmpty() && s.isEmpty() && u.isEmpty();
+        lane.submit(() -> {
+            if (failed || draft == null) {
+                return;
+            }
+            try {
+                String location;
+                if (nothing) {
+                    draft.discard();
+                    location = "/share.html";
+                } else {
+                    location = "/share.html?inbox=" + draft.commit(t, s, u).id().value();
+                }
+                FullHttpResponse res = HttpResponses.response(HttpResponseStatus.SEE_OTHER, Unpooled.EMPTY_BUFFER, null);
+                res.headers().set(HttpHeaderNames.LOCATION, location);
+                res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                HttpResponses.send(ctx, request, res);
+            } catch (IOException | RuntimeException e) {
+                draft.discard();
+                log.warn("cannot keep a share", e);
+                HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                        "internal", "cannot keep the share"));
+            }
+        });
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        if (rejected != null) {
+            rejected.abort(cause);
+        }
+        stop();
+    }
+
+    // ---- MultipartParser.Sink, on the event loop ----
+
+    @Override
+    public void begin(MultipartParser.Part part) throws MultipartException {
+        if (rejected != null) {
+            return;
+        }
+        field = null;
+        inFile = false;
+        if (part.filename() != null) {
+            if (!part.name().equals("files") || part.filename().isEmpty()) {
+                return; // not the manifest's file field, or the empty entry of a form with no file chosen
+            }
+            if (++files > MAX_FILES) {
+                throw new MultipartException("more than " + MAX_FILES + " files");
+            }
+            inFile = true;
+            String name = clip(part.filename(), 255);
+            String type = part.contentType() == null ? "" : clip(part.contentType(), 127);
+            lane.submit(() -> {
+                if (!failed && draft != null) {
+                    try {
+                        draft.newFile(name, type);
+                    } catch (IOException | RuntimeException e) {
+                        writeFailed(e);
+                    }
+                }
+            });
+            return;
+        }
+        if (part.name().equals("title") || part.name().equals("text") || part.name().equals("url")) {
+            field = part.name();
+            text.reset();
+        }
+    }
+
+    @Override
+    public void data(byte[] bytes, int offset, int length) throws MultipartException {
+        if (rejected != null) {
+            return;
+        }
+        if (field != null) {
+            if (text.size() + length > MAX_TEXT_BYTES) {
+                throw new MultipartException("the " + field + " field is longer than " + MAX_TEXT_BYTES + " bytes");
+            }
+            text.write(bytes, offset, length);
+            return;
+        }
+        if (!inFile) {
+            return;
+        }
+        fileBytes += length;
+        if (fileBytes > maxBytes) {
+            reject(tooLarge());
+            return;
+        }
+        ByteBuffer copy = ByteBuffer.wrap(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+        pending.addAndGet(length);
+        lane.submit(() -> {
+            try {
+                if (!failed && draft != null) {
+                    draft.write(copy);
+                }
+            } catch (ShareInbox.Full e) {
+                fail(full(e.getMessage()));
+            } catch (IOException | RuntimeException e) {
+                writeFailed(e);
+            } finally {
+                drained(length);
+            }
+        });
+        if (!paused && pending.get() > UploadBody.HIGH_WATER) {
+            paused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void partEnd() {
+        if (field != null) {
+            String v = clip(text.toString(StandardCharsets.UTF_8), 2000);
+            switch (field) {
+                case "title" -> title = v;
+                case "text" -> shared = v;
+                default -> url = v;
+            }
+        }
+        field = null;
+        inFile = false;
+    }
+
+    // ---- failures ----
+
+    private void writeFailed(Exception e) {
+        log.warn("cannot write a shared file", e);
+        fail(Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot keep the share"));
+    }
+
+    /** On the lane: drops the draft and answers from the loop. */
+    private void fail(FullHttpResponse res) {
+        if (failed) {
+            res.release();
+            return;
+        }
+        failed = true;
+        if (draft != null) {
+            draft.discard();
+        }
+        ctx.channel().eventLoop().execute(() -> {
+            if (ended && rejected == null) {
+                res.headers().set(HttpHeaderNames.CONNECTION, "close");
+                HttpResponses.send(ctx, request, res);
+            } else {
+                reject(res);
+            }
+        });
+    }
+
+    /** On the loop: answers now, drains the rest of the body and drops what the lane has. */
+    private void reject(FullHttpResponse res) {
+        if (rejected != null) {
+            res.release();
+            return;
+        }
+        rejected = Draining.answer(ctx, res);
+        if (ended) {
+            rejected.end();
+        }
+        stop();
+    }
+
+    private void stop() {
+        lane.submit(() -> {
+            if (!failed) {
+                failed = true;
+                if (draft != null) {
+                    draft.discard();
+                }
+            }
+        });
+        resume();
+    }
+
+    private void drained(int n) {
+        if (pending.addAndGet(-n) <= UploadBody.LOW_WATER) {
+            ctx.channel().eventLoop().execute(() -> {
+                if (pending.get() <= UploadBody.LOW_WATER) {
+                    resume();
+                }
+            });
+        }
+    }
+
+    private void resume() {
+        if (paused) {
+            paused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private FullHttpResponse tooLarge() {
+        return Replies.errorResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
+                "shared files are limited to " + maxBytes + " bytes in all (media.max-file-bytes)");
+    }
+
+    static FullHttpResponse badForm(MultipartException e) {
+        return Replies.errorResponse(HttpResponseStatus.BAD_REQUEST, "bad_multipart",
+                "the share is not a valid multipart/form-data body: " + e.getMessage());
+    }
+
+    static FullHttpResponse full(String message) {
+        FullHttpResponse res = Replies.errorResponse(HttpResponseStatus.SERVICE_UNAVAILABLE, "inbox_full", message);
+        res.headers().setInt(HttpHeaderNames.RETRY_AFTER, 60);
+        return res;
+    }
+
+    private static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}
