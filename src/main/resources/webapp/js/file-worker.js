@@ -47,11 +47,13 @@ function saveRecord() {
   if (!record) {
     return;
   }
-  const bytes = encoder.encode(JSON.stringify({
-    v: 1, meta, bytes: at, state: sha.exportState(), updated: Date.now(),
-  }));
+  const json = JSON.stringify({ v: 1, meta, bytes: at, state: sha.exportState(), updated: Date.now() });
+  // one write of at least the record's current length, padded with spaces (valid JSON whitespace), so
+  // a page closed at any moment leaves either the old record or the new one, never a cut mix
+  const encoded = encoder.encode(json);
+  const bytes = new Uint8Array(Math.max(encoded.byteLength, record.getSize())).fill(0x20);
+  bytes.set(encoded);
   record.write(bytes, { at: 0 });
-  record.truncate(bytes.byteLength);
 }
 
 async function open(m) {

@@ -97,22 +97,32 @@ export function partialName(receiver, sender, sha256, size) {
   return `${receiver}-${sender}-${sha256}-${size}`;
 }
 
+/** Errors of a file another context holds open (a sync access handle); retried up to READ_TRIES times. */
+const LOCKED = ['NoModificationAllowedError', 'InvalidStateError'];
+const READ_TRIES = 30;
+
 /**
  * The partial file {@code name} and its record ({v, meta, bytes, state, updated}), or null when there
  * is none or it cannot be used (no record, record unreadable, file shorter than the record says).
  */
 export async function readPartial(name) {
   await closing.get(name);
-  try {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(DIR);
-    const record = JSON.parse(await (await (await dir.getFileHandle(`${name}.rec`)).getFile()).text());
-    const size = (await (await dir.getFileHandle(name)).getFile()).size;
-    if (record?.v !== 1 || !Number.isSafeInteger(record.bytes) || record.bytes > size || !record.meta) {
-      return null;
+  for (let tries = 0; ; tries++) {
+    try {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(DIR);
+      const record = JSON.parse(await (await (await dir.getFileHandle(`${name}.rec`)).getFile()).text());
+      const size = (await (await dir.getFileHandle(name)).getFile()).size;
+      if (record?.v !== 1 || !Number.isSafeInteger(record.bytes) || record.bytes > size || !record.meta) {
+        return null;
+      }
+      return record;
+    } catch (e) {
+      // a worker of the page before a reload may still hold the file open for a moment: wait for it
+      if (!LOCKED.includes(e?.name) || tries >= READ_TRIES) {
+        return null;
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    return record;
-  } catch (e) {
-    return null;
   }
 }
 

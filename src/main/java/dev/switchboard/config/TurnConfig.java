@@ -29,7 +29,8 @@ public record TurnConfig(
         Duration maxLifetime,
         long maxBandwidth,
         Duration nonceLifetime,
-        boolean tcpRelay) {
+        boolean tcpRelay,
+        int maxTcpConnections) {
 
     public TurnConfig {
         users = List.copyOf(users);

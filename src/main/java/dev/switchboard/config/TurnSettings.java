@@ -68,7 +68,8 @@ final class TurnSettings {
                 r.duration("turn.max-lifetime", Duration.ofMinutes(10), Duration.ofDays(1)),
                 r.longIn("turn.max-bandwidth", 0, 1L << 40),
                 r.duration("turn.nonce-lifetime", Duration.ofSeconds(10), Duration.ofDays(1)),
-                r.bool("turn.tcp-relay"));
+                r.bool("turn.tcp-relay"),
+                r.intIn("turn.max-tcp-connections", 1, 10_000));
     }
 
     private static List<Cidr> cidrs(ConfigLoader.Reader r, String key) {

@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * allocation's relay to a peer; a peer connecting to the relay (with a permission) is announced to the
  * client with a ConnectionAttempt indication; either way the connection waits, under a CONNECTION-ID,
  * for the client to open a new TCP connection and send ConnectionBind, which joins the two byte for
- * byte. A connection not bound within 30 seconds is closed.
+ * byte. A connection not bound within 30 seconds is closed. An allocation holds at most the configured
+ * number of peer connections (connecting, waiting for their bind, or spliced): a Connect past it is
+ * answered 486 and a peer connecting in past it is closed unannounced.
  */
 final class TcpConnectionHandler {
     static final long BIND_TIMEOUT_SECONDS = 30;
@@ -53,8 +55,13 @@ final class TcpConnectionHandler {
     private final Responder respond;
     private final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<PeerKey, PeerConnection> peers = new ConcurrentHashMap<>();
+    /** Entries of {@link #peers} per allocation, kept with every insert and removal there. */
+    private final ConcurrentHashMap<FiveTuple, Integer> counts = new ConcurrentHashMap<>();
+    private final int maxPerAllocation;
 
-    TcpConnectionHandler(Ticker ticker, Allocations allocations, RequestChecks checks, Responder respond) {
+    TcpConnectionHandler(Ticker ticker, Allocations allocations, RequestChecks checks, Responder respond,
+            int maxPerAllocation) {
+        this.maxPerAllocation = maxPerAllocation;
         this.ticker = ticker;
         this.allocations = allocations;
         this.checks = checks;
@@ -82,10 +89,16 @@ final class TcpConnectionHandler {
         InetSocketAddress to = peer.address().toSocketAddress();
         PeerKey pk = new PeerKey(a.tuple, to);
         PeerConnection existing = peers.putIfAbsent(pk, CONNECTING);
-        if (existing != null && (existing.isOpen() || !peers.replace(pk, existing, CONNECTING))) {
+        if (existing == null) {
+            if (!claim(a.tuple)) {
+                peers.remove(pk, CONNECTING);
+                respond.error(link, m, key, ErrorCode.ALLOCATION_QUOTA_REACHED);
+                return;
+            }
+        } else if (existing.isOpen() || !peers.replace(pk, existing, CONNECTING)) {
             respond.error(link, m, key, ErrorCode.CONNECTION_ALREADY_EXISTS);
             return;
-        }
+        } // else a closed entry, already counted, now reused
         relay.connect(to, new TcpRelay.Connected() {
             @Override
             public void connected(PeerConnection connection) {
@@ -96,7 +109,9 @@ final class TcpConnectionHandler {
 
             @Override
             public void failed() {
-                peers.remove(pk, CONNECTING);
+                if (peers.remove(pk, CONNECTING)) {
+                    release(pk.allocation());
+                }
                 respond.error(link, m, key, ErrorCode.CONNECTION_TIMEOUT_OR_FAILURE);
             }
         });
@@ -110,7 +125,15 @@ final class TcpConnectionHandler {
             connection.close();
             return;
         }
-        peers.put(new PeerKey(a.tuple, from), connection);
+        if (!claim(a.tuple)) {
+            connection.close();
+            return;
+        }
+        PeerConnection replaced = peers.put(new PeerKey(a.tuple, from), connection);
+        if (replaced != null) {
+            release(a.tuple);
+            replaced.close();
+        }
         int id = hold(a, connection);
         a.link.send(StunEncoder.encode(StunMessage.of(new MessageType(StunMethod.CONNECTION_ATTEMPT,
                 MessageClass.INDICATION), TransactionId.random(), new XorPeerAddress(TransportAddress.of(from)),
@@ -156,7 +179,37 @@ final class TcpConnectionHandler {
             }
             return false;
         });
-        peers.values().removeIf(c -> c != CONNECTING && !c.isOpen());
+        peers.entrySet().removeIf(e -> {
+            PeerConnection c = e.getValue();
+            if (c != CONNECTING && !c.isOpen()) {
+                release(e.getKey().allocation());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Peer connections counted for {@code allocation} (tests, metrics). */
+    int connections(FiveTuple allocation) {
+        return counts.getOrDefault(allocation, 0);
+    }
+
+    /** Counts one more peer connection for {@code allocation}; false (nothing counted) when at the limit. */
+    private boolean claim(FiveTuple allocation) {
+        boolean[] ok = {false};
+        counts.compute(allocation, (k, n) -> {
+            int have = n == null ? 0 : n;
+            if (have >= maxPerAllocation) {
+                return n;
+            }
+            ok[0] = true;
+            return have + 1;
+        });
+        return ok[0];
+    }
+
+    private void release(FiveTuple allocation) {
+        counts.computeIfPresent(allocation, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     private int hold(Allocation a, PeerConnection connection) {

@@ -47,7 +47,7 @@ public final class TurnServer {
                 new Nonces(ticker, config.nonceLifetime().toSeconds()), respond);
         this.checks = new RequestChecks(auth, allocations, new PeerPolicy(config.denyPeers(), config.allowPeers()),
                 respond);
-        this.tcp = new TcpConnectionHandler(ticker, allocations, checks, respond);
+        this.tcp = new TcpConnectionHandler(ticker, allocations, checks, respond, config.maxTcpConnections());
         this.allocate = new AllocateHandler(config, ticker, relays, reservations, allocations, checks, respond, stats,
                 tcpRelays, tcp);
         this.refresh = new RefreshHandler(config, ticker, allocations, checks, respond);

@@ -171,6 +171,7 @@ final class InMemoryTurn {
 
     static final class FakeTcpRelay extends FakeRelay implements TcpRelay {
         final TcpRelay.Accepted accepted;
+        final List<FakePeer> connected = new ArrayList<>();
 
         FakeTcpRelay(InetSocketAddress address, TcpRelay.Accepted accepted) {
             super(address, null);
@@ -182,7 +183,9 @@ final class InMemoryTurn {
             if (peer.getPort() == 9) {
                 connected.failed();
             } else {
-                connected.connected(new FakePeer(peer));
+                FakePeer p = new FakePeer(peer);
+                this.connected.add(p);
+                connected.connected(p);
             }
         }
 

@@ -120,4 +120,40 @@ class TcpRelayRulesTest {
         assertThat(turn.tcpRelays.opened.get(0).closed).isTrue();
         assertThat(List.of(turn.server.allocationCount())).containsExactly(0);
     }
+
+    @Test
+    void anAllocationHoldsAtMostItsPeerConnections() {
+        InMemoryTurn limited = new InMemoryTurn(Map.of("turn.tcp-relay", true, "turn.max-tcp-connections", 2));
+        InMemoryTurn.Client c = limited.new Client(new InMemoryTurn.Link(new FiveTuple(FiveTuple.Protocol.TCP,
+                new InetSocketAddress("198.51.100.20", 1000), InMemoryTurn.SERVER), true), "alice", "wonderland");
+        ok(c.signed(ALLOCATE, TCP));
+        ok(c.signed(CREATE_PERMISSION, peer("203.0.113.9", 0)));
+        ok(c.signed(CONNECT, peer("203.0.113.5", 80)));
+        ok(c.signed(CONNECT, peer("203.0.113.6", 80)));
+        assertThat(code(c.signed(CONNECT, peer("203.0.113.7", 80)))).as("third connection").isEqualTo(486);
+        assertThat(code(c.signed(CONNECT, peer("203.0.113.9", 9)))).as("at the limit even a failing one").isEqualTo(486);
+        InMemoryTurn.FakeTcpRelay relay = limited.tcpRelays.opened.get(0);
+        c.link.frames.clear();
+        InMemoryTurn.FakePeer incoming = relay.arrive(new InetSocketAddress("203.0.113.9", 40001));
+        assertThat(incoming.open).as("a permitted peer past the limit is closed").isFalse();
+        assertThat(c.link.frames).as("and never announced").isEmpty();
+
+        relay.connected.get(0).close();
+        limited.server.sweep();
+        ok(c.signed(CONNECT, peer("203.0.113.7", 80)));
+        assertThat(code(c.signed(CONNECT, peer("203.0.113.8", 80)))).isEqualTo(486);
+    }
+
+    @Test
+    void aFailedConnectFreesItsPlace() {
+        InMemoryTurn limited = new InMemoryTurn(Map.of("turn.tcp-relay", true, "turn.max-tcp-connections", 1));
+        InMemoryTurn.Client c = limited.new Client(new InMemoryTurn.Link(new FiveTuple(FiveTuple.Protocol.TCP,
+                new InetSocketAddress("198.51.100.20", 1000), InMemoryTurn.SERVER), true), "alice", "wonderland");
+        ok(c.signed(ALLOCATE, TCP));
+        assertThat(code(c.signed(CONNECT, peer("203.0.113.5", 9)))).isEqualTo(447);
+        assertThat(code(c.signed(CONNECT, peer("203.0.113.5", 9)))).as("still free after a failure").isEqualTo(447);
+        ok(c.signed(CONNECT, peer("203.0.113.5", 80)));
+        assertThat(code(c.signed(CONNECT, peer("203.0.113.5", 80)))).as("same peer: exists, before quota").isEqualTo(446);
+        assertThat(code(c.signed(CONNECT, peer("203.0.113.6", 80)))).as("another peer: quota").isEqualTo(486);
+    }
 }
