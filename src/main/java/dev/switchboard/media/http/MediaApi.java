@@ -13,7 +13,6 @@ import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -188,7 +187,7 @@ public final class MediaApi {
                     "too_large", "the photo is larger than " + maxPhotoBytes + " bytes"));
         }
         String expected = claimed == null ? null : claimed.trim().toLowerCase(Locale.ROOT);
-        UploadBody body = new UploadBody(ctx, copy(req), store, new SerialLane(executor, ctx.channel().eventLoop()),
+        UploadBody body = new UploadBody(ctx, Replies.copy(req), store, new SerialLane(executor, ctx.channel().eventLoop()),
                 this::stored, room, declared, expected, maxPhotoBytes);
         try {
             body.open();
@@ -215,7 +214,7 @@ public final class MediaApi {
                     "too_large", "files sent through the server are limited to " + maxFileBytes
                             + " bytes (media.max-file-bytes); this one has " + declaredLength));
         }
-        UploadBody body = new UploadBody(ctx, copy(req), store, new SerialLane(executor, ctx.channel().eventLoop()),
+        UploadBody body = new UploadBody(ctx, Replies.copy(req), store, new SerialLane(executor, ctx.channel().eventLoop()),
                 (c, r, stored) -> HttpResponses.json(c, r, stored.created() ? HttpResponseStatus.CREATED
                         : HttpResponseStatus.OK, Replies.json(stored.media())),
                 room, ImageType.FILE, claimed.trim().toLowerCase(Locale.ROOT), maxFileBytes, "file",
@@ -259,7 +258,7 @@ public final class MediaApi {
             return;
         }
         int pageSize = limit;
-        HttpRequest r = copy(req);
+        HttpRequest r = Replies.copy(req);
         run(ctx, r, () -> {
             List<Media> page = store.list(room, pageSize, before, kind);
             var res = HttpResponses.response(HttpResponseStatus.OK,
@@ -274,7 +273,7 @@ public final class MediaApi {
     }
 
     private void media(ChannelHandlerContext ctx, FullHttpRequest full) {
-        HttpRequest req = copy(full);
+        HttpRequest req = Replies.copy(full);
         String path = new QueryStringDecoder(req.uri()).path();
         String[] parts = path.substring(MEDIA.length()).split("/", -1);
         boolean thumbnail = parts.length == 2 && parts[1].equals("thumbnail");
@@ -345,34 +344,15 @@ public final class MediaApi {
     }
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, Step step) {
-        try {
-            executor.execute(() -> {
-                try {
-                    step.run();
-                } catch (Exception | Error e) {
-                    log.warn("media request {} {} failed", req.method(), req.uri(), e);
-                    Replies.error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            Replies.busy(ctx, req);
-        }
+        Replies.onStorage(executor, ctx, req, log, "media", step);
     }
 
     private static void notAllowed(ChannelHandlerContext ctx, HttpRequest req, String allow) {
-        var res = Replies.errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                "allowed: " + allow);
-        res.headers().set(HttpHeaderNames.ALLOW, allow);
-        HttpResponses.send(ctx, req, res);
+        HttpResponses.send(ctx, req, Replies.notAllowedResponse(allow));
     }
 
     private static String first(Map<String, List<String>> query, String name) {
         List<String> v = query.get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
-    }
-
-    /** The request line and headers, kept past the dispatcher's release of the request. */
-    private static HttpRequest copy(HttpRequest req) {
-        return new DefaultHttpRequest(req.protocolVersion(), req.method(), req.uri(), req.headers().copy());
     }
 }

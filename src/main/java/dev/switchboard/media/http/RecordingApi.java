@@ -17,7 +17,6 @@ import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -125,7 +124,7 @@ public final class RecordingApi {
                         "too_large", limitMessage(type, sessions.maxBytes())));
             }
         }
-        HttpRequest r = copy(req);
+        HttpRequest r = Replies.copy(req);
         run(ctx, r, () -> {
             RecordingSession s = sessions.create(room, type);
             if (s == null) {
@@ -172,7 +171,7 @@ public final class RecordingApi {
             if (!m.equals(HttpMethod.POST)) {
                 return notAllowed(ctx, "POST");
             }
-            return new FinishBody(ctx, copy(req), s);
+            return new FinishBody(ctx, Replies.copy(req), s);
         }
         if (m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.GET)) {
             HttpResponses.send(ctx, req, status(HttpResponseStatus.OK, s));
@@ -182,7 +181,7 @@ public final class RecordingApi {
             return part(ctx, req, s, uri);
         }
         if (m.equals(HttpMethod.DELETE)) {
-            HttpRequest r = copy(req);
+            HttpRequest r = Replies.copy(req);
             run(ctx, r, () -> {
                 if (s.claim(-1, sessions.now()) == RecordingSession.Claim.CLAIMED) {
                     sessions.abandon(s);
@@ -234,7 +233,7 @@ public final class RecordingApi {
             s.release(sessions.now());
             return Draining.answer(ctx, Replies.busyResponse());
         }
-        return new RecordingPart(ctx, copy(req), s, sessions, lane, at);
+        return new RecordingPart(ctx, Replies.copy(req), s, sessions, lane, at);
     }
 
     /** The small JSON body of the finish request, gathered on the loop, then the finish step on the executor. */
@@ -408,25 +407,11 @@ public final class RecordingApi {
     }
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {
-        try {
-            executor.execute(() -> {
-                try {
-                    step.run();
-                } catch (Exception | Error e) {
-                    log.warn("recording request {} {} failed", req.method(), req.uri(), e);
-                    Replies.error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            Replies.busy(ctx, req);
-        }
+        Replies.onStorage(executor, ctx, req, log, "recording", step);
     }
 
     private static StreamingHandler.Body notAllowed(ChannelHandlerContext ctx, String allow) {
-        FullHttpResponse res = Replies.errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                "allowed: " + allow);
-        res.headers().set(HttpHeaderNames.ALLOW, allow);
-        return Draining.answer(ctx, res);
+        return Draining.answer(ctx, Replies.notAllowedResponse(allow));
     }
 
     private static long parseLong(String s) {
@@ -436,9 +421,5 @@ public final class RecordingApi {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static HttpRequest copy(HttpRequest req) {
-        return new DefaultHttpRequest(req.protocolVersion(), req.method(), req.uri(), req.headers().copy());
     }
 }

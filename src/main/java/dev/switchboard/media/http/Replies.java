@@ -1,16 +1,20 @@
 package dev.switchboard.media.http;
 
 import dev.switchboard.media.Media;
+import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.web.HttpResponses;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
 
 /** The API's JSON bodies and error answers; callable from any thread (Netty queues the write on the loop). */
 final class Replies {
@@ -47,6 +51,39 @@ final class Replies {
                 "the media store is busy; retry shortly");
         res.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         return res;
+    }
+
+    /**
+     * Runs a blocking step of a request on the storage executor: 503 when it is saturated, 500 (logged as
+     * a failed {@code what} request) when the step throws.
+     */
+    static void onStorage(StorageExecutor executor, ChannelHandlerContext ctx, HttpRequest req, Logger log, String what,
+            MediaApi.Step step) {
+        try {
+            executor.execute(() -> {
+                try {
+                    step.run();
+                } catch (Exception | Error e) {
+                    log.warn("{} request {} {} failed", what, req.method(), req.uri(), e);
+                    error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            busy(ctx, req);
+        }
+    }
+
+    /** 405 naming the methods {@code allow}ed, in the Allow header too. */
+    static FullHttpResponse notAllowedResponse(String allow) {
+        FullHttpResponse res = errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                "allowed: " + allow);
+        res.headers().set(HttpHeaderNames.ALLOW, allow);
+        return res;
+    }
+
+    /** The request line and headers, kept past the dispatcher's release of the request. */
+    static HttpRequest copy(HttpRequest req) {
+        return new DefaultHttpRequest(req.protocolVersion(), req.method(), req.uri(), req.headers().copy());
     }
 
     static FullHttpResponse errorResponse(HttpResponseStatus status, String code, String message) {

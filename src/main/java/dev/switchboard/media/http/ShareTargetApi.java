@@ -9,7 +9,6 @@ import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -82,7 +81,7 @@ public final class ShareTargetApi {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "too_large", "shared files are limited to " + maxBytes + " bytes in all (media.max-file-bytes)"));
         }
-        ShareTargetBody body = new ShareTargetBody(ctx, copy(req), inbox,
+        ShareTargetBody body = new ShareTargetBody(ctx, Replies.copy(req), inbox,
                 new SerialLane(executor, ctx.channel().eventLoop()), maxBytes, boundary);
         try {
             body.open();
@@ -101,7 +100,7 @@ public final class ShareTargetApi {
             return Draining.answer(ctx, gone());
         }
         HttpMethod m = req.method();
-        HttpRequest r = copy(req);
+        HttpRequest r = Replies.copy(req);
         if (file && (m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD))) {
             run(ctx, r, () -> sendFile(ctx, r, id, Integer.parseInt(parts[2])));
         } else if (!file && (m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD))) {
@@ -183,28 +182,10 @@ public final class ShareTargetApi {
     }
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {
-        try {
-            executor.execute(() -> {
-                try {
-                    step.run();
-                } catch (Exception | Error e) {
-                    log.warn("share inbox request {} {} failed", req.method(), req.uri(), e);
-                    Replies.error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            Replies.busy(ctx, req);
-        }
+        Replies.onStorage(executor, ctx, req, log, "share inbox", step);
     }
 
     private static StreamingHandler.Body notAllowed(ChannelHandlerContext ctx, String allow) {
-        FullHttpResponse res = Replies.errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                "allowed: " + allow);
-        res.headers().set(HttpHeaderNames.ALLOW, allow);
-        return Draining.answer(ctx, res);
-    }
-
-    private static HttpRequest copy(HttpRequest req) {
-        return new DefaultHttpRequest(req.protocolVersion(), req.method(), req.uri(), req.headers().copy());
+        return Draining.answer(ctx, Replies.notAllowedResponse(allow));
     }
 }
