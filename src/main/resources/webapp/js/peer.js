@@ -8,33 +8,20 @@
  * for binary chunks (photos), and "chat" for chat messages (js/chat.js). Audio and video tracks are
  * added by js/call.js on {@code pc}; the same negotiation carries them.
  *
- * A connection that is gone for good while both ends are still in the room (closed, or failed again
- * after its ICE restart) is replaced by a new RTCPeerConnection: after a doubling backoff, at most
- * MAX_REBUILDS times in a row, the impolite end opens it and offers, the polite end asks for it with a
- * {kind:"rebuild"} signal. Every signal carries the generation of the sender's connection ("gen");
- * signals for an older one are dropped, one for a newer one makes the receiver follow.
+ * A connection that is gone for good while both ends are still in the room is replaced by a new
+ * RTCPeerConnection; js/rebuild.js decides when and how often, and keeps the generation number
+ * of the current connection that every signal carries ("gen").
  *
  * Events: "state" (detail: "connecting" | "connected" | "relayed" | "rebuilding" | "failed" | "closed"),
  * "ready" (both channels open; this.transfers is usable), "unready", "chat" (detail: the chat channel,
  * once it exists; it may still be connecting), "rebuilt" (a new pc: tracks must be added to it again),
  * "rebuild" (detail: {phase: "waiting" | "connected" | "gave-up", attempt, max}).
  */
+import { Rebuilder } from './rebuild.js';
 import { TransferLink } from './transfer.js';
 
 /** How long a pair may stay unconnected before it negotiates again. */
 const STALL_MS = 4000;
-/** How often a pair checks whether its connection is gone for good. */
-const HEALTH_MS = 1000;
-/** How long a connection may stay failed (its ICE restart included) before it is rebuilt. */
-const FAILED_MS = 5000;
-/** How long a rebuilt connection may take to connect before the next attempt. */
-const REBUILT_CONNECT_MS = 20000;
-/** Rebuild attempts without a connection in between, and their backoff (doubling, capped). */
-export const MAX_REBUILDS = 5;
-const REBUILD_BASE_MS = 1000;
-const REBUILD_MAX_MS = 16000;
-/** How long the polite end waits for the new connection it asked for before it counts another attempt. */
-const ASK_WAIT_MS = 5000;
 
 export class PeerLink extends EventTarget {
   /**
@@ -56,19 +43,24 @@ export class PeerLink extends EventTarget {
     this.queue = Promise.resolve();
     this.transfers = null;
     this.closed = false;
-    this.restarted = false;
     this.messageLimit = messageLimit; // an upper bound below the negotiated one (tuning, benchmarks); 0: none
     this.client = client; // our stable client id, for the transfer link's hello
 
     this.selfId = selfId;
     this.rtcConfig = rtcConfig;
-    this.gen = 0; // which connection of this pair we are on; every signal carries it
-    this.rebuilds = 0; // rebuild attempts since the pair was last connected
-    this.rebuildTimer = null;
-    this.troubleSince = 0; // when the current connection was last seen failed or closed (0: it is not)
+    this.rebuilder = new Rebuilder(this);
     this.pc = null;
     this.open();
-    this.health = setInterval(() => this.checkHealth(), HEALTH_MS);
+  }
+
+  /** Which connection of this pair we are on (js/rebuild.js). */
+  get gen() {
+    return this.rebuilder.gen;
+  }
+
+  /** Rebuild attempts since the pair was last connected. */
+  get rebuilds() {
+    return this.rebuilder.rebuilds;
   }
 
   /** Sends {@code data} to the peer, tagged with the generation of our connection. */
@@ -86,8 +78,7 @@ export class PeerLink extends EventTarget {
     this.pendingCandidates = [];
     this.makingOffer = false;
     this.ignoreOffer = false;
-    this.restarted = false;
-    this.openedAt = performance.now();
+    this.rebuilder.opened();
     const current = (handler) => (e) => {
       if (pc === this.pc && !this.closed) {
         handler(e);
@@ -129,86 +120,11 @@ export class PeerLink extends EventTarget {
     this.watchdog = setTimeout(() => this.unstick(), STALL_MS);
   }
 
-  /**
-   * Every second: a connection that is closed, or still failed after its ICE restart, or a rebuilt
-   * one that never connects, is gone for good while both of us are still in the room: rebuild it.
-   */
-  checkHealth() {
-    if (this.closed || this.rebuildTimer || this.gaveUp) {
-      return;
-    }
-    const s = this.pc.connectionState;
-    const now = performance.now();
-    if (s === 'closed' || s === 'failed') {
-      this.troubleSince ||= now;
-    } else {
-      this.troubleSince = 0;
-    }
-    if (this.askedAt && now - this.askedAt < ASK_WAIT_MS) {
-      return; // we asked the other end for a new connection: give its offer time to arrive
-    }
-    const dead = s === 'closed'
-      || (s === 'failed' && now - this.troubleSince > FAILED_MS)
-      || (this.gen > 0 && s !== 'connected' && now - this.openedAt > REBUILT_CONNECT_MS);
-    if (dead) {
-      this.lost(`the connection is ${s}`);
-    }
-  }
-
-  /**
-   * The connection is gone for good: after a backoff, the impolite end (the smaller signaling id)
-   * opens a new one and offers; the polite end asks it to. Only one end ever offers a new
-   * connection, so the two never collide; the generation number tells both which one is current.
-   */
-  lost(why) {
-    if (this.closed || this.rebuildTimer || this.gaveUp) {
-      return;
-    }
-    if (this.rebuilds >= MAX_REBUILDS) {
-      this.gaveUp = true;
-      console.warn(`peer ${this.peerId}: giving up after ${this.rebuilds} new connections (${why})`);
-      this.setState('failed');
-      this.dispatchEvent(new CustomEvent('rebuild', { detail: { phase: 'gave-up', attempt: this.rebuilds, max: MAX_REBUILDS } }));
-      return;
-    }
-    this.rebuilds++;
-    const delay = Math.min(REBUILD_BASE_MS * 2 ** (this.rebuilds - 1), REBUILD_MAX_MS);
-    console.warn(`peer ${this.peerId}: ${why}; new connection ${this.rebuilds} of ${MAX_REBUILDS} in ${delay} ms`);
-    this.dropTransfers('the connection was lost');
-    this.setState('rebuilding');
-    this.dispatchEvent(new CustomEvent('rebuild', { detail: { phase: 'waiting', attempt: this.rebuilds, max: MAX_REBUILDS, delay } }));
-    this.rebuildTimer = setTimeout(() => {
-      this.rebuildTimer = null;
-      if (this.closed) {
-        return;
-      }
-      if (this.polite) {
-        this.troubleSince = 0;
-        this.openedAt = performance.now();
-        this.signal({ kind: 'rebuild' }); // the other end opens generation gen + 1
-        this.askedAt = performance.now();
-      } else {
-        this.rebuild(this.gen + 1);
-      }
-    }, delay);
-  }
-
-  /** Replaces the connection with a fresh one of generation {@code gen}; "rebuilt" lets call and chat follow. */
-  rebuild(gen) {
+  /** Closes the current connection and opens a fresh one (for the generation js/rebuild.js moved to). */
+  replace() {
     const old = this.pc;
-    this.gen = gen;
-    this.dropTransfers('the connection was rebuilt');
-    this.askedAt = 0;
-    clearTimeout(this.rebuildTimer);
-    this.rebuildTimer = null;
-    this.troubleSince = 0;
     old.close();
     this.open();
-    console.info(`peer ${this.peerId}: new connection (generation ${gen})`);
-    if (this.state !== 'rebuilding') {
-      this.setState('rebuilding');
-    }
-    this.dispatchEvent(new CustomEvent('rebuilt', { detail: { gen } }));
   }
 
   dropTransfers(reason) {
@@ -258,17 +174,8 @@ export class PeerLink extends EventTarget {
       return;
     }
     const gen = Number.isSafeInteger(sent) && sent >= 0 ? sent : 0;
-    if (gen < this.gen) {
-      return; // for a connection this pair no longer has
-    }
-    if (kind === 'rebuild') {
-      if (!this.polite && gen === this.gen) {
-        this.rebuild(this.gen + 1); // the other end lost our connection: a new one, offered by us
-      }
+    if (!this.rebuilder.follow(kind, gen)) {
       return;
-    }
-    if (gen > this.gen) {
-      this.rebuild(gen); // the other end opened a new connection: follow it
     }
     const pc = this.pc;
     console.debug(`peer ${this.peerId}: got ${description ? description.type : 'candidate'} in ${pc.signalingState}`
@@ -285,7 +192,7 @@ export class PeerLink extends EventTarget {
         if (e.name === 'InvalidAccessError' && pc === this.pc) {
           // the two ends no longer agree on the session (m-lines after a collision): no later
           // offer can fix that, a new connection can
-          this.lost(`negotiation broke (${e.message})`);
+          this.rebuilder.lost(`negotiation broke (${e.message})`);
           return;
         }
         throw e;
@@ -381,25 +288,17 @@ export class PeerLink extends EventTarget {
   async connectionChanged() {
     const s = this.pc.connectionState;
     if (s === 'connected') {
-      this.restarted = false; // a later failure (another network change) gets its own restart
-      const recovered = this.state === 'rebuilding';
-      this.rebuilds = 0;
-      this.gaveUp = false;
+      const recovered = this.rebuilder.connected();
       this.path = await selectedPath(this.pc);
       this.setState(this.path === 'relayed' ? 'relayed' : 'connected');
       if (recovered) {
-        this.dispatchEvent(new CustomEvent('rebuild', { detail: { phase: 'connected', gen: this.gen } }));
+        this.rebuilder.recovered();
       }
     } else if (s === 'failed') {
       if (this.state !== 'rebuilding') {
         this.setState('failed');
       }
-      if (!this.restarted) {
-        this.restarted = true; // one ICE restart; if it fails too, checkHealth rebuilds the connection
-        this.pc.restartIce();
-      } else {
-        this.lost('ICE failed again after its restart');
-      }
+      this.rebuilder.failed();
     } else if (s === 'closed') {
       this.setState('closed');
     } else if (s === 'new' || s === 'connecting') {
@@ -434,8 +333,7 @@ export class PeerLink extends EventTarget {
     }
     this.closed = true;
     clearTimeout(this.watchdog);
-    clearTimeout(this.rebuildTimer);
-    clearInterval(this.health);
+    this.rebuilder.stop();
     if (this.transfers) {
       const t = this.transfers;
       this.transfers = null;

@@ -1,23 +1,18 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,34 +50,17 @@ class AppSignalsBrowserTest {
 
     @TempDir
     static Path dir;
-    static TestServer server;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium();
 
     static RoomPage open(String room, boolean notificationsGranted) {
         return open(room, notificationsGranted, null);
     }
 
     static RoomPage open(String room, boolean notificationsGranted, String query) {
-        return RoomPage.open(chromium.browser(), server.url(), room, query, (BrowserContext c) -> {
+        return RoomPage.open(web.browser(), web.server().url(), room, query, (BrowserContext c) -> {
             if (notificationsGranted) {
-                c.grantPermissions(List.of("notifications"), new BrowserContext.GrantPermissionsOptions().setOrigin(server.url()));
+                c.grantPermissions(List.of("notifications"), new BrowserContext.GrantPermissionsOptions().setOrigin(web.server().url()));
             }
             for (String script : List.of(RECORD_NOTIFICATIONS, RECORD_WAKE_LOCK, RECORD_SHARE, RECORD_ANNOUNCEMENTS)) {
                 c.addInitScript(script);
@@ -118,7 +96,7 @@ class AppSignalsBrowserTest {
     @Test
     void anImageOfferArrivesWithAThumbnailANotificationWhenHiddenAndAnAnnouncement() throws Exception {
         Path photo = PwaBrowserTest.png(dir.resolve("photo.png"));
-        String room = "n-" + UUID.randomUUID().toString().substring(0, 8);
+        String room = BrowserFixture.newRoom("n");
         try (RoomPage a = open(room, false); RoomPage b = open(room, true)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
@@ -171,7 +149,7 @@ class AppSignalsBrowserTest {
     @Test
     void aFileViaTheServerIsAnnouncedAndNotifiedWithItsThumbnailAndKeepsTheScreenOnOnlyWhileItMoves() throws Exception {
         Path photo = PwaBrowserTest.png(dir.resolve("server-photo.png"));
-        String room = "s-" + UUID.randomUUID().toString().substring(0, 8);
+        String room = BrowserFixture.newRoom("s");
         // relay-only with no TURN server configured: no channel opens, so files go through the server
         try (RoomPage a = open(room, false, "?relay=1&fallback=1000"); RoomPage b = open(room, true, "?relay=1&fallback=1000")) {
             a.page.waitForFunction("() => document.querySelectorAll('[data-testid=files-auto-accept]').length === 1");
@@ -213,7 +191,7 @@ class AppSignalsBrowserTest {
         byte[] bytes = new byte[3 * 1024 * 1024];
         new java.util.Random(7).nextBytes(bytes);
         Files.write(file, bytes);
-        String room = "w-" + UUID.randomUUID().toString().substring(0, 8);
+        String room = BrowserFixture.newRoom("w");
         try (RoomPage a = open(room, false); RoomPage b = open(room, false)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
@@ -248,7 +226,7 @@ class AppSignalsBrowserTest {
 
     @Test
     void aWakeLockTheBrowserDroppedWhileHiddenIsTakenAgainWhenThePageIsVisible() {
-        String room = "v-" + UUID.randomUUID().toString().substring(0, 8);
+        String room = BrowserFixture.newRoom("v");
         try (RoomPage p = open(room, false)) {
             p.page.evaluate("async () => { const w = await import('/js/wakelock.js'); window.__release = w.holdWakeLock(); }");
             p.page.waitForFunction("() => window.__locks.length === 1");
@@ -266,7 +244,7 @@ class AppSignalsBrowserTest {
 
     @Test
     void theScreenStaysOnWhileARecordingRuns() {
-        String room = "r-" + UUID.randomUUID().toString().substring(0, 8);
+        String room = BrowserFixture.newRoom("r");
         try (RoomPage p = open(room, false)) {
             p.page.waitForFunction("() => { const v = document.getElementById('video'); return v && v.srcObject && v.readyState >= 2; }");
             p.page.getByTestId("rec-start").click();
@@ -282,7 +260,7 @@ class AppSignalsBrowserTest {
 
     @Test
     void offerThumbnailsThatAreNotSmallJpegDataUrlsAreDropped() {
-        String room = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String room = BrowserFixture.newRoom("t");
         try (RoomPage p = open(room, false)) {
             @SuppressWarnings("unchecked")
             Map<String, Object> r = (Map<String, Object>) p.page.evaluate("async () => {"

@@ -1,20 +1,13 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Calls in real headless Chromium with the fake camera and microphone: every page of a three-peer
@@ -23,50 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(150)
 class CallBrowserTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
-    static Chromium chromium;
-
-    /** Frames each remote video presented during 1.5 s, as the page's video elements count them. */
-    private static final String FRAMES_ADVANCING = """
-            async () => {
-              const vs = [...document.querySelectorAll('[data-testid=remote-video]')];
-              const before = vs.map(v => v.getVideoPlaybackQuality().totalVideoFrames);
-              await new Promise(r => setTimeout(r, 1500));
-              return vs.map((v, i) => v.getVideoPlaybackQuality().totalVideoFrames - before[i]);
-            }""";
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(FakeVideo.write(dir.resolve("camera.y4m"), 320, 240, 3),
-                "--autoplay-policy=no-user-gesture-required");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    RoomPage open(String room) {
-        return RoomPage.open(chromium.browser(), server.url(), room, null);
-    }
-
-    static String newRoom() {
-        return "c-" + UUID.randomUUID().toString().substring(0, 8);
-    }
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().camera(320, 240, 3).rooms("c")
+            .args("--autoplay-policy=no-user-gesture-required");
 
     @Test
     void threePeersEachReceiveTwoRemoteVideosWithFramesAdvancing() {
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room); RoomPage c = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room); RoomPage c = web.open(room)) {
             List<RoomPage> all = List.of(a, b, c);
             for (RoomPage p : all) {
                 p.waitConnectedTo(2);
@@ -80,7 +37,7 @@ class CallBrowserTest {
                 p.page.waitForFunction("() => { const vs = [...document.querySelectorAll('[data-testid=remote-video]')];"
                         + " return vs.length === 2 && vs.every(v => v.srcObject && v.srcObject.getVideoTracks().length === 1"
                         + " && v.readyState >= 2); }", null, new Page.WaitForFunctionOptions().setTimeout(30_000));
-                List<?> advanced = (List<?>) p.page.evaluate(FRAMES_ADVANCING);
+                List<?> advanced = (List<?>) p.page.evaluate(CallPages.FRAMES_ADVANCING);
                 assertThat(advanced).hasSize(2);
                 for (Object n : advanced) {
                     assertThat(((Number) n).intValue()).as("frames presented in 1.5 s").isGreaterThan(5);
@@ -95,8 +52,8 @@ class CallBrowserTest {
 
     @Test
     void muteOnOnePageIsSilenceInTheOtherPagesReceiveStatistics() {
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             a.page.getByTestId("join-call").click();
@@ -126,8 +83,8 @@ class CallBrowserTest {
 
     @Test
     void screenSharingReplacesTheCameraTrackWithoutRenegotiatingAndGoesBack() {
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             a.page.getByTestId("join-call").click();
@@ -154,15 +111,15 @@ class CallBrowserTest {
 
     @Test
     void aPeerJoiningTheRoomDuringACallReceivesItAndLeavingTheCallRemovesTheTiles() {
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             a.page.getByTestId("join-call").click();
             b.page.getByTestId("join-call").click();
             a.page.getByTestId("mute").waitFor();
             b.page.getByTestId("mute").waitFor();
-            try (RoomPage c = open(room)) {
+            try (RoomPage c = web.open(room)) {
                 c.waitConnectedTo(2);
                 c.page.waitForFunction("() => { const vs = [...document.querySelectorAll('[data-testid=remote-video]')];"
                         + " return vs.length === 2 && vs.every(v => v.readyState >= 2); }", null,

@@ -48,7 +48,7 @@ class CallMeshBrowserTest extends CallPages {
         // of 20-29: pages miss their signaling pings and ICE consent, drop out and rejoin. Run it where
         // there are cores to spare: -Dcalls.sixPages=true
         assumeTrue(Boolean.getBoolean("calls.sixPages"), "six call pages need more than 2 cores (-Dcalls.sixPages=true)");
-        String room = newRoom();
+        String room = web.newRoom();
         List<RoomPage> pages = new ArrayList<>();
         try {
             long started = System.nanoTime();
@@ -109,9 +109,8 @@ class CallMeshBrowserTest extends CallPages {
 
     @Test
     void whoJoinsWhenTheCallHasItsCamerasJoinsWithSoundOnlyAndIsTold() {
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room); RoomPage c = RoomPage.open(chromium.browser(), server.url(),
-                room, "?testhooks=1&maxvideos=2")) {
+        String room = web.newRoom();
+        try (RoomPage a = open(room); RoomPage b = open(room); RoomPage c = web.open(room, "?testhooks=1&maxvideos=2")) {
             for (RoomPage p : List.of(a, b, c)) {
                 p.waitConnectedTo(2);
             }
@@ -139,7 +138,7 @@ class CallMeshBrowserTest extends CallPages {
 
     @Test
     void switchingTheCameraReplacesTheTrackOnTheSameSenderWithoutANewOffer() {
-        String room = newRoom();
+        String room = web.newRoom();
         try (RoomPage a = open(room); RoomPage b = open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
@@ -172,7 +171,7 @@ class CallMeshBrowserTest extends CallPages {
 
     @Test
     void cameraOffTurnsTheFarEndsPictureBlackWithoutRenegotiating() {
-        String room = newRoom();
+        String room = web.newRoom();
         try (RoomPage a = open(room); RoomPage b = open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);

@@ -1,25 +1,17 @@
 package dev.switchboard.webapp;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the call browser tests share: one server and one Chromium with a small fake camera for the
  * class, room pages opened with the test hooks, and the reads of the call grid they all need.
  */
 abstract class CallPages {
-    static TestServer server;
-    static Chromium chromium;
-    private static Path dir;
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().camera(160, 120, 3, 5).rooms("c")
+            .args("--autoplay-policy=no-user-gesture-required");
 
     /** Frames each remote video presented during 1.5 s, as the page's video elements count them. */
     static final String FRAMES_ADVANCING = """
@@ -30,36 +22,9 @@ abstract class CallPages {
               return vs.map((v, i) => v.getVideoPlaybackQuality().totalVideoFrames - before[i]);
             }""";
 
-    @BeforeAll
-    static void startServerAndBrowser() throws Exception {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        dir = Files.createTempDirectory("call-pages");
-        server = TestServer.start();
-        chromium = Chromium.launch(FakeVideo.write(dir.resolve("camera.y4m"), 160, 120, 3, 5),
-                "--autoplay-policy=no-user-gesture-required");
-    }
-
-    @AfterAll
-    static void stopServerAndBrowser() throws Exception {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
-    static String newRoom() {
-        return "c-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
+    /** A call page: a room page with the test hooks (window.switchboardTest). */
     static RoomPage open(String room) {
-        return RoomPage.open(chromium.browser(), server.url(), room, "?testhooks=1");
+        return web.open(room, "?testhooks=1");
     }
 
     static String selfId(RoomPage p) {

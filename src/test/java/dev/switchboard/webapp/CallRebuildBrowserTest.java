@@ -35,7 +35,7 @@ class CallRebuildBrowserTest extends CallPages {
         long size = 24L * 1024 * 1024;
         Path file = dir.resolve("across.bin");
         String sha = FileTransferBrowserTest.write(file, size, 23);
-        String room = newRoom();
+        String room = web.newRoom();
         try (RoomPage a = open(room); RoomPage b = open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
@@ -59,7 +59,7 @@ class CallRebuildBrowserTest extends CallPages {
     }
 
     private void rebuildAfterClosingOn(boolean impolite) {
-        String room = newRoom();
+        String room = web.newRoom();
         try (RoomPage x = open(room); RoomPage y = open(room)) {
             x.waitConnectedTo(1);
             y.waitConnectedTo(1);

@@ -1,27 +1,21 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
 import dev.switchboard.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * "Record the call" in real headless Chromium: two pages in a call, one records the whole call (the
@@ -31,24 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(150)
 class CallRecordingBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    static Path dir;
-    static Chromium chromium;
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.chromiumOnly().camera(320, 240, 3)
+            .args("--autoplay-policy=no-user-gesture-required");
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        chromium = Chromium.launch(FakeVideo.write(dir.resolve("camera.y4m"), 320, 240, 3),
-                "--autoplay-policy=no-user-gesture-required");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     static JsonNode media(TestServer server, String room) throws Exception {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/rooms/" + room + "/media"))
@@ -64,10 +44,10 @@ class CallRecordingBrowserTest {
 
     @Test
     void theWholeCallIsRecordedWithCanvasFramesAndMixedSoundAndListed() throws Exception {
-        String room = "cr-" + UUID.randomUUID().toString().substring(0, 8);
+        String room = BrowserFixture.newRoom("cr");
         try (TestServer server = TestServer.start();
-             RoomPage a = RoomPage.open(chromium.browser(), server.url(), room, null);
-             RoomPage b = RoomPage.open(chromium.browser(), server.url(), room, null)) {
+             RoomPage a = RoomPage.open(web.browser(), server.url(), room, null);
+             RoomPage b = RoomPage.open(web.browser(), server.url(), room, null)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             for (RoomPage p : new RoomPage[] {a, b}) {
@@ -115,9 +95,9 @@ class CallRecordingBrowserTest {
 
     @Test
     void theRecorderStopsByItselfAtTheServersDurationLimitAndSaysWhy() throws Exception {
-        String room = "lim-" + UUID.randomUUID().toString().substring(0, 8);
+        String room = BrowserFixture.newRoom("lim");
         try (TestServer server = TestServer.start(Map.of("media.max-recording-duration", "3s"));
-             RoomPage p = RoomPage.open(chromium.browser(), server.url(), room, null)) {
+             RoomPage p = RoomPage.open(web.browser(), server.url(), room, null)) {
             Page page = p.page;
             page.waitForFunction("() => { const v = document.getElementById('video');"
                     + " return v && v.srcObject && v.readyState >= 2; }");

@@ -1,17 +1,12 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Chat over the data channels in real headless Chromium: messages reach everyone with sender and
@@ -20,33 +15,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class ChatBrowserTest {
-    static TestServer server;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    RoomPage open(String room) {
-        return RoomPage.open(chromium.browser(), server.url(), room, null);
-    }
-
-    static String newRoom() {
-        return "m-" + UUID.randomUUID().toString().substring(0, 8);
-    }
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().rooms("m");
 
     static void say(RoomPage p, String text) {
         p.page.getByTestId("chat-input").fill(text);
@@ -64,9 +34,9 @@ class ChatBrowserTest {
 
     @Test
     void messagesReachEveryoneAsTextWithSenderAndTime() {
-        String room = newRoom();
+        String room = web.newRoom();
         String markup = "<img src=x onerror=\"window.pwned=1\"><b>bold</b>";
-        try (RoomPage a = open(room); RoomPage b = open(room); RoomPage c = open(room)) {
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room); RoomPage c = web.open(room)) {
             for (RoomPage p : List.of(a, b, c)) {
                 p.waitConnectedTo(2);
             }
@@ -94,8 +64,8 @@ class ChatBrowserTest {
 
     @Test
     void aPeerJoiningLaterGetsTheHistoryOnceInOrder() {
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             for (int i = 1; i <= 5; i++) {
@@ -103,7 +73,7 @@ class ChatBrowserTest {
                 waitMessages(a, i);
             }
             waitMessages(b, 5);
-            try (RoomPage c = open(room)) {
+            try (RoomPage c = web.open(room)) {
                 c.waitConnectedTo(2);
                 waitMessages(c, 5);
                 c.page.waitForTimeout(1000); // the second holder's copy of the history has arrived too

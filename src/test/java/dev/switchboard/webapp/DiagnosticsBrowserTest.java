@@ -1,27 +1,23 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
 import dev.switchboard.testing.TestServer;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The connectivity self-test against the built-in STUN/TURN server, and against no server at all. */
 @Timeout(120)
 class DiagnosticsBrowserTest {
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().rooms("d");
 
     @Test
     void turnOverUdpAndTcpWorkAgainstTheBuiltInServer() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        String room = "d-" + UUID.randomUUID().toString().substring(0, 8);
-        try (TestServer server = TestServer.start();
-             Chromium chromium = Chromium.launch(null);
-             RoomPage a = RoomPage.open(chromium.browser(), server.url(), room, null)) {
+        try (RoomPage a = web.open(web.newRoom())) {
             a.page.getByTestId("diagnostics").click();
             a.page.waitForFunction("() => document.querySelectorAll('[data-testid=diagnostic-result]').length === 3"
                     + " && !document.querySelector('[data-testid=diagnostics]').disabled", null,
@@ -39,11 +35,7 @@ class DiagnosticsBrowserTest {
 
     @Test
     void aWrongTurnPasswordIsReportedAsNotWorking() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        String room = "d-" + UUID.randomUUID().toString().substring(0, 8);
-        try (TestServer server = TestServer.start();
-             Chromium chromium = Chromium.launch(null);
-             RoomPage a = RoomPage.open(chromium.browser(), server.url(), room, null)) {
+        try (RoomPage a = web.open(web.newRoom())) {
             // The page's own fetch of /api/ice-servers answers with a spoiled credential.
             a.page.route("**/api/ice-servers", route -> {
                 com.microsoft.playwright.APIResponse real = route.fetch();
@@ -61,12 +53,8 @@ class DiagnosticsBrowserTest {
 
     @Test
     void aStunServerThatDoesNotAnswerIsReportedAsNotWorking() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        String room = "d-" + UUID.randomUUID().toString().substring(0, 8);
         int silent = TestServer.freePort(); // nothing listens there
-        try (TestServer server = TestServer.start();
-             Chromium chromium = Chromium.launch(null);
-             RoomPage a = RoomPage.open(chromium.browser(), server.url(), room, null)) {
+        try (RoomPage a = web.open(web.newRoom())) {
             a.page.route("**/api/ice-servers", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
                     .setContentType("application/json")
                     .setBody("{\"iceServers\":[{\"urls\":[\"stun:127.0.0.1:" + silent + "\"]}],\"ttl\":60}")));

@@ -8,20 +8,15 @@ import static dev.switchboard.webapp.FileTransferBrowserTest.row;
 import static dev.switchboard.webapp.FileTransferBrowserTest.waitRows;
 import static dev.switchboard.webapp.FileTransferBrowserTest.write;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,37 +31,12 @@ class FileResumeBrowserTest {
 
     @TempDir
     static Path dir;
-    static TestServer server;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(null, "--enable-precise-memory-info");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static String newRoom() {
-        return "r-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    RoomPage open(String room, String query) {
-        return RoomPage.open(chromium.browser(), server.url(), room, query);
-    }
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().rooms("r").args("--enable-precise-memory-info");
 
     @Test
     void theSha256StateSurvivesJsonAndContinuesToTheSameDigest() {
-        try (RoomPage p = open(newRoom(), null)) {
+        try (RoomPage p = web.open(web.newRoom())) {
             Object r = p.page.evaluate("""
                     async () => {
                       const { Sha256 } = await import('/js/sha256.js');
@@ -93,7 +63,7 @@ class FileResumeBrowserTest {
 
     @Test
     void helloCarriesAClientIdAndOffersMayNameTheirSendersClient() {
-        try (RoomPage p = open(newRoom(), null)) {
+        try (RoomPage p = web.open(web.newRoom())) {
             Object r = p.page.evaluate("""
                     async () => {
                       const f = await import('/js/framing.js');
@@ -115,7 +85,7 @@ class FileResumeBrowserTest {
 
     @Test
     void partialFilesOlderThanADayAreRemovedWhenARoomPageOpens() {
-        try (RoomPage p = open(newRoom(), null)) {
+        try (RoomPage p = web.open(web.newRoom())) {
             p.page.evaluate("""
                     async () => {
                       const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('incoming', {create: true});
@@ -143,8 +113,8 @@ class FileResumeBrowserTest {
         long size = 40 * MB;
         Path file = dir.resolve("resume.bin");
         String sha = write(file, size, 11);
-        String room = newRoom();
-        try (RoomPage a = open(room, null); RoomPage b = open(room, null)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             a.page.getByTestId("files-input").setInputFiles(file);
@@ -177,8 +147,8 @@ class FileResumeBrowserTest {
         long size = 40 * MB;
         Path file = dir.resolve("break.bin");
         String sha = write(file, size, 16);
-        String room = newRoom();
-        try (RoomPage a = open(room, null); RoomPage b = open(room, null)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             // keep the page's WebSockets reachable, so the test can cut its connection to the server
             b.context.addInitScript("(() => { const Native = window.WebSocket; window.__sockets = [];"
                     + " window.WebSocket = class extends Native { constructor(...args) { super(...args);"
@@ -215,11 +185,11 @@ class FileResumeBrowserTest {
     void twoTabsOfOneBrowserGetTheirOwnClientIdsAndBothReceiveTheSameFile() throws Exception {
         Path file = dir.resolve("both-tabs.bin");
         String sha = write(file, 5 * MB, 17);
-        String room = newRoom();
-        try (RoomPage a = open(room, null); RoomPage b = open(room, null)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             Page tab = b.context.newPage(); // a second tab: same storage, same OPFS, same localStorage
             tab.setDefaultTimeout(RoomPage.TIMEOUT_MS);
-            tab.navigate(server.url() + "/room/" + room);
+            tab.navigate(web.server().url() + "/room/" + room);
             tab.locator("[data-testid=connection][data-state=joined]").waitFor();
             a.waitConnectedTo(2);
             String first = (String) b.page.evaluate("() => sessionStorage.getItem('switchboard.client')");
@@ -250,8 +220,8 @@ class FileResumeBrowserTest {
         long size = 30 * MB;
         Path file = dir.resolve("again.bin");
         String sha = write(file, size, 18);
-        String room = newRoom();
-        try (RoomPage a = open(room, null); RoomPage b = open(room, null)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             a.page.getByTestId("files-input").setInputFiles(file);

@@ -5,23 +5,18 @@ import static dev.switchboard.webapp.FileTransferBrowserTest.row;
 import static dev.switchboard.webapp.FileTransferBrowserTest.waitRows;
 import static dev.switchboard.webapp.FileTransferBrowserTest.write;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,33 +31,8 @@ class FileRobustnessBrowserTest {
 
     @TempDir
     static Path dir;
-    static TestServer server;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(null, "--enable-precise-memory-info");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static String newRoom() {
-        return "r-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    RoomPage open(String room, String query) {
-        return RoomPage.open(chromium.browser(), server.url(), room, query);
-    }
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().rooms("r").args("--enable-precise-memory-info");
 
     static long attr(Locator l, String name) {
         String v = l.getAttribute(name);
@@ -101,8 +71,8 @@ class FileRobustnessBrowserTest {
         long size = 200 * MB;
         Path file = dir.resolve("big200.bin");
         String sha = write(file, size, 12);
-        String room = newRoom();
-        try (RoomPage a = open(room, null); RoomPage b = open(room, null)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             b.page.getByTestId("files-auto-accept").check();
@@ -139,8 +109,8 @@ class FileRobustnessBrowserTest {
         write(big, 120 * MB, 13);
         Path small = dir.resolve("after.bin");
         String smallSha = write(small, 2 * MB + 3, 14);
-        String room = newRoom();
-        try (RoomPage a = open(room, null); RoomPage b = open(room, null)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             a.page.getByTestId("files-input").setInputFiles(big);
@@ -171,8 +141,8 @@ class FileRobustnessBrowserTest {
         Path file = dir.resolve("report.pdf");
         long size = 20 * MB + 1;
         String sha = write(file, size, 15);
-        String room = newRoom();
-        try (RoomPage a = open(room, "?relay=1&fallback=1500"); RoomPage b = open(room, "?relay=1&fallback=1500")) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room, "?relay=1&fallback=1500"); RoomPage b = web.open(room, "?relay=1&fallback=1500")) {
             // the second part of the upload fails once: the sender asks the server's offset and goes on
             AtomicInteger puts = new AtomicInteger();
             a.page.route("**/api/file-uploads/**", route -> {
@@ -207,8 +177,8 @@ class FileRobustnessBrowserTest {
     void aSenderTakingBackAFileAnnouncedViaTheServerCancelsThePeersOffer() throws Exception {
         Path file = dir.resolve("taken-back.txt");
         write(file, MB, 19);
-        String room = newRoom();
-        try (RoomPage a = open(room, "?relay=1&fallback=1000"); RoomPage b = open(room, "?relay=1&fallback=1000")) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room, "?relay=1&fallback=1000"); RoomPage b = web.open(room, "?relay=1&fallback=1000")) {
             a.page.getByTestId("files-input").setInputFiles(file);
             row(b, "in", "offered").waitFor(new Locator.WaitForOptions().setTimeout(60_000));
             row(a, "out", "sent").getByTestId("file-cancel").click();

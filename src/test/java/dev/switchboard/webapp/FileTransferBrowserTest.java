@@ -1,13 +1,10 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,11 +14,9 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,33 +30,8 @@ class FileTransferBrowserTest {
 
     @TempDir
     static Path dir;
-    static TestServer server;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(null, "--enable-precise-memory-info");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static String newRoom() {
-        return "f-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    RoomPage open(String room) {
-        return RoomPage.open(chromium.browser(), server.url(), room, null);
-    }
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().rooms("f").args("--enable-precise-memory-info");
 
     /** Writes {@code size} reproducible random bytes; returns their SHA-256. */
     static String write(Path file, long size, long seed) throws Exception {
@@ -105,8 +75,8 @@ class FileTransferBrowserTest {
     void aFiftyMegabyteFileArrivesVerifiedOnDiskWhileTheReceiverHeapStaysFlat() throws Exception {
         Path file = dir.resolve("big.bin");
         String sha = write(file, 50L * MB, 1);
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             b.page.evaluate("() => { if (window.gc) gc(); }");
@@ -149,8 +119,8 @@ class FileTransferBrowserTest {
         Files.writeString(one, "any type at all\n");
         String shaOne = hash(one);
         String shaTwo = write(two, 3L * MB + 17, 2);
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             b.page.getByTestId("files-auto-accept").check();
@@ -169,8 +139,8 @@ class FileTransferBrowserTest {
     void aDeclinedOfferIsReportedToTheSenderAndNothingIsSent() throws Exception {
         Path file = dir.resolve("declined.pdf");
         write(file, 2L * MB, 3);
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             a.page.getByTestId("files-input").setInputFiles(file);
@@ -186,8 +156,8 @@ class FileTransferBrowserTest {
     void aReceiverShortOfStorageRefusesUpFrontWithTheReason() throws Exception {
         Path file = dir.resolve("too-big.iso");
         write(file, 2L * MB, 5);
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             // a phone-sized quota: 1 MB left
@@ -207,8 +177,8 @@ class FileTransferBrowserTest {
     void theSenderCancellingMidwayStopsBothSides() throws Exception {
         Path file = dir.resolve("cancelled.bin");
         write(file, 200L * MB, 4);
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             a.page.getByTestId("files-input").setInputFiles(file);

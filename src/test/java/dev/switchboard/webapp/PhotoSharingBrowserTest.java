@@ -1,22 +1,17 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,42 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 class PhotoSharingBrowserTest {
     @TempDir
     static Path dir;
-    static TestServer server;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(FakeVideo.write(dir.resolve("camera.y4m"), 320, 240, 3));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static String newRoom() {
-        return "t-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    RoomPage open(String room) {
-        return RoomPage.open(chromium.browser(), server.url(), room, null);
-    }
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().camera(320, 240, 3).rooms("t");
 
     @Test
     void theFrontPageOpensANewUnguessableRoom() {
-        try (var context = chromium.browser().newContext()) {
+        try (var context = web.browser().newContext()) {
             Page page = context.newPage();
-            page.navigate(server.url() + "/");
+            page.navigate(web.server().url() + "/");
             page.waitForURL(java.util.regex.Pattern.compile(".*/room/[A-Za-z0-9_-]{22}$"));
             String first = page.url();
-            page.navigate(server.url() + "/");
+            page.navigate(web.server().url() + "/");
             page.waitForURL(java.util.regex.Pattern.compile(".*/room/[A-Za-z0-9_-]{22}$"));
             assertThat(page.url()).isNotEqualTo(first);
             page.locator("[data-testid=connection][data-state=joined]").waitFor();
@@ -72,8 +42,8 @@ class PhotoSharingBrowserTest {
 
     @Test
     void twoPagesSnapshotArrivesWithTheSameHash() throws Exception {
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             b.waitConnectedTo(1);
             String sha = a.snap();
@@ -90,8 +60,8 @@ class PhotoSharingBrowserTest {
 
     @Test
     void threePagesEveryoneElseGetsTheSnapshot() throws Exception {
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room); RoomPage c = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room); RoomPage c = web.open(room)) {
             for (RoomPage p : List.of(a, b, c)) {
                 p.waitConnectedTo(2);
             }
@@ -112,8 +82,8 @@ class PhotoSharingBrowserTest {
         Path big = noisePng(dir.resolve("big.png"), 1300, 1300);
         assertThat(Files.size(big)).isGreaterThan(5_000_000L);
         String expected = RoomPage.sha256(Files.readAllBytes(big));
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             assertThat(a.choose(big)).isEqualTo(expected);
             a.send();
@@ -126,8 +96,8 @@ class PhotoSharingBrowserTest {
 
     @Test
     void aPeerReloadingIsSeenLeavingAndRejoiningWithoutStuckState() throws Exception {
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room); RoomPage c = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room); RoomPage c = web.open(room)) {
             a.waitConnectedTo(2);
             String oldId = b.page.locator(".members-list li.self").getAttribute("data-peer");
             b.page.reload();
@@ -149,9 +119,9 @@ class PhotoSharingBrowserTest {
     @Test
     void aPeerLeavingMidTransferLeavesNoProgressBarRunning() throws Exception {
         Path big = noisePng(dir.resolve("leave.png"), 1300, 1300);
-        String room = newRoom();
-        try (RoomPage a = open(room)) {
-            RoomPage b = open(room);
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room)) {
+            RoomPage b = web.open(room);
             a.waitConnectedTo(1);
             a.choose(big);
             a.send();
@@ -165,8 +135,8 @@ class PhotoSharingBrowserTest {
 
     @Test
     void onAPhoneSizedScreenEveryControlIsLabelledAndReachableByKeyboard() throws Exception {
-        String room = newRoom();
-        try (RoomPage a = open(room); RoomPage b = open(room)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.page.setViewportSize(375, 740);
             a.waitConnectedTo(1);
             a.snap();

@@ -1,14 +1,11 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -19,12 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,28 +33,11 @@ class PwaBrowserTest {
 
     @TempDir
     static Path dir;
-    static TestServer server;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium();
 
     static HttpResponse<byte[]> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(web.server().url() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -119,13 +97,13 @@ class PwaBrowserTest {
 
     @Test
     void aRoomPageOpensOfflineFromTheShellAndSaysItIsOffline() throws Exception {
-        String room = "o-" + UUID.randomUUID().toString().substring(0, 8);
-        try (BrowserContext context = chromium.browser().newContext()) {
+        String room = BrowserFixture.newRoom("o");
+        try (BrowserContext context = web.browser().newContext()) {
             Page page = context.newPage();
             page.setDefaultTimeout(RoomPage.TIMEOUT_MS);
-            page.navigate(server.url() + "/healthz"); // a document of the origin before any worker runs
+            page.navigate(web.server().url() + "/healthz"); // a document of the origin before any worker runs
             page.evaluate("() => caches.open('switchboard-shell-0000000000000000').then(c => c.put('/old', new Response('old')))");
-            page.navigate(server.url() + "/room/" + room);
+            page.navigate(web.server().url() + "/room/" + room);
             page.locator("[data-testid=connection][data-state=joined]").waitFor();
             assertThat(page.getByTestId("offline").isVisible()).isFalse();
             page.waitForFunction("() => navigator.serviceWorker.controller !== null");
@@ -158,11 +136,11 @@ class PwaBrowserTest {
         Path photo = png(dir.resolve("shared.png"));
         Path notes = dir.resolve("notes.txt");
         Files.writeString(notes, "shared notes\n");
-        String room = "s-" + UUID.randomUUID().toString().substring(0, 8);
-        try (BrowserContext context = chromium.browser().newContext()) {
+        String room = BrowserFixture.newRoom("s");
+        try (BrowserContext context = web.browser().newContext()) {
             Page page = context.newPage();
             page.setDefaultTimeout(RoomPage.TIMEOUT_MS);
-            page.navigate(server.url() + "/room/" + room);
+            page.navigate(web.server().url() + "/room/" + room);
             page.locator("[data-testid=connection][data-state=joined]").waitFor();
             page.waitForFunction("() => navigator.serviceWorker.controller !== null");
             // what the system share sheet does: a multipart POST navigation to the manifest's action

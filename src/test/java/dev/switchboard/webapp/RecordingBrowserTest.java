@@ -1,28 +1,21 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A recording made with the fake camera is uploaded in parts while it is made (4 KiB parts here; the first fails on the way and the page
@@ -32,31 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class RecordingBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    static Path dir;
-    static TestServer server;
-    static Chromium chromium;
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().camera(320, 240, 3);
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(FakeVideo.write(dir.resolve("camera.y4m"), 320, 240, 3));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
     static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(web.server().url() + path)).timeout(Duration.ofSeconds(10));
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -65,8 +39,8 @@ class RecordingBrowserTest {
 
     @Test
     void aFiveSecondRecordingIsUploadedListedAndServedWithRanges() throws Exception {
-        String room = "r-" + UUID.randomUUID().toString().substring(0, 8);
-        try (RoomPage p = RoomPage.open(chromium.browser(), server.url(), room, null)) {
+        String room = web.newRoom();
+        try (RoomPage p = web.open(room)) {
             AtomicInteger puts = new AtomicInteger();
             p.context.route("**/api/recordings/**", route -> {
                 if (route.request().method().equals("PUT") && puts.incrementAndGet() == 1) {

@@ -1,27 +1,20 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server copy of each photo: uploaded alongside the peer-to-peer transfer, listed by the API with
@@ -31,46 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class ServerCopyBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    static Path dir;
-    static TestServer server;
-    static Chromium chromium;
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().camera(320, 240, 3).rooms("s");
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(FakeVideo.write(dir.resolve("camera.y4m"), 320, 240, 3));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static String newRoom() {
-        return "s-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    RoomPage open(String room, String query) {
-        return RoomPage.open(chromium.browser(), server.url(), room, query);
-    }
-
     static JsonNode listPhotos(String room) throws Exception {
-        HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/rooms/" + room + "/photos"))
+        HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(URI.create(web.server().url() + "/api/rooms/" + room + "/photos"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(res.statusCode()).isEqualTo(200);
         return JSON.readTree(res.body());
     }
 
     static byte[] media(String id) throws Exception {
-        HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/media/" + id))
+        HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(URI.create(web.server().url() + "/api/media/" + id))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(res.statusCode()).isEqualTo(200);
         return res.body();
@@ -78,8 +44,8 @@ class ServerCopyBrowserTest {
 
     @Test
     void theServerCopyHasTheSnapshotHashAndEveryGalleryShowsIt() throws Exception {
-        String room = newRoom();
-        try (RoomPage a = open(room, null); RoomPage b = open(room, null)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room); RoomPage b = web.open(room)) {
             a.waitConnectedTo(1);
             String sha = a.snap();
             a.send();
@@ -93,7 +59,7 @@ class ServerCopyBrowserTest {
             for (RoomPage p : List.of(a, b)) {
                 assertThat(p.page.getByTestId("gallery-item").first().getAttribute("data-sha256")).isEqualTo(sha);
             }
-            try (RoomPage c = open(room, null)) {
+            try (RoomPage c = web.open(room)) {
                 assertThat(c.page.getByTestId("gallery-item").first().getAttribute("data-sha256")).isEqualTo(sha);
                 assertThat(c.page.getByTestId("gallery-item").count()).isOne();
             }
@@ -102,8 +68,8 @@ class ServerCopyBrowserTest {
 
     @Test
     void aFailedUploadIsRetriedAutomaticallyAndByTheRetryButton() throws Exception {
-        String room = newRoom();
-        try (RoomPage a = open(room, null)) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room)) {
             AtomicInteger failures = new AtomicInteger(3);
             a.page.route("**/api/rooms/*/photos", route -> {
                 if (route.request().method().equals("POST") && failures.getAndDecrement() > 0) {
@@ -126,8 +92,8 @@ class ServerCopyBrowserTest {
     @Test
     void aPeerWhoseDataChannelNeverOpensGetsThePhotoViaTheServer() throws Exception {
         // relay-only with no TURN server configured: ICE has no candidate at all, so no channel opens
-        String room = newRoom();
-        try (RoomPage a = open(room, "?relay=1&fallback=1500"); RoomPage b = open(room, "?relay=1&fallback=1500")) {
+        String room = web.newRoom();
+        try (RoomPage a = web.open(room, "?relay=1&fallback=1500"); RoomPage b = web.open(room, "?relay=1&fallback=1500")) {
             String sha = a.snap();
             a.send();
             assertThat(b.received(0).getAttribute("data-sha256")).isEqualTo(sha);

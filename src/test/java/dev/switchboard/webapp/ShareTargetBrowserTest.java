@@ -1,25 +1,20 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.ServiceWorkerPolicy;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,37 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ShareTargetBrowserTest {
     @TempDir
     static Path dir;
-    static TestServer server;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium();
 
     @Test
     void filesSharedWithoutAServiceWorkerLandInTheRoomPickedOnTheSharePage() throws Exception {
         Path photo = PwaBrowserTest.png(dir.resolve("shared.png"));
         Path notes = dir.resolve("notes.txt");
         Files.writeString(notes, "shared notes\n");
-        String room = "n-" + UUID.randomUUID().toString().substring(0, 8);
-        try (BrowserContext context = chromium.browser().newContext(
+        String room = BrowserFixture.newRoom("n");
+        try (BrowserContext context = web.browser().newContext(
                 new Browser.NewContextOptions().setServiceWorkers(ServiceWorkerPolicy.BLOCK))) {
             Page page = context.newPage();
             page.setDefaultTimeout(RoomPage.TIMEOUT_MS);
-            page.navigate(server.url() + "/room/" + room);
+            page.navigate(web.server().url() + "/room/" + room);
             page.locator("[data-testid=connection][data-state=joined]").waitFor();
             assertThat(page.evaluate("() => navigator.serviceWorker ? navigator.serviceWorker.controller : null"))
                     .as("no worker controls the page").isNull();
@@ -77,7 +55,7 @@ class ShareTargetBrowserTest {
             assertThat(page.getByTestId("shared-files").textContent()).contains("shared.png", "notes.txt");
             page.waitForFunction("() => location.search.startsWith('?id=')");
             assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(server.url() + "/api/share-inbox/" + inbox)).GET().build(),
+                    URI.create(web.server().url() + "/api/share-inbox/" + inbox)).GET().build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode()).as("taken from the server").isEqualTo(404);
             page.locator("[data-testid=recent-room][data-room=" + room + "]").click();
 

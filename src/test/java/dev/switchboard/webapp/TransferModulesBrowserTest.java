@@ -1,19 +1,15 @@
 package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
-import dev.switchboard.testing.Chromium;
-import dev.switchboard.testing.TestServer;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web app's pure modules (framing, chunk planning, hashing, type sniffing, error messages) and
@@ -22,32 +18,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class TransferModulesBrowserTest {
-    static TestServer server;
-    static Chromium chromium;
+    @RegisterExtension
+    static final BrowserFixture web = BrowserFixture.serverAndChromium();
     Page page;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Chromium.available(), "needs /usr/bin/chromium");
-        server = TestServer.start();
-        chromium = Chromium.launch(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void page() {
-        page = chromium.browser().newPage();
-        page.setDefaultTimeout(30_000);
-        page.navigate(server.url() + "/healthz"); // the server's origin, a secure context
+        page = web.originPage();
     }
 
     Object js(String body) {
