@@ -190,4 +190,18 @@ class ShareTargetApiTest {
         assertThat(Http.json(bad).path("error").asText()).isEqualTo("bad_multipart");
         assertThat(Http.json(bad).path("message").asText()).contains("filename*");
     }
+    @Test
+    void aLongFileNameIsCutTo255CharactersWithoutSplittingACharacter() throws Exception {
+        TestServer s = server(Map.of());
+        Http http = new Http(s.url());
+        String emoji = "\ud83d\udcf7"; // one character, two UTF-16 units
+        byte[] body = ("--ln\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + emoji.repeat(200)
+                + "\"\r\n\r\nx\r\n--ln--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> r = share(http, "multipart/form-data; boundary=ln", body);
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(303);
+        String location = r.headers().firstValue("Location").orElseThrow();
+        String name = Http.json(http.get("/api/share-inbox/" + location.substring(location.indexOf('=') + 1)))
+                .path("files").get(0).path("name").asText();
+        assertThat(name).isEqualTo(emoji.repeat(127));
+    }
 }
