@@ -102,14 +102,14 @@ final class MediaDownloads {
             return;
         }
         try {
-            HttpResponse res = FileResponse.head(HttpResponseStatus.OK, fallback ? m.type().mime() : "image/jpeg",
-                    file.size());
+            long size = file.size();
+            HttpResponse res = FileResponse.head(HttpResponseStatus.OK, fallback ? m.type().mime() : "image/jpeg", size);
             cacheHeaders(res.headers(), etag);
             if (fallback) {
                 // No decoder for this image here (WebP, or damaged): the browser scales the original.
                 res.headers().set("X-Thumbnail", "original");
             }
-            FileResponse.send(executor, ctx, req, res, file, 0, file.size());
+            FileResponse.send(executor, ctx, req, res, file, 0, size);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
