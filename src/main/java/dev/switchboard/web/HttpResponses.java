@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -48,14 +49,12 @@ public final class HttpResponses {
                 "text/plain; charset=utf-8"));
     }
 
-    /** A JSON error {@code {"error": code, "message": ...}} with the given status. */
-    public static ChannelFuture error(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status,
-                                      String code, String message) {
-        return json(ctx, req, status, Map.of("error", code, "message", message));
-    }
-
-    /** Writes the response, closing the connection afterwards unless the request asked for keep-alive. */
-    public static ChannelFuture send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+    /**
+     * Sets the Connection header of {@code res} for {@code req}; returns whether the connection stays
+     * open after it (the request asked for keep-alive and the status is below 500). A response sent in
+     * parts closes the connection itself after its last part when this is false.
+     */
+    public static boolean connection(HttpRequest req, HttpResponse res) {
         boolean keepAlive = req != null && HttpUtil.isKeepAlive(req) && res.status().code() < 500;
         if (keepAlive) {
             if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
@@ -64,6 +63,18 @@ public final class HttpResponses {
         } else {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        return keepAlive;
+    }
+
+    /** A JSON error {@code {"error": code, "message": ...}} with the given status. */
+    public static ChannelFuture error(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status,
+                                      String code, String message) {
+        return json(ctx, req, status, Map.of("error", code, "message", message));
+    }
+
+    /** Writes the response, closing the connection afterwards unless the request asked for keep-alive. */
+    public static ChannelFuture send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+        boolean keepAlive = connection(req, res);
         ChannelFuture f = ctx.writeAndFlush(res);
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);

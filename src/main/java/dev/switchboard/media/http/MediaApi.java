@@ -118,7 +118,7 @@ public final class MediaApi {
         this.executor = executor;
         this.maxPhotoBytes = maxPhotoBytes;
         this.events = events;
-        this.downloads = new MediaDownloads(store, events);
+        this.downloads = new MediaDownloads(store, events, executor);
     }
 
     /** The API's routes, to be placed before the catch-all static route. */

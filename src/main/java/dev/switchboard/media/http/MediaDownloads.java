@@ -4,36 +4,38 @@ import dev.switchboard.media.Media;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.web.HttpResponses;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * Serves a photo's bytes and thumbnail, and deletes photos. Bytes are immutable per id, so responses
  * carry a strong ETag (the content's SHA-256), {@code Cache-Control: public, max-age=31536000, immutable},
  * conditional GET (If-None-Match, 304) and single byte ranges (RFC 9110 section 14: 206 with
- * Content-Range, 416 with {@code bytes *}/size, If-Range). Runs on the storage executor: the file is
- * read into a buffer there, so the event loop never touches the disk.
+ * Content-Range, 416 with {@code bytes *}/size, If-Range). Runs on the storage executor; the bytes are
+ * streamed by {@link FileResponse} in bounded chunks, never the whole file in memory.
  */
 final class MediaDownloads {
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
     private final MediaStore store;
     private final MediaEvents events;
+    private final Executor executor;
 
-    MediaDownloads(MediaStore store, MediaEvents events) {
+    MediaDownloads(MediaStore store, MediaEvents events, Executor executor) {
         this.store = store;
         this.events = events;
+        this.executor = executor;
     }
 
     void original(ChannelHandlerContext ctx, HttpRequest req, MediaId id) throws IOException {
@@ -47,14 +49,16 @@ final class MediaDownloads {
         if (notModified(ctx, req, etag)) {
             return;
         }
-        try (FileChannel file = store.open(m)) {
-            if (file == null) {
-                notFound(ctx, req);
-                return;
-            }
+        FileChannel file = store.open(m);
+        if (file == null) {
+            notFound(ctx, req);
+            return;
+        }
+        try {
             long size = file.size();
             ByteRange range = rangeFor(req, etag, size);
             if (range == ByteRange.UNSATISFIABLE) {
+                file.close();
                 FullHttpResponse res = Replies.errorResponse(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
                         "range_not_satisfiable", "the photo has " + size + " bytes");
                 res.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
@@ -64,15 +68,18 @@ final class MediaDownloads {
             }
             long first = range == null ? 0 : range.first();
             long length = range == null ? size : range.length();
-            FullHttpResponse res = bytes(ctx, req, file, first, length,
-                    range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT, m.type().mime());
+            HttpResponse res = FileResponse.head(range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT,
+                    m.type().mime(), length);
             HttpHeaders h = res.headers();
             if (range != null) {
                 h.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + size);
             }
             h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
             cacheHeaders(h, etag);
-            HttpResponses.send(ctx, req, res);
+            FileResponse.send(executor, ctx, req, res, file, first, length);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
         }
     }
 
@@ -89,19 +96,23 @@ final class MediaDownloads {
         }
         FileChannel thumb = store.thumbnail(m);
         boolean fallback = thumb == null;
-        try (FileChannel file = fallback ? store.open(m) : thumb) {
-            if (file == null) {
-                notFound(ctx, req);
-                return;
-            }
-            FullHttpResponse res = bytes(ctx, req, file, 0, file.size(), HttpResponseStatus.OK,
-                    fallback ? m.type().mime() : "image/jpeg");
+        FileChannel file = fallback ? store.open(m) : thumb;
+        if (file == null) {
+            notFound(ctx, req);
+            return;
+        }
+        try {
+            long size = file.size();
+            HttpResponse res = FileResponse.head(HttpResponseStatus.OK, fallback ? m.type().mime() : "image/jpeg", size);
             cacheHeaders(res.headers(), etag);
             if (fallback) {
                 // No decoder for this image here (WebP, or damaged): the browser scales the original.
                 res.headers().set("X-Thumbnail", "original");
             }
-            HttpResponses.send(ctx, req, res);
+            FileResponse.send(executor, ctx, req, res, file, 0, size);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
         }
     }
 
@@ -142,30 +153,6 @@ final class MediaDownloads {
             }
         }
         return false;
-    }
-
-    /** A response with {@code length} bytes of {@code file} from {@code first} (none for HEAD). */
-    private static FullHttpResponse bytes(ChannelHandlerContext ctx, HttpRequest req, FileChannel file, long first,
-                                          long length, HttpResponseStatus status, String type) throws IOException {
-        boolean head = req.method().equals(HttpMethod.HEAD);
-        ByteBuf body = head ? Unpooled.EMPTY_BUFFER : ctx.alloc().buffer((int) length);
-        try {
-            long pos = first;
-            while (!head && body.readableBytes() < length) {
-                int n = body.writeBytes(file, pos, (int) (length - body.readableBytes()));
-                if (n < 0) {
-                    throw new IOException("the photo file is shorter than expected");
-                }
-                pos += n;
-            }
-        } catch (IOException | RuntimeException e) {
-            body.release();
-            throw e;
-        }
-        FullHttpResponse res = HttpResponses.response(status, body, type);
-        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
-        res.headers().set("Content-Security-Policy", "default-src 'none'; sandbox");
-        return res;
     }
 
     private static void cacheHeaders(HttpHeaders h, String etag) {

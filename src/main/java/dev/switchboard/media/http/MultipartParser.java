@@ -9,11 +9,15 @@ import java.util.Locale;
  * bytes in, in pieces of any size; out, to a {@link Sink}, each part's headers and then its content in
  * pieces, never a whole part in memory. Only the tail that may still hold a delimiter is kept between
  * pieces. Pure: no channels, clocks or threads. Anything malformed (no opening delimiter, a header
- * block too long or without Content-Disposition, a body that ends before the closing delimiter)
- * raises {@link MultipartException}.
+ * block too long or without Content-Disposition, a body that ends before the closing delimiter, a
+ * {@code filename*} that cannot be read and has no {@code filename} beside it) raises
+ * {@link MultipartException}.
  */
 final class MultipartParser {
-    /** What a part's headers say: the form field's name, the file name (null for a plain field), the type. */
+    /**
+     * What a part's headers say: the form field's name, the file name (null for a plain field; never a
+     * path or control characters, see {@link FileNames#safe}), the type.
+     */
     record Part(String name, String filename, String contentType) {}
 
     /** Receives the parts in order. */
@@ -238,8 +242,17 @@ final class MultipartParser {
         }
     }
 
-    /** {@code form-data; name="files"; filename="a.jpg"} (RFC 7578 section 4.2; quoted or plain values). */
+    /**
+     * {@code form-data; name="files"; filename="a.jpg"} (RFC 7578 section 4.2; quoted or plain values).
+     * The file name is {@code filename*} when the part has one (RFC 6266 section 4.3, RFC 8187:
+     * {@code UTF-8''} and percent-encoded bytes), preferred over {@code filename}. A malformed
+     * {@code filename*} gives way to {@code filename}; with no {@code filename} to fall back on, the form
+     * is refused (rather than the file taken for a text field and dropped). Either way the name is
+     * made safe to keep ({@link FileNames#safe}).
+     */
     private void disposition(String value) throws MultipartException {
+        String plain = null;
+        String ext = null;
         int i = value.indexOf(';');
         String type = (i < 0 ? value : value.substring(0, i)).trim();
         if (!type.equalsIgnoreCase("form-data")) {
@@ -284,9 +297,18 @@ final class MultipartParser {
             if (key.equals("name")) {
                 name = v.toString().trim();
             } else if (key.equals("filename")) {
-                filename = v.toString();
+                plain = v.toString();
+            } else if (key.equals("filename*")) {
+                ext = v.toString().trim();
             }
         }
+        String decoded = ext == null ? null : FileNames.extValue(ext);
+        if (decoded == null && ext != null && plain == null) {
+            throw new MultipartException("a part's filename* is not UTF-8''percent-encoded (RFC 8187) "
+                    + "and it has no filename= to fall back on");
+        }
+        String chosen = decoded != null ? decoded : plain;
+        filename = chosen == null ? null : FileNames.safe(chosen);
     }
 
     private int indexOf(byte[] needle, int from) {

@@ -6,13 +6,13 @@ import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *     {@code /share.html?inbox=ID}; 400 {@code bad_multipart}, 413 {@code too_large}
  *     (media.max-file-bytes in all), 503 {@code inbox_full}.</li>
  * <li>{@code GET /api/share-inbox/{id}}: {@code {id, title, text, url, files: [{name, type, size, url}]}}.</li>
- * <li>{@code GET /api/share-inbox/{id}/files/{n}}: the file's bytes.</li>
+ * <li>{@code GET /api/share-inbox/{id}/files/{n}}: the file's bytes, streamed ({@link FileResponse}).</li>
  * <li>{@code DELETE /api/share-inbox/{id}}: 204; the share page deletes it once it holds the files.</li>
  * </ul>
  * The inbox id (128 random bits) is the only key: the share has no room yet.
@@ -145,34 +145,21 @@ public final class ShareTargetApi {
 
     private void sendFile(ChannelHandlerContext ctx, HttpRequest req, MediaId id, int index) throws IOException {
         Optional<ShareInbox.Share> share = inbox.find(id);
-        try (FileChannel ch = share.isEmpty() ? null : inbox.open(id, index)) {
-            if (ch == null) {
-                HttpResponses.send(ctx, req, gone());
-                return;
-            }
+        FileChannel ch = share.isEmpty() ? null : inbox.open(id, index);
+        if (ch == null) {
+            HttpResponses.send(ctx, req, gone());
+            return;
+        }
+        try {
             ShareInbox.SharedFile f = share.get().files().get(index);
             long length = ch.size();
-            boolean head = req.method().equals(HttpMethod.HEAD);
-            ByteBuf body = head ? Unpooled.EMPTY_BUFFER : ctx.alloc().buffer((int) length);
-            try {
-                long pos = 0;
-                while (!head && body.readableBytes() < length) {
-                    int n = body.writeBytes(ch, pos, (int) (length - body.readableBytes()));
-                    if (n < 0) {
-                        throw new IOException("the shared file is shorter than expected");
-                    }
-                    pos += n;
-                }
-            } catch (IOException | RuntimeException e) {
-                body.release();
-                throw e;
-            }
             String type = MIME.matcher(f.type()).matches() ? f.type() : "application/octet-stream";
-            FullHttpResponse res = HttpResponses.response(HttpResponseStatus.OK, body, type);
-            res.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+            HttpResponse res = FileResponse.head(HttpResponseStatus.OK, type, length);
             res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-            res.headers().set("Content-Security-Policy", "default-src 'none'; sandbox");
-            HttpResponses.send(ctx, req, res);
+            FileResponse.send(executor, ctx, req, res, ch, 0, length);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 

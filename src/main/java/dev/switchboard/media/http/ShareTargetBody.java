@@ -320,7 +320,12 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
         return res;
     }
 
+    /** At most {@code max} UTF-16 units of {@code s}, never half of a surrogate pair. */
     private static String clip(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max);
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end);
     }
 }

@@ -121,4 +121,53 @@ class MultipartParserTest {
     void anEmptyFormIsJustTheClosingDelimiter() throws Exception {
         assertThat(parse("q", "--q--\r\n".getBytes(StandardCharsets.UTF_8), null)).isEmpty();
     }
+
+    /** The file name the parser gives for a part whose Content-Disposition ends with {@code params}. */
+    static String fileNameOf(String params) throws MultipartException {
+        byte[] body = ("--q\r\nContent-Disposition: form-data; name=\"files\"; " + params
+                + "\r\nContent-Type: text/plain\r\n\r\nx\r\n--q--\r\n").getBytes(StandardCharsets.UTF_8);
+        List<Got> parts = parse("q", body, null);
+        assertThat(parts).hasSize(1);
+        return parts.get(0).part().filename();
+    }
+
+    @Test
+    void filenameStarIsPercentDecodedUtf8AndWinsOverFilenameInEitherOrder() throws Exception {
+        assertThat(fileNameOf("filename=\"fallback.txt\"; filename*=UTF-8''na%C3%AFve%20%E2%82%AC.txt"))
+                .isEqualTo("na\u00efve \u20ac.txt");
+        assertThat(fileNameOf("filename*=utf-8'en'%E6%97%A5%E6%9C%AC.txt; filename=\"fallback.txt\""))
+                .as("charset is case-insensitive, the language tag is skipped").isEqualTo("\u65e5\u672c.txt");
+        assertThat(fileNameOf("filename*=UTF-8''plain-name_1.txt")).as("filename* alone").isEqualTo("plain-name_1.txt");
+        assertThat(fileNameOf("filename=\"caf\u00e9.txt\"")).as("raw UTF-8 in filename= as browsers send it")
+                .isEqualTo("caf\u00e9.txt");
+    }
+
+    @Test
+    void aMalformedFilenameStarGivesWayToFilename() throws Exception {
+        for (String bad : List.of("ISO-8859-1''caf%E9.txt", "UTF-8''bad%ZZ.txt", "UTF-8''cut%C3", "UTF-8''%FF%FE.txt",
+                "UTF-8''two words.txt", "UTF-8'no-second-quote", "no-quotes-at-all", "UTF-8'e n'x.txt",
+                "UTF-8''trailing%4")) {
+            assertThat(fileNameOf("filename*=" + bad + "; filename=\"fallback.txt\"")).as(bad).isEqualTo("fallback.txt");
+        }
+    }
+
+    @Test
+    void aMalformedFilenameStarWithNoFilenameToFallBackOnIsRefusedWithTheReason() {
+        assertThatThrownBy(() -> fileNameOf("filename*=latin1''x.txt")).isInstanceOf(MultipartException.class)
+                .hasMessageContaining("filename*").hasMessageContaining("RFC 8187");
+    }
+
+    @Test
+    void fileNamesKeepOnlyTheLastPathSegmentAndNoControlOrBidiOverrideCharacters() throws Exception {
+        assertThat(fileNameOf("filename*=UTF-8''..%2F..%2Fetc%2Fpasswd")).isEqualTo("passwd");
+        assertThat(fileNameOf("filename*=UTF-8''C%3A%5CUsers%5Cme%5Cphoto.jpg")).isEqualTo("photo.jpg");
+        assertThat(fileNameOf("filename=\"../up.txt\"")).isEqualTo("up.txt");
+        assertThat(fileNameOf("filename*=UTF-8''a%0D%0Ab%00c%7F%C2%85.txt")).isEqualTo("abc.txt");
+        assertThat(fileNameOf("filename*=UTF-8''photo%E2%80%AEgpj.exe")).as("U+202E would show it as photo.exe.jpg")
+                .isEqualTo("photogpj.exe");
+        assertThat(fileNameOf("filename*=UTF-8''%2E%2E")).isEqualTo(FileNames.FALLBACK);
+        assertThat(fileNameOf("filename*=UTF-8''dir%2F")).isEqualTo(FileNames.FALLBACK);
+        assertThat(fileNameOf("filename*=UTF-8''%01%02")).isEqualTo(FileNames.FALLBACK);
+        assertThat(fileNameOf("filename=\"\"")).as("a form's no-file-chosen entry stays empty").isEmpty();
+    }
 }

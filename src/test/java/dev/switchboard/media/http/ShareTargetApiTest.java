@@ -155,4 +155,53 @@ class ShareTargetApiTest {
         assertThat(get.statusCode()).isEqualTo(405);
         assertThat(new Http(s.url()).get("/api/share-inbox/not-an-id").statusCode()).isEqualTo(404);
     }
+    @Test
+    void aSharedFileKeepsItsFilenameStarNameAndIsStreamedBackWhole() throws Exception {
+        TestServer s = server(Map.of());
+        Http http = new Http(s.url());
+        byte[] big = FileApiTest.random(4 * FileResponse.CHUNK + 5, 31);
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.writeBytes(("--fs\r\nContent-Disposition: form-data; name=\"files\"; filename=\"fallback.bin\"; "
+                + "filename*=UTF-8''..%2Fna%C3%AFve%E2%80%AE%20%E2%82%AC.bin\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        o.writeBytes(big);
+        o.writeBytes("\r\n--fs--\r\n".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> r = share(http, "multipart/form-data; boundary=fs", o.toByteArray());
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(303);
+        String location = r.headers().firstValue("Location").orElseThrow();
+        String id = location.substring(location.indexOf('=') + 1);
+
+        JsonNode file = Http.json(http.get("/api/share-inbox/" + id)).path("files").get(0);
+        assertThat(file.path("name").asText()).isEqualTo("na\u00efve \u20ac.bin");
+        String url = file.path("url").asText();
+        HttpResponse<byte[]> got = http.get(url);
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.headers().firstValue("Content-Length")).hasValue(Integer.toString(big.length));
+        assertThat(got.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(FileApiTest.sha256(got.body())).isEqualTo(FileApiTest.sha256(big));
+        HttpResponse<byte[]> head = http.send(http.request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(head.headers().firstValue("Content-Length")).hasValue(Integer.toString(big.length));
+        assertThat(head.body()).isEmpty();
+
+        byte[] unreadable = ("--fs\r\nContent-Disposition: form-data; name=\"files\"; filename*=latin1''x.bin\r\n\r\n"
+                + "x\r\n--fs--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> bad = share(new Http(s.url()), "multipart/form-data; boundary=fs", unreadable);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(Http.json(bad).path("error").asText()).isEqualTo("bad_multipart");
+        assertThat(Http.json(bad).path("message").asText()).contains("filename*");
+    }
+    @Test
+    void aLongFileNameIsCutTo255CharactersWithoutSplittingACharacter() throws Exception {
+        TestServer s = server(Map.of());
+        Http http = new Http(s.url());
+        String emoji = "\ud83d\udcf7"; // one character, two UTF-16 units
+        byte[] body = ("--ln\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + emoji.repeat(200)
+                + "\"\r\n\r\nx\r\n--ln--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> r = share(http, "multipart/form-data; boundary=ln", body);
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(303);
+        String location = r.headers().firstValue("Location").orElseThrow();
+        String name = Http.json(http.get("/api/share-inbox/" + location.substring(location.indexOf('=') + 1)))
+                .path("files").get(0).path("name").asText();
+        assertThat(name).isEqualTo(emoji.repeat(127));
+    }
 }
