@@ -104,8 +104,7 @@ final class AllocateHandler {
             if (relay == null) {
                 opened.failed(ErrorCode.INSUFFICIENT_CAPACITY);
             } else {
-                relay.attach(a);
-                opened.relay(relay, null);
+                relay.attach(link, a, opened);
             }
             return;
         }

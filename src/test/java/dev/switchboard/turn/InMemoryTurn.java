@@ -246,8 +246,9 @@ final class InMemoryTurn {
         }
 
         @Override
-        public void attach(RelayReceiver r) {
+        public void attach(ClientLink owner, RelayReceiver r, RelayFactory.Opened attached) {
             receiver = r;
+            attached.relay(this, null);
         }
 
         @Override

@@ -151,8 +151,10 @@ final class TcpRelays implements TcpRelayFactory {
         }
 
         @Override
-        public void attach(RelayReceiver receiver) {
-            // peers reach a TCP relay by connecting, not by datagrams
+        public void attach(ClientLink owner, RelayReceiver receiver, RelayFactory.Opened attached) {
+            // never reserved: TCP relays take no EVEN-PORT
+            close();
+            attached.failed(ErrorCode.INSUFFICIENT_CAPACITY);
         }
 
         @Override

@@ -210,8 +210,35 @@ final class UdpRelays implements RelayFactory {
         }
 
         @Override
-        public void attach(RelayReceiver receiver) {
+        public void attach(ClientLink owner, RelayReceiver receiver, Opened attached) {
             channel.pipeline().get(RelayHandler.class).attach(receiver);
+            EventLoop target = owner instanceof LoopBound lb ? lb.eventLoop() : null;
+            if (target == null || target == channel.eventLoop()) {
+                attached.relay(this, null);
+                return;
+            }
+            // Nothing flows yet (the owner learns the relay from the answer sent by attached), so the
+            // socket can leave its loop and join the owner's; datagrams wait in the kernel meanwhile.
+            channel.deregister().addListener((io.netty.channel.ChannelFutureListener) off -> {
+                if (!off.isSuccess()) {
+                    channel.close();
+                    target.execute(() -> attached.failed(ErrorCode.INSUFFICIENT_CAPACITY));
+                    return;
+                }
+                target.register(channel).addListener((io.netty.channel.ChannelFutureListener) on -> {
+                    if (on.isSuccess()) {
+                        attached.relay(this, null);
+                    } else {
+                        channel.close();
+                        target.execute(() -> attached.failed(ErrorCode.INSUFFICIENT_CAPACITY));
+                    }
+                });
+            });
+        }
+
+        /** The loop this relay's socket is registered on. */
+        EventLoop eventLoop() {
+            return channel.eventLoop();
         }
 
         @Override
