@@ -60,7 +60,10 @@ public final class TurnListener implements AutoCloseable {
             Bootstrap b = new Bootstrap().group(loops.workers()).channel(loops.datagramChannel())
                     .option(ChannelOption.SO_RCVBUF, 1 << 20)
                     .option(ChannelOption.SO_SNDBUF, 1 << 20)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpRelays.RECEIVE_BUFFER))
+                    // many clients share this socket: read what is queued (up to 16) per wake-up, not one
+                    // datagram per loop turn (an allocator set as an option starts at one message per read)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(UdpRelays.RECEIVE_BUFFER).maxMessagesPerRead(16))
                     .handler(new UdpHandler(server));
             if (loops.epoll()) {
                 // several sockets on one port, one per loop
