@@ -1,5 +1,6 @@
 package dev.switchboard.net;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -12,10 +13,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,6 +64,19 @@ public final class EventLoops implements AutoCloseable {
 
     public Class<? extends DatagramChannel> datagramChannel() {
         return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    /**
+     * Datagram channels for sockets bound to {@code bindTo}: IPv4 sockets for an IPv4 address, so that
+     * sending and receiving skip the IPv4-mapped IPv6 forms a dual-stack socket needs for every
+     * datagram; the default (dual-stack IPv6 where the host has it) otherwise.
+     */
+    public ChannelFactory<DatagramChannel> datagramChannel(InetAddress bindTo) {
+        if (!(bindTo instanceof Inet4Address)) {
+            return epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
+        }
+        return epoll ? () -> new EpollDatagramChannel(SocketProtocolFamily.INET)
+                : () -> new NioDatagramChannel(SocketProtocolFamily.INET);
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import io.netty.handler.ssl.SslContext;
@@ -56,8 +57,14 @@ public final class TurnListener implements AutoCloseable {
                 sockets++;
             }
         }
+        InetAddress bindAddress;
+        try {
+            bindAddress = InetAddress.getByName(bind);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve the TURN bind address " + bind, e);
+        }
         for (int i = 0; i < sockets; i++) {
-            Bootstrap b = new Bootstrap().group(loops.workers()).channel(loops.datagramChannel())
+            Bootstrap b = new Bootstrap().group(loops.workers()).channelFactory(loops.datagramChannel(bindAddress))
                     .option(ChannelOption.SO_RCVBUF, 1 << 20)
                     .option(ChannelOption.SO_SNDBUF, 1 << 20)
                     // many clients share this socket: read what is queued (up to 16) per wake-up, not one

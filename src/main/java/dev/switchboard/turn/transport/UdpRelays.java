@@ -145,7 +145,7 @@ final class UdpRelays implements RelayFactory {
     }
 
     private io.netty.channel.ChannelFuture bind(EventLoop loop, InetAddress address, int port, RelayReceiver receiver) {
-        return new Bootstrap().group(loop).channel(loops.datagramChannel())
+        return new Bootstrap().group(loop).channelFactory(loops.datagramChannel(address))
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
                 .handler(new RelayHandler(receiver))
                 .bind(address, port);
