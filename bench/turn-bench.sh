@@ -42,7 +42,6 @@ SWITCHBOARD_TURN_MAX_ALLOCATIONS_PER_USER=100000 java ${JAVA_OPTS:-} -jar "$JAR"
 sleep 4
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
 tck=$(getconf CLK_TCK)
 
 # run NAME PID PORT -> prints a line and sets LAST_US
@@ -52,19 +51,17 @@ run() {
   timeout 120 turnutils_uclient -m 50 -n 1000 -l "$SIZE" -z "$INTERVAL_MS" -u bench -w bench \
     -e 127.0.0.1 -r "$PEER_PORT" -p "$port" "$@" 127.0.0.1 >/dev/null 2>&1 || true
   local before after out
-  before=$(cpu_ticks "$pid"); sys_before=$(sys_ticks "$pid")
+  before=$(cpu_ticks "$pid")
   out=$(timeout 600 turnutils_uclient -m "$CLIENTS" -n "$MESSAGES" -l "$SIZE" -z "$INTERVAL_MS" -u bench -w bench \
     -e 127.0.0.1 -r "$PEER_PORT" -p "$port" "$@" 127.0.0.1 2>&1 || true)
-  after=$(cpu_ticks "$pid"); sys_after=$(sys_ticks "$pid")
+  after=$(cpu_ticks "$pid")
   local recv lost rtt
   recv=$( (grep -o 'tot_recv_msgs=[0-9]*' <<<"$out" || true) | tail -1 | cut -d= -f2)
   lost=$( (grep -o 'Total lost packets [0-9]* ([0-9.]*%)' <<<"$out" || true) | tail -1 | sed 's/Total lost packets //')
   rtt=$( (grep -o 'Average round trip delay [0-9.]* ms' <<<"$out" || true) | tail -1 | awk '{print $5}')
   if [ -z "$recv" ]; then echo "$name: uclient failed:" >&2; tail -5 <<<"$out" >&2; fi
   LAST_US=$(awk -v t=$((after - before)) -v hz="$tck" -v n="${recv:-0}" 'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "nan" }')
-  local sys_us
-  sys_us=$(awk -v t=$((sys_after - sys_before)) -v hz="$tck" -v n="${recv:-0}" 'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "nan" }')
-  printf '%-12s echoed %8s  lost %-16s  rtt %7s ms  server CPU %6s us/msg (kernel %s)\n' "$name" "${recv:-?}" "${lost:-?}" "${rtt:-?}" "$LAST_US" "$sys_us"
+  printf '%-12s echoed %8s  lost %-16s  rtt %7s ms  server CPU %6s us/msg\n' "$name" "${recv:-?}" "${lost:-?}" "${rtt:-?}" "$LAST_US"
 }
 
 echo "uclient -m $CLIENTS -n $MESSAGES -l $SIZE -z $INTERVAL_MS $* (offered $((CLIENTS * 1000 / INTERVAL_MS)) msgs/s)"
