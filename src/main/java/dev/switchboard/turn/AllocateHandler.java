@@ -81,7 +81,10 @@ final class AllocateHandler {
             return;
         }
         RequestedAddressFamily requested = m.get(RequestedAddressFamily.class);
-        int family = requested == null ? TransportAddress.FAMILY_IPV4 : requested.family();
+        ReservationToken token = m.get(ReservationToken.class);
+        // a claim of a reservation carries no REQUESTED-ADDRESS-FAMILY: the relay has the reserved one
+        int family = token != null ? reservations.family(token.token())
+                : requested == null ? TransportAddress.FAMILY_IPV4 : requested.family();
         int quota = allocations.reserve(user.username());
         if (quota != 0) {
             respond.error(link, m, user.key(), quota);
@@ -98,7 +101,6 @@ final class AllocateHandler {
             tcpRelays.listen(link, family, connection -> tcp.accepted(a, connection), opened);
             return;
         }
-        ReservationToken token = m.get(ReservationToken.class);
         if (token != null) {
             Relay relay = reservations.take(token.token(), family);
             if (relay == null) {

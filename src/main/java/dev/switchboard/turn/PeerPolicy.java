@@ -36,6 +36,9 @@ public final class PeerPolicy {
 
     /** True when relaying to or from {@code ip} (4 or 16 bytes) is allowed. */
     public boolean allowed(byte[] ip) {
+        if (matches(allow, ip)) {
+            return true; // opened on purpose as written: ::1/128 must not fall to ::/96's 0.0.0.1
+        }
         if (!allowedForm(ip)) {
             return false;
         }

@@ -29,6 +29,12 @@ final class Reservations {
         return ByteBuffer.allocate(8).putLong(token).array();
     }
 
+    /** The address family of the relay reserved under {@code token} (IPv4 when there is none). */
+    int family(byte[] token) {
+        Held h = held.get(ByteBuffer.wrap(token).getLong());
+        return h == null ? dev.switchboard.stun.TransportAddress.FAMILY_IPV4 : h.family;
+    }
+
     /** The relay reserved under {@code token} for {@code family}, removed from the reservations; or null. */
     Relay take(byte[] token, int family) {
         Held h = held.remove(ByteBuffer.wrap(token).getLong());

@@ -32,7 +32,12 @@ final class CoturnTools {
 
     /** A UDP echo peer on 127.0.0.1:port until closed. */
     static AutoCloseable peer(int port) throws IOException {
-        Process p = new ProcessBuilder("timeout", "-k", "2", "300", "turnutils_peer", "-L", "127.0.0.1", "-p",
+        return peer("127.0.0.1", port);
+    }
+
+    /** turnutils_peer echoing on {@code address}:{@code port}. */
+    static AutoCloseable peer(String address, int port) throws IOException {
+        Process p = new ProcessBuilder("timeout", "-k", "2", "300", "turnutils_peer", "-L", address, "-p",
                 Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return () -> {
             p.descendants().forEach(ProcessHandle::destroy);

@@ -199,6 +199,23 @@ class TurnServerTest {
     }
 
     @Test
+    void aReservedIpv6RelayIsClaimedWithTheTokenAlone() {
+        InMemoryTurn.Client rtp = turn.client("198.51.100.20", 5000, "alice", "wonderland");
+        StunMessage m = rtp.signed(ALLOCATE, UDP, new EvenPort(true),
+                new RequestedAddressFamily(TransportAddress.FAMILY_IPV6));
+        ok(m);
+        TransportAddress first = m.get(XorRelayedAddress.class).address();
+        assertThat(first.family()).isEqualTo(TransportAddress.FAMILY_IPV6);
+        InMemoryTurn.Client rtcp = turn.client("198.51.100.20", 5001, "alice", "wonderland");
+        // RFC 8656 section 7.2: REQUESTED-ADDRESS-FAMILY may not come with RESERVATION-TOKEN
+        StunMessage second = rtcp.signed(ALLOCATE, UDP, new ReservationToken(m.get(ReservationToken.class).token()));
+        ok(second);
+        TransportAddress claimed = second.get(XorRelayedAddress.class).address();
+        assertThat(claimed.family()).isEqualTo(TransportAddress.FAMILY_IPV6);
+        assertThat(claimed.port()).isEqualTo(first.port() + 1);
+    }
+
+    @Test
     void unclaimedReservationsCloseAfterThirtySeconds() {
         InMemoryTurn.Client rtp = turn.client("198.51.100.20", 5000, "alice", "wonderland");
         ok(rtp.signed(ALLOCATE, UDP, new EvenPort(true), new Lifetime(3600)));
@@ -276,6 +293,16 @@ class TurnServerTest {
         assertThat(code(c.signed(CREATE_PERMISSION, peer("127.0.0.2", 0)))).isEqualTo(403);
         assertThat(code(c.signed(CREATE_PERMISSION, peer("203.0.113.9", 0)))).isEqualTo(403);
         assertThat(code(c.signed(CREATE_PERMISSION, peer("::ffff:127.0.0.1", 0)))).as("allowed, wrong family").isEqualTo(443);
+    }
+
+    @Test
+    void anAllowedIpv6RangeOpensExactlyWhatItNames() {
+        PeerPolicy p = new PeerPolicy(List.of(), List.of(Cidr.parse("::1/128")));
+        assertThat(p.allowed(Cidr.parseAddress("::1"))).as("::1 is loopback, not the IPv4-compatible 0.0.0.1").isTrue();
+        assertThat(p.allowed(Cidr.parseAddress("::"))).isFalse();
+        assertThat(p.allowed(Cidr.parseAddress("::2"))).isFalse();
+        assertThat(p.allowed(Cidr.parseAddress("::ffff:127.0.0.1"))).isFalse();
+        assertThat(new PeerPolicy(List.of(), List.of()).allowed(Cidr.parseAddress("::1"))).isFalse();
     }
 
     @Test
