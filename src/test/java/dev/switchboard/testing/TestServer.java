@@ -146,7 +146,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** Deletes {@code dir} and everything in it, as far as it can: a file that cannot go is left. */
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(dir)) {
             paths = walk.sorted(Comparator.reverseOrder()).toList();
