@@ -17,7 +17,7 @@ import java.util.ArrayDeque;
  * that arrives while the previous response is still going out (a streamed download, a long poll) is
  * held, with everything after it, until the last part of that response has been written; then it goes
  * on. While requests are held the connection stops reading, so what is held is at most what one read
- * brought in. The body of the request being answered still flows (a handler may answer before it has
+ * brought in (reading resumes just before the last held request goes on). The body of the request being answered still flows (a handler may answer before it has
  * read the whole body). Interim responses (100 Continue) do not end an exchange; 101 does. After a
  * response that closes the connection, nothing more is answered.
  * <p>Sits right after the HTTP codec, before anything that may write for a request.
@@ -27,6 +27,7 @@ final class InOrder extends ChannelDuplexHandler {
     private boolean answering; // a request went on and its final response is not fully written yet
     private boolean interim; // the response head going out is a 1xx other than 101
     private boolean draining;
+    private int heldRequests; // requests among what is held
     private boolean paused; // this handler turned reading off
     private boolean closing; // a response said Connection: close: nothing more is answered
 
@@ -34,7 +35,10 @@ final class InOrder extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!held.isEmpty() || (msg instanceof HttpRequest && (answering || closing))) {
             held.add(msg);
-            if (!paused) {
+            if (msg instanceof HttpRequest) {
+                heldRequests++;
+            }
+            if (ctx.channel().config().isAutoRead()) { // off, or turned on again by a body's own flow control
                 paused = true;
                 ctx.channel().config().setAutoRead(false);
             }
@@ -87,6 +91,11 @@ final class InOrder extends ChannelDuplexHandler {
                 Object msg = held.poll(); // a request, then its body, up to the next request
                 if (msg instanceof HttpRequest) {
                     answering = true;
+                    if (--heldRequests == 0) {
+                        // Reading resumes before the last held request goes on, so that a pause its
+                        // handler asks for (an upload's flow control) is not undone after it.
+                        resume(ctx);
+                    }
                 }
                 fired = true;
                 ctx.fireChannelRead(msg);
@@ -96,9 +105,6 @@ final class InOrder extends ChannelDuplexHandler {
             }
         } finally {
             draining = false;
-        }
-        if (held.isEmpty()) {
-            resume(ctx);
         }
     }
 
@@ -123,6 +129,7 @@ final class InOrder extends ChannelDuplexHandler {
     }
 
     private void drop() {
+        heldRequests = 0;
         Object msg;
         while ((msg = held.poll()) != null) {
             ReferenceCountUtil.release(msg);

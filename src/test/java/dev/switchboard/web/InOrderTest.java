@@ -33,6 +33,9 @@ class InOrderTest {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest req) {
                 seen.add(req.uri());
+                if (req.uri().equals("/upload-that-pauses")) {
+                    ctx.channel().config().setAutoRead(false); // as an upload's flow control does
+                }
             } else if (msg instanceof HttpContent c) {
                 seen.add((msg instanceof LastHttpContent ? "end:" : "part:") + c.content().toString(StandardCharsets.UTF_8));
             }
@@ -72,6 +75,30 @@ class InOrderTest {
 
         ch.writeAndFlush(new DefaultLastHttpContent(text("last")));
         assertThat(seen).containsExactly("/one", "end:", "/two", "part:a", "end:b");
+        assertThat(ch.config().isAutoRead()).isTrue();
+        drainOutbound();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void aPauseAskedForByTheLastHeldRequestsHandlerIsNotUndoneWhenTheHeldRequestsGoOn() {
+        ch.writeInbound(get("/one"), get("/upload-that-pauses"), new DefaultLastHttpContent(text("body")));
+        ch.writeAndFlush(full(HttpResponseStatus.OK));
+        assertThat(seen).containsExactly("/one", "/upload-that-pauses", "end:body");
+        assertThat(ch.config().isAutoRead()).as("the upload's pause holds").isFalse();
+        drainOutbound();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void readingTurnedBackOnByAnotherHandlerWhileRequestsAreHeldIsTurnedOffAgain() {
+        ch.writeInbound(get("/one"), get("/two"));
+        ch.config().setAutoRead(true); // e.g. an upload that drained its backlog
+        ch.writeInbound(new DefaultLastHttpContent(text("")));
+        assertThat(ch.config().isAutoRead()).isFalse();
+        assertThat(seen).containsExactly("/one");
+        ch.writeAndFlush(full(HttpResponseStatus.OK));
+        assertThat(seen).containsExactly("/one", "/two", "end:");
         assertThat(ch.config().isAutoRead()).isTrue();
         drainOutbound();
         assertThat(ch.finishAndReleaseAll()).isFalse();
