@@ -17,9 +17,10 @@ import java.util.ArrayDeque;
  * that arrives while the previous response is still going out (a streamed download, a long poll) is
  * held, with everything after it, until the last part of that response has been written; then it goes
  * on. While requests are held the connection stops reading, so what is held is at most what one read
- * brought in (reading resumes just before the last held request goes on). The body of the request being answered still flows (a handler may answer before it has
- * read the whole body). Interim responses (100 Continue) do not end an exchange; 101 does. After a
- * response that closes the connection, nothing more is answered.
+ * brought in; reading resumes just before the last held request goes on. The body of the request
+ * being answered still flows (a handler may answer before it has read the whole body). Interim
+ * responses (100 Continue) do not end an exchange; 101 does. After a response that closes the
+ * connection, nothing more is answered.
  * <p>Sits right after the HTTP codec, before anything that may write for a request.
  */
 final class InOrder extends ChannelDuplexHandler {
@@ -38,7 +39,7 @@ final class InOrder extends ChannelDuplexHandler {
             if (msg instanceof HttpRequest) {
                 heldRequests++;
             }
-            if (ctx.channel().config().isAutoRead()) { // off, or turned on again by a body's own flow control
+            if (ctx.channel().config().isAutoRead()) { // first hold, or turned on again by an upload's flow control
                 paused = true;
                 ctx.channel().config().setAutoRead(false);
             }
