@@ -13,7 +13,10 @@ import io.netty.handler.ssl.SslContext;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The HTTP listener: binds, and gives every connection a codec and an {@link HttpDispatcher}. */
+/**
+ * The HTTP listener: binds, and gives every connection a codec, {@link InOrder} (one request answered
+ * at a time) and an {@link HttpDispatcher}.
+ */
 public final class WebServer implements AutoCloseable {
     private final EventLoops loops;
     private final List<Route> routes;
@@ -49,6 +52,7 @@ public final class WebServer implements AutoCloseable {
                         }
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec(8192, 16384, 65536))
+                                .addLast("in-order", new InOrder())
                                 .addLast("continue", new HttpServerExpectContinueHandler())
                                 .addLast("dispatch", new HttpDispatcher(routes, inFlight));
                     }

@@ -3,22 +3,30 @@ package dev.switchboard.testing;
 import dev.switchboard.Switchboard;
 import dev.switchboard.config.ConfigLoader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A real Switchboard on loopback with free ports and a fresh data dir, for tests. Settings are config
- * keys as on the command line ("http.port", "signaling.room-capacity", ...).
+ * keys as on the command line ("http.port", "signaling.room-capacity", ...). The fresh data dir is
+ * deleted when the server closes, unless the test calls {@link #keepDataDir()}; a dir given as
+ * "data-dir" belongs to the caller and is left alone unless the test calls {@link #deleteDataDirOnClose()}.
  */
 public final class TestServer implements AutoCloseable {
     private final Switchboard server;
     private final Path dataDir;
+    private volatile boolean deleteDataDir;
 
-    private TestServer(Switchboard server, Path dataDir) {
+    private TestServer(Switchboard server, Path dataDir, boolean deleteDataDir) {
         this.server = server;
         this.dataDir = dataDir;
+        this.deleteDataDir = deleteDataDir;
     }
 
     public static TestServer start(Map<String, Object> settings) {
@@ -39,8 +47,8 @@ public final class TestServer implements AutoCloseable {
 
     private static TestServer startOnce(Map<String, Object> settings) {
         try {
-            Path dir = settings.containsKey("data-dir") ? Path.of(settings.get("data-dir").toString())
-                    : Files.createTempDirectory("switchboard-test");
+            boolean fresh = !settings.containsKey("data-dir");
+            Path dir = fresh ? Files.createTempDirectory("switchboard-test") : Path.of(settings.get("data-dir").toString());
             Map<String, Object> o = new HashMap<>();
             o.put("bind", "127.0.0.1");
             o.put("http.port", freePort());
@@ -53,9 +61,12 @@ public final class TestServer implements AutoCloseable {
                 s.start();
             } catch (IOException | RuntimeException e) {
                 s.close();
+                if (fresh) {
+                    deleteTree(dir);
+                }
                 throw e;
             }
-            return new TestServer(s, dir);
+            return new TestServer(s, dir, fresh);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -110,8 +121,44 @@ public final class TestServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** Keeps the data dir after {@link #close()} (to start another server on it, or to look inside). */
+    public TestServer keepDataDir() {
+        deleteDataDir = false;
+        return this;
+    }
+
+    /** Deletes the data dir on {@link #close()} even though it was given as "data-dir". */
+    public TestServer deleteDataDirOnClose() {
+        deleteDataDir = true;
+        return this;
+    }
+
+    /** Stops the server, then deletes its data dir (see {@link #keepDataDir()}). */
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            if (deleteDataDir) {
+                deleteTree(dataDir);
+            }
+        }
+    }
+
+    /** Deletes {@code dir} and everything in it, as far as it can: a file that cannot go is left. */
+    public static void deleteTree(Path dir) {
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return;
+        }
+        for (Path p : paths) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // left behind: a test's cleanup never fails the test
+            }
+        }
     }
 }

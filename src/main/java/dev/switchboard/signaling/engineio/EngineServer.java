@@ -218,8 +218,10 @@ public final class EngineServer implements HttpHandler {
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(q / 2, q));
         hs.handshake(ch, req);
         ch.pipeline().remove("dispatch");
-        if (ch.pipeline().get("continue") != null) {
-            ch.pipeline().remove("continue");
+        for (String http : new String[] {"continue", "in-order"}) {
+            if (ch.pipeline().get(http) != null) {
+                ch.pipeline().remove(http);
+            }
         }
         ch.pipeline().addLast("ws-aggregate", new WebSocketFrameAggregator(config.maxPayload()));
         ch.pipeline().addLast("engine-ws", new EngineWebSocketHandler(session));

@@ -298,10 +298,10 @@ class MediaApiTest {
             ids.add(0, Http.json(http.upload("keep", "image/jpeg", b, null)).get("id").asText());
         }
         String before = new String(http.get("/api/rooms/keep/photos").body(), StandardCharsets.UTF_8);
-        first.close();
+        first.keepDataDir().close();
         servers.remove(first);
 
-        TestServer second = server(Map.of("data-dir", first.dataDir().toString()));
+        TestServer second = server(Map.of("data-dir", first.dataDir().toString())).deleteDataDirOnClose();
         Http again = new Http(second.url());
         HttpResponse<byte[]> after = again.get("/api/rooms/keep/photos");
         assertThat(idsOf(after)).isEqualTo(ids);

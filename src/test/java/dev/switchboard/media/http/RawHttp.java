@@ -60,6 +60,12 @@ final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
+    /** Sends {@code raw} as it is, in one write: several requests back to back are pipelined. */
+    void send(String raw) throws IOException {
+        out.write(raw.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
     Head head() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         String status = null;

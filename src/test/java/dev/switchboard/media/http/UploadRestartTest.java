@@ -33,6 +33,9 @@ class UploadRestartTest {
         if (server != null) {
             server.close();
         }
+        if (dataDir != null) {
+            TestServer.deleteTree(dataDir); // the dir every restart of the test shared
+        }
     }
 
     private Http start(Map<String, Object> settings) throws Exception {
