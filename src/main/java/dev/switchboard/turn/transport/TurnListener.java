@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TurnListener implements AutoCloseable {
     private static final int IDLE_SECONDS = 30;
+    /** Datagrams per recvmmsg on a listener socket. */
+    static final int BATCH = 8;
 
     private final EventLoops loops;
     private final TurnConfig config;
@@ -70,9 +72,13 @@ public final class TurnListener implements AutoCloseable {
                     // many clients share this socket: read what is queued (up to 16) per wake-up, not one
                     // datagram per loop turn (an allocator set as an option starts at one message per read)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(UdpRelays.RECEIVE_BUFFER).maxMessagesPerRead(16))
+                            new FixedRecvByteBufAllocator(UdpRelays.RECEIVE_BUFFER * BATCH).maxMessagesPerRead(16))
                     .handler(new UdpHandler(server));
             if (loops.epoll()) {
+                // recvmmsg: up to BATCH datagrams per system call, each in its own 64 KiB slot of one
+                // buffer (so none is cut short); UdpHandler copies payloads out, so the buffer goes back
+                // to the pool as soon as the batch is handled
+                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UdpRelays.RECEIVE_BUFFER);
                 // several sockets on one port, one per loop
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
             }

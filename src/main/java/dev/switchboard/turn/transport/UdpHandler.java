@@ -63,8 +63,11 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
                 if (length > n - Frames.CHANNEL_DATA_HEADER) {
                     return;
                 }
-                server.onChannelData(new FiveTuple(FiveTuple.Protocol.UDP, sender, local), channel,
-                        in.retainedSlice(in.readerIndex() + Frames.CHANNEL_DATA_HEADER, length));
+                // a copy, not a slice: the datagram may share a batch buffer of up to half a megabyte with
+                // others, which a slice waiting in a relay's outbound queue would keep from the pool
+                ByteBuf payload = ctx.alloc().directBuffer(length)
+                        .writeBytes(in, in.readerIndex() + Frames.CHANNEL_DATA_HEADER, length);
+                server.onChannelData(new FiveTuple(FiveTuple.Protocol.UDP, sender, local), channel, payload);
             } else if (first < 4 && n >= StunMessage.HEADER_LENGTH) {
                 StunMessage m;
                 try {
