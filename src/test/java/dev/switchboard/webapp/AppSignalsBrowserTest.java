@@ -246,9 +246,7 @@ class AppSignalsBrowserTest {
     void theScreenStaysOnWhileARecordingRuns() {
         String room = BrowserFixture.newRoom("r");
         try (RoomPage p = open(room, false)) {
-            p.page.waitForFunction("() => { const v = document.getElementById('video'); return v && v.srcObject && v.readyState >= 2; }");
-            p.page.getByTestId("rec-start").click();
-            p.page.locator("[data-testid=rec-status][data-state=recording]").waitFor();
+            p.startRecording(0);
             p.page.waitForFunction("() => window.__locks.length === 1");
             p.page.waitForTimeout(1_500);
             assertThat(locks(p)).containsExactly("request");

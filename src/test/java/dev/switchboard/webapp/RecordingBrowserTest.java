@@ -50,11 +50,7 @@ class RecordingBrowserTest {
                 }
             });
             Page page = p.page;
-            page.waitForFunction("() => { const v = document.getElementById('video');"
-                    + " return v && v.srcObject && v.readyState >= 2; }");
-            page.evaluate("() => { document.getElementById('recorder').dataset.partBytes = '4096'; }");
-            page.getByTestId("rec-start").click();
-            page.locator("[data-testid=rec-status][data-state=recording]").waitFor();
+            p.startRecording(4096);
             page.waitForTimeout(5_000);
             assertThat(page.getByTestId("rec-time").textContent()).isIn("00:04", "00:05");
             assertThat(page.getByTestId("rec-size").textContent()).doesNotStartWith("0 ");

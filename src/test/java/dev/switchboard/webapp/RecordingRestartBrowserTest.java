@@ -49,11 +49,7 @@ class RecordingRestartBrowserTest {
                 }
             });
             Page page = p.page;
-            page.waitForFunction("() => { const v = document.getElementById('video');"
-                    + " return v && v.srcObject && v.readyState >= 2; }");
-            page.evaluate("() => { document.getElementById('recorder').dataset.partBytes = '4096'; }");
-            page.getByTestId("rec-start").click();
-            page.locator("[data-testid=rec-status][data-state=recording]").waitFor();
+            p.startRecording(4096);
             page.waitForTimeout(2_500);
             first.close();
             page.waitForTimeout(1_500); // parts fail while nothing listens

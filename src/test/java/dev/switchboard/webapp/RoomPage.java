@@ -106,6 +106,20 @@ final class RoomPage implements AutoCloseable {
         return sha256(Files.readAllBytes(d.path()));
     }
 
+    /**
+     * Waits for the camera preview, then starts recording it, uploaded in parts of {@code partBytes}
+     * (0 keeps the page's own part size), and waits until the page says it is recording.
+     */
+    void startRecording(int partBytes) {
+        page.waitForFunction("() => { const v = document.getElementById('video');"
+                + " return v && v.srcObject && v.readyState >= 2; }");
+        if (partBytes > 0) {
+            page.evaluate("(n) => { document.getElementById('recorder').dataset.partBytes = String(n); }", partBytes);
+        }
+        page.getByTestId("rec-start").click();
+        page.locator("[data-testid=rec-status][data-state=recording]").waitFor();
+    }
+
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
