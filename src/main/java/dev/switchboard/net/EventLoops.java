@@ -62,10 +62,6 @@ public final class EventLoops implements AutoCloseable {
         return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
-    public Class<? extends DatagramChannel> datagramChannel() {
-        return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
-    }
-
     /**
      * Datagram channels for sockets bound to {@code bindTo}: IPv4 sockets for an IPv4 address, so that
      * sending and receiving skip the IPv4-mapped IPv6 forms a dual-stack socket needs for every

@@ -102,7 +102,7 @@ final class AllocateHandler {
             return;
         }
         if (token != null) {
-            Relay relay = reservations.take(token.token(), family);
+            Relay relay = reservations.take(token.token());
             if (relay == null) {
                 opened.failed(ErrorCode.INSUFFICIENT_CAPACITY);
             } else {

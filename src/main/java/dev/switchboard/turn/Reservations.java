@@ -35,13 +35,13 @@ final class Reservations {
         return h == null ? dev.switchboard.stun.TransportAddress.FAMILY_IPV4 : h.family;
     }
 
-    /** The relay reserved under {@code token} for {@code family}, removed from the reservations; or null. */
-    Relay take(byte[] token, int family) {
+    /** The relay reserved under {@code token}, removed from the reservations; or null. */
+    Relay take(byte[] token) {
         Held h = held.remove(ByteBuffer.wrap(token).getLong());
         if (h == null) {
             return null;
         }
-        if (h.family != family || ticker.nanoTime() - h.expiresAt >= 0) {
+        if (ticker.nanoTime() - h.expiresAt >= 0) {
             h.relay.close();
             return null;
         }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -26,12 +27,23 @@ public final class HttpResponses {
 
     public static FullHttpResponse response(HttpResponseStatus status, ByteBuf body, CharSequence contentType) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        entityHeaders(res, contentType, body.readableBytes());
+        return res;
+    }
+
+    /** The head of a response whose {@code length} bytes of {@code contentType} follow in parts. */
+    public static HttpResponse head(HttpResponseStatus status, CharSequence contentType, long length) {
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        entityHeaders(res, contentType, length);
+        return res;
+    }
+
+    private static void entityHeaders(HttpResponse res, CharSequence contentType, long length) {
         if (contentType != null) {
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
-        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
         res.headers().set("X-Content-Type-Options", "nosniff");
-        return res;
     }
 
     public static ChannelFuture json(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, Object body) {

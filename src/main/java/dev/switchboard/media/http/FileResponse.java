@@ -7,15 +7,12 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
@@ -71,10 +68,7 @@ final class FileResponse {
      * Content-Security-Policy (stored bytes are never run as a page of this origin).
      */
     static HttpResponse head(HttpResponseStatus status, String type, long length) {
-        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
-        res.headers().set("X-Content-Type-Options", "nosniff");
+        HttpResponse res = HttpResponses.head(status, type, length);
         res.headers().set("Content-Security-Policy", "default-src 'none'; sandbox");
         return res;
     }

@@ -82,7 +82,7 @@ public final class TurnListener implements AutoCloseable {
                 // several sockets on one port, one per loop
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
             }
-            channels.add(b.bind(bind, config.port()).sync().channel());
+            channels.add(b.bind(bindAddress, config.port()).sync().channel());
         }
         port = ((InetSocketAddress) channels.get(0).localAddress()).getPort();
         ServerBootstrap tcp = streamBootstrap(null, FiveTuple.Protocol.TCP);

@@ -224,19 +224,22 @@ final class UdpRelays implements RelayFactory {
             // socket can leave its loop and join the owner's; datagrams wait in the kernel meanwhile.
             channel.deregister().addListener((io.netty.channel.ChannelFutureListener) off -> {
                 if (!off.isSuccess()) {
-                    channel.close();
-                    target.execute(() -> attached.failed(ErrorCode.INSUFFICIENT_CAPACITY));
+                    notMoved(target, attached);
                     return;
                 }
                 target.register(channel).addListener((io.netty.channel.ChannelFutureListener) on -> {
                     if (on.isSuccess()) {
                         attached.relay(this, null);
                     } else {
-                        channel.close();
-                        target.execute(() -> attached.failed(ErrorCode.INSUFFICIENT_CAPACITY));
+                        notMoved(target, attached);
                     }
                 });
             });
+        }
+
+        private void notMoved(EventLoop target, Opened attached) {
+            channel.close();
+            target.execute(() -> attached.failed(ErrorCode.INSUFFICIENT_CAPACITY));
         }
 
         /** The loop this relay's socket is registered on. */
