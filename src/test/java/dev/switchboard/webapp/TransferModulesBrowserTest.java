@@ -170,9 +170,41 @@ class TransferModulesBrowserTest {
         assertThat(r).isEqualTo("denied,denied,no-camera,no-camera,busy,error,insecure,unsupported,null");
     }
 
-    /** In-page helper: two connected RTCPeerConnections with the app's channel pair and a TransferLink at each end. */
+    /**
+     * In-page helper: two connected RTCPeerConnections with the app's channel pair and a TransferLink at each
+     * end. {@code pair({paced: true})} puts a pacer in front of the sender's data channel: it hands the real
+     * channel at most 64 KiB per 10 ms tick and counts what it still holds in bufferedAmount, so a sender on an
+     * in-page loopback cannot push a whole transfer out before a message from the receiver gets back to it.
+     */
     static final String PAIR = """
-            async function pair() {
+            class Paced extends EventTarget {
+              constructor(ch) {
+                super(); this.ch = ch; this.held = []; this.heldBytes = 0; this.bufferedAmountLowThreshold = 0;
+                let wasAbove = false;
+                for (const type of ['message', 'close', 'open']) {
+                  ch.addEventListener(type, (e) => this.dispatchEvent(type === 'message' ? new MessageEvent('message', {data: e.data}) : new Event(type)));
+                }
+                let credit = 0;
+                this.timer = setInterval(() => {
+                  credit = Math.min(credit + 65536, 262144);
+                  while (this.held.length > 0 && ch.readyState === 'open' && credit >= this.held[0].size) {
+                    const next = this.held.shift(); credit -= next.size; this.heldBytes -= next.size; ch.send(next.m);
+                  }
+                  const above = this.bufferedAmount > this.bufferedAmountLowThreshold;
+                  if (wasAbove && !above) this.dispatchEvent(new Event('bufferedamountlow'));
+                  wasAbove = above;
+                  if (ch.readyState === 'closed') clearInterval(this.timer);
+                }, 10);
+              }
+              get readyState() { return this.ch.readyState; }
+              get label() { return this.ch.label; }
+              get bufferedAmount() { return this.heldBytes + this.ch.bufferedAmount; }
+              set binaryType(t) { this.ch.binaryType = t; }
+              get binaryType() { return this.ch.binaryType; }
+              send(m) { const size = typeof m === 'string' ? new TextEncoder().encode(m).byteLength : m.byteLength; this.held.push({m, size}); this.heldBytes += size; }
+              close() { clearInterval(this.timer); this.ch.close(); }
+            }
+            async function pair(options = {}) {
               const { TransferLink } = await import('/js/transfer.js');
               const a = new RTCPeerConnection(), b = new RTCPeerConnection();
               a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
@@ -186,7 +218,7 @@ class TransferModulesBrowserTest {
               const chans = await got;
               const open = (ch) => ch.readyState === 'open' ? null : new Promise((r) => ch.addEventListener('open', r, {once: true}));
               await Promise.all([ac, ad, chans.control, chans.data].map(open));
-              const sender = new TransferLink(ac, ad, { maxMessageSize: a.sctp.maxMessageSize });
+              const sender = new TransferLink(ac, options.paced ? new Paced(ad) : ad, { maxMessageSize: a.sctp.maxMessageSize });
               const receiver = new TransferLink(chans.control, chans.data, { maxMessageSize: b.sctp.maxMessageSize });
               return { a, b, sender, receiver, ad };
             }
@@ -233,7 +265,7 @@ class TransferModulesBrowserTest {
     void aCancelStopsATransferAndTheNextOneStillArrives() {
         Object r = js("async () => {" + PAIR + """
                   const h = await import('/js/hash.js');
-                  const { sender, receiver, a, b } = await pair();
+                  const { sender, receiver, a, b } = await pair({ paced: true });
                   const big = random(8_000_000, 9);
                   const bigIn = settle(receiver, 'big'), bigOut = settle(sender, 'big');
                   let cancelledAt = -1;
