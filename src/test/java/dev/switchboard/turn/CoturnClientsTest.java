@@ -30,7 +30,6 @@ class CoturnClientsTest {
                 "turn.allow-peers", List.of("127.0.0.1/32")));
         peerPort = TestServer.freePort();
         peer = CoturnTools.peer(peerPort);
-        Thread.sleep(300);
     }
 
     @AfterAll

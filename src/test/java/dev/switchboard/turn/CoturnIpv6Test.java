@@ -34,7 +34,6 @@ class CoturnIpv6Test {
                 "turn.allow-peers", List.of("::1/128")));
         peerPort = TestServer.freePort();
         peer = CoturnTools.peer("::1", peerPort);
-        Thread.sleep(300);
     }
 
     @AfterAll

@@ -35,15 +35,55 @@ final class CoturnTools {
         return peer("127.0.0.1", port);
     }
 
-    /** turnutils_peer echoing on {@code address}:{@code port}. */
+    /** turnutils_peer echoing on {@code address}:{@code port}; returns once its socket is bound. */
     static AutoCloseable peer(String address, int port) throws IOException {
         Process p = new ProcessBuilder("timeout", "-k", "2", "300", "turnutils_peer", "-L", address, "-p",
                 Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return () -> {
+        AutoCloseable stop = () -> {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy();
             p.waitFor(5, TimeUnit.SECONDS);
         };
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!udpBound(port)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                closeQuietly(stop);
+                throw new IOException("turnutils_peer did not bind " + address + ":" + port);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closeQuietly(stop);
+                throw new IOException("interrupted while turnutils_peer started", e);
+            }
+        }
+        return stop;
+    }
+
+    /**
+     * Whether a UDP socket on this host is bound to {@code port}, read from the kernel's socket tables
+     * (binding a probe socket to find out could take the port from the peer at the wrong moment).
+     */
+    private static boolean udpBound(int port) throws IOException {
+        String local = String.format(":%04X ", port);
+        for (String table : List.of("/proc/net/udp", "/proc/net/udp6")) {
+            Path path = Path.of(table);
+            if (Files.exists(path) && Files.readAllLines(path).stream()
+                    .map(line -> line.trim().split("\\s+"))
+                    .anyMatch(cols -> cols.length > 1 && (cols[1] + " ").endsWith(local))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // the peer is being given up on anyway
+        }
     }
 
     /** What uclient reports at the end of a run. */
