@@ -30,7 +30,10 @@ public record TurnConfig(
         long maxBandwidth,
         Duration nonceLifetime,
         boolean tcpRelay,
-        int maxTcpConnections) {
+        int maxTcpConnections,
+        int unauthenticatedRate,
+        int unauthenticatedBurst,
+        int unauthenticatedSources) {
 
     public TurnConfig {
         users = List.copyOf(users);

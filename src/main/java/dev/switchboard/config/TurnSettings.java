@@ -69,7 +69,10 @@ final class TurnSettings {
                 r.longIn("turn.max-bandwidth", 0, 1L << 40),
                 r.duration("turn.nonce-lifetime", Duration.ofSeconds(10), Duration.ofDays(1)),
                 r.bool("turn.tcp-relay"),
-                r.intIn("turn.max-tcp-connections", 1, 10_000));
+                r.intIn("turn.max-tcp-connections", 1, 10_000),
+                r.intIn("turn.unauthenticated-rate", 1, 1_000_000),
+                r.intIn("turn.unauthenticated-burst", 1, 1_000_000),
+                r.intIn("turn.unauthenticated-sources", 1, 10_000_000));
     }
 
     private static List<Cidr> cidrs(ConfigLoader.Reader r, String key) {

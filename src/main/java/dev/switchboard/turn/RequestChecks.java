@@ -42,6 +42,9 @@ final class RequestChecks {
         if (user == null) {
             return null;
         }
+        if (!understood(link, m, user.key())) {
+            return null;
+        }
         Allocation a = allocations.get(link.fiveTuple());
         if (a == null || a.pending()) {
             respond.error(link, m, user.key(), ErrorCode.ALLOCATION_MISMATCH);
@@ -51,7 +54,7 @@ final class RequestChecks {
             respond.error(link, m, user.key(), ErrorCode.WRONG_CREDENTIALS);
             return null;
         }
-        return understood(link, m, user.key()) ? new Owned(a, user.key()) : null;
+        return new Owned(a, user.key());
     }
 
     /** False (after a 420 answer) when the request carries comprehension-required attributes we do not know. */

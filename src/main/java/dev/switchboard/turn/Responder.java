@@ -10,12 +10,29 @@ import java.util.List;
 /**
  * Builds answers (RFC 8489 section 6.3): same method and transaction id, MESSAGE-INTEGRITY of the kind
  * the request used when it was authenticated, FINGERPRINT when the request had one. No SOFTWARE, and
- * empty reason phrases: the code says it all and leaks nothing.
+ * empty reason phrases: the code says it all and leaks nothing. An answer sent without a key over UDP
+ * (where the source address may be spoofed) first takes a token from the source's {@link AnswerBudget};
+ * none left, no answer.
  */
 final class Responder {
+    private final AnswerBudget budget;
+    private final Ticker ticker;
+
+    Responder(AnswerBudget budget, Ticker ticker) {
+        this.budget = budget;
+        this.ticker = ticker;
+    }
 
     void success(ClientLink link, StunMessage request, byte[] key, List<StunAttribute> attributes) {
+        if (key == null && !budgeted(link)) {
+            return;
+        }
         link.send(successBytes(request, key, attributes));
+    }
+
+    /** False when an unauthenticated answer to this UDP source would go over its budget. */
+    private boolean budgeted(ClientLink link) {
+        return link.stream() || budget.take(link.fiveTuple().client().getAddress(), ticker.nanoTime());
     }
 
     byte[] successBytes(StunMessage request, byte[] key, List<StunAttribute> attributes) {
@@ -24,6 +41,9 @@ final class Responder {
     }
 
     void error(ClientLink link, StunMessage request, byte[] key, int code, StunAttribute... extra) {
+        if (key == null && !budgeted(link)) {
+            return;
+        }
         List<StunAttribute> attrs = new ArrayList<>();
         attrs.add(ErrorCode.of(code));
         attrs.addAll(List.of(extra));

@@ -1,6 +1,7 @@
 package dev.switchboard.turn;
 
 import dev.switchboard.config.TurnConfig;
+import dev.switchboard.stun.AttributeType;
 import dev.switchboard.stun.Data;
 import dev.switchboard.stun.DontFragment;
 import dev.switchboard.stun.ErrorCode;
@@ -8,6 +9,7 @@ import dev.switchboard.stun.MessageClass;
 import dev.switchboard.stun.StunMessage;
 import dev.switchboard.stun.StunMethod;
 import dev.switchboard.stun.TransportAddress;
+import dev.switchboard.stun.UnknownAttributes;
 import dev.switchboard.stun.XorMappedAddress;
 import dev.switchboard.stun.XorPeerAddress;
 import io.netty.buffer.ByteBuf;
@@ -24,7 +26,8 @@ import java.util.List;
 public final class TurnServer {
     private final RelayStats stats = new RelayStats();
     private final Ticker ticker;
-    private final Responder respond = new Responder();
+    private final AnswerBudget budget;
+    private final Responder respond;
     private final Reservations reservations;
     private final Allocations allocations;
     private final RequestChecks checks;
@@ -40,6 +43,9 @@ public final class TurnServer {
     /** With {@code tcpRelays} null, an Allocate for a TCP relay is answered 442 (RFC 6062 off). */
     public TurnServer(TurnConfig config, byte[] secret, Ticker ticker, RelayFactory relays, TcpRelayFactory tcpRelays) {
         this.ticker = ticker;
+        this.budget = new AnswerBudget(config.unauthenticatedRate(), config.unauthenticatedBurst(),
+                config.unauthenticatedSources());
+        this.respond = new Responder(budget, ticker);
         this.reservations = new Reservations(ticker);
         this.allocations = new Allocations(config);
         Authenticator auth = new Authenticator(config.realm(),
@@ -62,12 +68,11 @@ public final class TurnServer {
             }
             return;
         }
-        if (m.messageClass() != MessageClass.REQUEST) {
+        if (m.messageClass() != MessageClass.REQUEST || undeserving(m)) {
             return;
         }
         switch (m.method()) {
-            case StunMethod.BINDING -> respond.success(link, m, null,
-                    List.of(new XorMappedAddress(TransportAddress.of(link.fiveTuple().client()))));
+            case StunMethod.BINDING -> binding(link, m);
             case StunMethod.ALLOCATE -> allocate.handle(link, m);
             case StunMethod.REFRESH -> refresh.handle(link, m);
             case StunMethod.CREATE_PERMISSION -> permissions.createPermission(link, m);
@@ -76,6 +81,32 @@ public final class TurnServer {
             case StunMethod.CONNECTION_BIND -> tcp.connectionBind(link, m);
             default -> respond.error(link, m, null, ErrorCode.BAD_REQUEST);
         }
+    }
+
+    /**
+     * True for a request too malformed to deserve an answer, which would only feed a reflection flood:
+     * one without MESSAGE-INTEGRITY of a method this server does not have, or an unauthenticated Allocate
+     * without REQUESTED-TRANSPORT (no client asks for an allocation without saying which transport).
+     */
+    private static boolean undeserving(StunMessage m) {
+        if (m.hasIntegrity()) {
+            return false;
+        }
+        return switch (m.method()) {
+            case StunMethod.BINDING, StunMethod.REFRESH, StunMethod.CREATE_PERMISSION, StunMethod.CHANNEL_BIND,
+                    StunMethod.CONNECT, StunMethod.CONNECTION_BIND -> false;
+            case StunMethod.ALLOCATE -> !m.has(AttributeType.REQUESTED_TRANSPORT);
+            default -> true;
+        };
+    }
+
+    /** Binding (RFC 8489 section 6.3.1): 420 for comprehension-required attributes we do not know, else the mapped address. */
+    private void binding(ClientLink link, StunMessage m) {
+        if (!m.unknownRequired().isEmpty()) {
+            respond.error(link, m, null, ErrorCode.UNKNOWN_ATTRIBUTE, new UnknownAttributes(m.unknownRequired()));
+            return;
+        }
+        respond.success(link, m, null, List.of(new XorMappedAddress(TransportAddress.of(link.fiveTuple().client()))));
     }
 
     /** ChannelData from the client on {@code tuple}; takes ownership of {@code payload}. */
@@ -110,6 +141,7 @@ public final class TurnServer {
     public void sweep() {
         long now = ticker.nanoTime();
         reservations.sweep(now);
+        budget.sweep(now);
         allocations.sweep(now);
         tcp.sweep(now);
     }

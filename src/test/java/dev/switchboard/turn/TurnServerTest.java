@@ -166,6 +166,7 @@ class TurnServerTest {
     @Test
     void badAllocateRequestsGetTheirCodes() {
         InMemoryTurn.Client c = turn.client("198.51.100.20", 5555, "alice", "wonderland");
+        c.nonce = c.plain(ALLOCATE, UDP).get(Nonce.class).value(); // a bare Allocate gets no challenge
         assertThat(code(c.signed(ALLOCATE))).isEqualTo(400);
         assertThat(code(c.signed(ALLOCATE, new RequestedTransport(RequestedTransport.TCP)))).isEqualTo(442);
         StunMessage df = c.signed(ALLOCATE, UDP, new DontFragment());
