@@ -33,4 +33,9 @@ public record SignalingConfig(
         }
         return allowedOrigins.contains(origin);
     }
+
+    /** True when CORS answers to {@code origin} may allow credentials: only for an origin listed by name. */
+    public boolean credentialsAllowed(String origin) {
+        return origin != null && !origin.equals("*") && allowedOrigins.contains(origin);
+    }
 }

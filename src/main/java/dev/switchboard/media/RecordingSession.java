@@ -25,13 +25,16 @@ public final class RecordingSession {
     private long lastActive;
     private final long started;
     private final long createdAtMillis;
+    private final long length;
 
     /**
      * A session that began at {@code started} on the sessions' nanosecond clock ({@code createdAtMillis}
      * on the wall clock, kept on disk) and was last active {@code now}; its offset is the upload's size.
+     * {@code length} is the declared total (Upload-Length), -1 for none.
      */
     RecordingSession(MediaId id, String room, ImageType type, Upload upload, long started, long createdAtMillis,
-                     long now) {
+                     long now, long length) {
+        this.length = length;
         this.started = started;
         this.createdAtMillis = createdAtMillis;
         this.id = id;
@@ -44,7 +47,17 @@ public final class RecordingSession {
 
     /** What the session's sidecar file says (see {@link SessionFiles}). */
     synchronized SessionFiles.Saved saved() {
-        return new SessionFiles.Saved(id, room, type, offset, createdAtMillis);
+        return new SessionFiles.Saved(id, room, type, offset, createdAtMillis, length);
+    }
+
+    /** The total the client declared (Upload-Length), or -1 when it did not. */
+    public long length() {
+        return length;
+    }
+
+    /** The most bytes this upload may hold: its declared length, else {@code max}. */
+    public long limit(long max) {
+        return length >= 0 ? Math.min(length, max) : max;
     }
 
     public MediaId id() {

@@ -103,8 +103,8 @@ public final class RecordingSessions {
         return clock.getAsLong();
     }
 
-    /** A new session for {@code room}, or null when too many are open. */
-    public RecordingSession create(String room, ImageType type) throws IOException {
+    /** A new session for {@code room} of {@code length} bytes (-1: not declared), or null when too many are open. */
+    public RecordingSession create(String room, ImageType type, long length) throws IOException {
         SessionFiles disk = files();
         sweep();
         if (sessions.size() >= maxSessions) {
@@ -113,7 +113,7 @@ public final class RecordingSessions {
         MediaId id = MediaId.random();
         Upload upload = store.beginAt(disk.part(id));
         long now = now();
-        RecordingSession s = new RecordingSession(id, room, type, upload, now, wall.millis(), now);
+        RecordingSession s = new RecordingSession(id, room, type, upload, now, wall.millis(), now, length);
         try {
             disk.save(s.saved());
         } catch (IOException | RuntimeException e) {
@@ -166,7 +166,7 @@ public final class RecordingSessions {
                 continue;
             }
             RecordingSession s = new RecordingSession(saved.id(), saved.room(), saved.type(), upload,
-                    now - ageNanos, saved.createdAtMillis(), now);
+                    now - ageNanos, saved.createdAtMillis(), now, saved.length());
             if (upload.size() != saved.offset()) {
                 log.warn("upload {} holds {} bytes, not the {} acknowledged; continuing from {}",
                         saved.id().value(), upload.size(), saved.offset(), upload.size());

@@ -36,7 +36,7 @@ final class SessionFiles {
     private static final int MAX_META_BYTES = 4096;
 
     /** What a sidecar says about one session. */
-    record Saved(MediaId id, String room, ImageType type, long offset, long createdAtMillis) {}
+    record Saved(MediaId id, String room, ImageType type, long offset, long createdAtMillis, long length) {}
 
     private final Path dir;
 
@@ -64,6 +64,9 @@ final class SessionFiles {
         o.put("type", s.type().name());
         o.put("offset", s.offset());
         o.put("createdAt", s.createdAtMillis());
+        if (s.length() >= 0) {
+            o.put("length", s.length());
+        }
         byte[] bytes = JSON.writeValueAsBytes(o);
         Path target = meta(s.id());
         Path temp = dir.resolve(s.id().value() + META + NEW);
@@ -142,7 +145,9 @@ final class SessionFiles {
             }
             ImageType type = ImageType.valueOf(j.path("type").asText(""));
             long offset = j.get("offset").asLong();
-            return offset < 0 ? null : new Saved(id, j.get("room").asText(), type, offset, j.get("createdAt").asLong());
+            long length = j.path("length").canConvertToLong() ? j.get("length").asLong() : -1;
+            return offset < 0 ? null
+                    : new Saved(id, j.get("room").asText(), type, offset, j.get("createdAt").asLong(), length);
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }

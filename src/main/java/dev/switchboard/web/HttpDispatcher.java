@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
@@ -75,6 +76,14 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             HttpResponses.error(ctx, null, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed HTTP request");
             return;
         }
+        int hosts = req.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1 || (hosts == 0 && !req.protocolVersion().equals(HttpVersion.HTTP_1_0))) {
+            // RFC 9112 section 3.2: exactly one Host in HTTP/1.1, at most one before; the connection closes
+            discarding = true;
+            HttpResponses.error(ctx, null, HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    hosts == 0 ? "a Host header is required" : "more than one Host header");
+            return;
+        }
         String path = new QueryStringDecoder(req.uri()).path();
         route = null;
         for (Route r : routes) {
@@ -107,6 +116,10 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) throws Exception {
+        if (content.decoderResult().isFailure()) {
+            malformedBody(ctx, content.decoderResult().cause());
+            return;
+        }
         if (discarding || head == null) {
             if (content instanceof LastHttpContent) {
                 reset();
@@ -171,6 +184,23 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         ctx.executor().schedule(() -> {
             ctx.close();
         }, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A framing error in the body (a bad chunk size, a chunk or trailer line too long): the decoder reads
+     * nothing more on this connection, so a streamed body is aborted (never completed with what came
+     * before), the request is answered 400 unless it was answered already, and the connection closes.
+     */
+    private void malformedBody(ChannelHandlerContext ctx, Throwable cause) {
+        ExpectContinue exchange = ctx.pipeline().get(ExpectContinue.class);
+        boolean answered = discarding || head == null || (exchange != null && exchange.answered());
+        abortStream(new java.io.IOException("malformed request body", cause));
+        reset();
+        if (answered) {
+            ctx.close();
+        } else {
+            HttpResponses.error(ctx, null, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request body");
+        }
     }
 
     private void reset() {

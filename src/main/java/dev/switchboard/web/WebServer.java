@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import java.net.InetSocketAddress;
 import io.netty.handler.ssl.SslContext;
 import java.util.List;
@@ -53,7 +52,7 @@ public final class WebServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec(8192, 16384, 65536))
                                 .addLast("in-order", new InOrder())
-                                .addLast("continue", new HttpServerExpectContinueHandler())
+                                .addLast("continue", new ExpectContinue())
                                 .addLast("dispatch", new HttpDispatcher(routes, inFlight));
                     }
                 });

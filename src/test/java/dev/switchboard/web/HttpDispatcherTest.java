@@ -40,6 +40,13 @@ class HttpDispatcherTest {
         assertThat(ch.finishAndReleaseAll()).isFalse();
     }
 
+    /** An HTTP/1.1 request head with its one Host header. */
+    static DefaultHttpRequest request(HttpMethod method, String uri) {
+        DefaultHttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri);
+        r.headers().set(HttpHeaderNames.HOST, "localhost");
+        return r;
+    }
+
     static FullHttpResponse response(EmbeddedChannel ch) {
         return ch.readOutbound();
     }
@@ -47,7 +54,7 @@ class HttpDispatcherTest {
     @Test
     void unknownPathIs404WithJson() {
         EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/a", (c, r) -> { }, 10))));
-        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/b"), new DefaultLastHttpContent(buf("")));
+        ch.writeInbound(request(HttpMethod.GET, "/b"), new DefaultLastHttpContent(buf("")));
         FullHttpResponse res = response(ch);
         assertThat(res.status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
         assertThat(res.content().toString(StandardCharsets.UTF_8)).contains("\"error\":\"not_found\"");
@@ -62,7 +69,7 @@ class HttpDispatcherTest {
             seen.append(r.content().toString(StandardCharsets.UTF_8));
             HttpResponses.text(c, r, HttpResponseStatus.OK, "got it");
         }, 100))));
-        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo"),
+        ch.writeInbound(request(HttpMethod.POST, "/echo"),
                 new DefaultHttpContent(buf("hello ")), new DefaultLastHttpContent(buf("world")));
         assertThat(seen.toString()).isEqualTo("hello world");
         FullHttpResponse res = response(ch);
@@ -75,7 +82,7 @@ class HttpDispatcherTest {
     void bodyPastTheRouteLimitIs413AndNeverReachesTheHandler() {
         List<String> calls = new ArrayList<>();
         EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/small", (c, r) -> calls.add("called"), 8))));
-        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/small"),
+        ch.writeInbound(request(HttpMethod.POST, "/small"),
                 new DefaultHttpContent(buf("12345")), new DefaultHttpContent(buf("67890")), new DefaultLastHttpContent(buf("x")));
         FullHttpResponse res = response(ch);
         assertThat(res.status()).isEqualTo(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
@@ -88,7 +95,7 @@ class HttpDispatcherTest {
     @Test
     void declaredContentLengthPastTheLimitIsRefusedBeforeTheBody() {
         EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/small", (c, r) -> { }, 8))));
-        DefaultHttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/small");
+        DefaultHttpRequest req = request(HttpMethod.POST, "/small");
         req.headers().set(HttpHeaderNames.CONTENT_LENGTH, 1_000_000);
         ch.writeInbound(req);
         FullHttpResponse res = response(ch);
@@ -114,21 +121,50 @@ class HttpDispatcherTest {
             }
         };
         EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.streaming("/up", h))));
-        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up"),
+        ch.writeInbound(request(HttpMethod.POST, "/up"),
                 new DefaultHttpContent(buf("ab")), new DefaultLastHttpContent(buf("cd")));
         assertThat(events).containsExactly("part:ab", "part:cd", "end");
 
         events.clear();
-        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up"), new DefaultHttpContent(buf("half")));
+        ch.writeInbound(request(HttpMethod.POST, "/up"), new DefaultHttpContent(buf("half")));
         ch.close();
         assertThat(events).containsExactly("part:half", "abort");
         assertAllReleased(ch);
     }
 
     @Test
+    void aFramingErrorInAStreamedBodyAbortsItAnswers400AndCloses() {
+        List<String> events = new ArrayList<>();
+        StreamingHandler h = (c, r) -> new StreamingHandler.Body() {
+            public void content(ByteBuf part) {
+                events.add("part:" + part.toString(StandardCharsets.UTF_8));
+            }
+
+            public void end() {
+                events.add("end");
+            }
+
+            public void abort(Throwable cause) {
+                events.add("abort");
+            }
+        };
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.streaming("/up", h))));
+        DefaultLastHttpContent broken = new DefaultLastHttpContent(buf(""));
+        broken.setDecoderResult(DecoderResult.failure(new NumberFormatException("bad chunk size")));
+        ch.writeInbound(request(HttpMethod.POST, "/up"), new DefaultHttpContent(buf("ab")), broken);
+        assertThat(events).as("never completed with what came before").containsExactly("part:ab", "abort");
+        FullHttpResponse res = response(ch);
+        assertThat(res.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+        assertThat(res.headers().get(HttpHeaderNames.CONNECTION)).isEqualToIgnoringCase("close");
+        res.release();
+        assertThat(ch.isOpen()).isFalse();
+        assertAllReleased(ch);
+    }
+
+    @Test
     void malformedRequestIs400() {
         EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.prefix("/", (c, r) -> { }, 10))));
-        DefaultHttpRequest bad = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/x");
+        DefaultHttpRequest bad = request(HttpMethod.GET, "/x");
         bad.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("broken")));
         ch.writeInbound(bad, new DefaultLastHttpContent(buf("")));
         FullHttpResponse res = response(ch);
@@ -142,7 +178,7 @@ class HttpDispatcherTest {
         EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/boom", (c, r) -> {
             throw new IllegalStateException("boom");
         }, 100))));
-        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/boom"), new DefaultLastHttpContent(buf("body")));
+        ch.writeInbound(request(HttpMethod.POST, "/boom"), new DefaultLastHttpContent(buf("body")));
         FullHttpResponse res = response(ch);
         assertThat(res.status()).isEqualTo(HttpResponseStatus.INTERNAL_SERVER_ERROR);
         res.release();

@@ -5,7 +5,9 @@ package dev.switchboard.media.http;
  * 14.1.2 and 14.2): {@code bytes=first-last}, {@code bytes=first-} or {@code bytes=-suffix}. Pure.
  * A header this server does not act on (another unit, bad syntax, several ranges) gives null, and the
  * whole representation is served, as section 14.2 allows; a well-formed range that selects nothing
- * gives {@link #UNSATISFIABLE} (416).
+ * gives {@link #UNSATISFIABLE} (416), and so does a position too large for any file (more than
+ * 2^63 - 1, e.g. {@code bytes=0-9999999999999999999999}): no client asks for that in good faith, and
+ * answering it with the whole file would hide the mistake.
  */
 record ByteRange(long first, long last) {
     static final ByteRange UNSATISFIABLE = new ByteRange(-1, -1);
@@ -32,6 +34,9 @@ record ByteRange(long first, long last) {
         }
         String a = spec.substring(0, dash).trim();
         String b = spec.substring(dash + 1).trim();
+        if (overflows(a) || overflows(b)) {
+            return UNSATISFIABLE;
+        }
         try {
             if (a.isEmpty()) {
                 if (!digits(b)) {
@@ -60,8 +65,17 @@ record ByteRange(long first, long last) {
         }
     }
 
+    /** True for a run of digits whose value does not fit in a long. */
+    private static boolean overflows(String s) {
+        if (s.length() < 19 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        String v = s.replaceFirst("^0+(?=.)", "");
+        return v.length() > 19 || (v.length() == 19 && v.compareTo(Long.toString(Long.MAX_VALUE)) > 0);
+    }
+
     private static boolean digits(String s) {
-        if (s.isEmpty() || s.length() > 18) {
+        if (s.isEmpty()) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {

@@ -97,6 +97,13 @@ public final class RecordingApi {
         return type == ImageType.FILE ? FILE_PATH : PATH;
     }
 
+    /** The 413 message for a part that would take {@code s} past its declared length or the limit. */
+    static String limitMessage(RecordingSession s, long maxBytes) {
+        return s.length() >= 0 && s.length() < maxBytes
+                ? "the upload declared Upload-Length " + s.length() + "; parts may not go past it"
+                : limitMessage(s.type(), maxBytes);
+    }
+
     /** The 413 message for a session of this type. */
     static String limitMessage(ImageType type, long maxBytes) {
         return type == ImageType.FILE
@@ -113,8 +120,9 @@ public final class RecordingApi {
                     "unsupported_type", "Content-Type must be video/webm or video/mp4"));
         }
         String length = req.headers().get("Upload-Length");
+        long total = -1;
         if (length != null) {
-            long total = parseLong(length);
+            total = parseLong(length);
             if (total < 0) {
                 return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.BAD_REQUEST, "bad_request",
                         "Upload-Length must be a number of bytes"));
@@ -125,8 +133,9 @@ public final class RecordingApi {
             }
         }
         HttpRequest r = Replies.copy(req);
+        long declaredTotal = total;
         run(ctx, r, () -> {
-            RecordingSession s = sessions.create(room, type);
+            RecordingSession s = sessions.create(room, type, declaredTotal);
             if (s == null) {
                 Replies.error(ctx, r, HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_uploads",
                         "too many " + noun() + " uploads are open; finish or cancel one");
@@ -207,9 +216,9 @@ public final class RecordingApi {
                     "give the part's offset as ?offset=N or Upload-Offset: N", s.offset()));
         }
         long declared = HttpUtil.getContentLength(req, -1L);
-        if (declared >= 0 && at + declared > sessions.maxBytes()) {
+        if (declared >= 0 && at + declared > s.limit(sessions.maxBytes())) {
             return Draining.answer(ctx, offsetError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
-                    limitMessage(s.type(), sessions.maxBytes()), s.offset()));
+                    limitMessage(s, sessions.maxBytes()), s.offset()));
         }
         switch (s.claim(at, sessions.now())) {
             case CLAIMED -> { }

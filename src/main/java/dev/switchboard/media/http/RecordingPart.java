@@ -62,10 +62,10 @@ final class RecordingPart implements StreamingHandler.Body {
         }
         int n = part.readableBytes();
         received += n;
-        if (start + received > sessions.maxBytes()) {
+        if (start + received > session.limit(sessions.maxBytes())) {
             stop();
             rejected = Draining.answer(ctx, RecordingApi.offsetError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "too_large", RecordingApi.limitMessage(session.type(), sessions.maxBytes()), -1));
+                    "too_large", RecordingApi.limitMessage(session, sessions.maxBytes()), -1));
             return;
         }
         pending.addAndGet(n);

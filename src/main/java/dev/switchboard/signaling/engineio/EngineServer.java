@@ -275,10 +275,18 @@ public final class EngineServer implements HttpHandler {
         write(ctx, keepAlive, res);
     }
 
-    private static void cors(FullHttpResponse res, String origin) {
+    /**
+     * CORS for an origin that passed {@link dev.switchboard.config.SignalingConfig#originAllowed}: the
+     * origin is echoed, and credentials (cookies, HTTP auth) are allowed only for an origin listed by
+     * name in signaling.allowed-origins, never for "any origin" (an empty list or "*"), so that an open
+     * server does not let every site make credentialed requests in its visitors' name.
+     */
+    private void cors(FullHttpResponse res, String origin) {
         if (origin != null) {
             res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+            if (config.credentialsAllowed(origin)) {
+                res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+            }
             res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
         }
     }

@@ -113,6 +113,10 @@ class MediaApiTest {
             assertThat(past.statusCode()).isEqualTo(416);
             assertThat(past.headers().firstValue("Content-Range")).contains("bytes */" + bytes.length);
 
+            HttpResponse<byte[]> overflow = http.get("/api/media/" + id, "Range", "bytes=0-9999999999999999999999");
+            assertThat(overflow.statusCode()).as("a position too large for any file").isEqualTo(416);
+            assertThat(overflow.headers().firstValue("Content-Range")).contains("bytes */" + bytes.length);
+
             HttpResponse<byte[]> staleIfRange = http.get("/api/media/" + id, "Range", "bytes=0-9", "If-Range", "\"other\"");
             assertThat(staleIfRange.statusCode()).isEqualTo(200);
             assertThat(staleIfRange.body()).isEqualTo(bytes);
