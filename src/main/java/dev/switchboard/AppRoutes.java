@@ -44,7 +44,7 @@ final class AppRoutes {
         }
         routes.add(Route.prefix(Switchboard.SOCKET_IO_PATH, sb.engine(), sb.config().signaling().maxPayload()));
         routes.addAll(mediaRoutes());
-        routes.add(Route.exact("/api/ice-servers", new IceServersHandler(sb.iceServers()), 0));
+        routes.add(Route.exact("/api/ice-servers", new IceServersHandler(sb.iceServers(), sb.access()), 0));
         routes.add(Route.exact("/api/tokens", new TokenEndpoint(sb.access()), 16 * 1024));
         routes.add(Route.prefix("/", new StaticFiles("webapp", AppRoutes::appPath), sb.config().http().maxBodyBytes()));
         return routes;
@@ -73,7 +73,7 @@ final class AppRoutes {
         try {
             ShareInbox inbox = new ShareInbox(sb.media(), 2 * max, SHARE_INBOX_SHARES,
                     SHARE_INBOX_TTL, Clock.systemUTC());
-            return new ShareTargetApi(inbox, sb.storageExecutor(), max).routes();
+            return new ShareTargetApi(inbox, sb.storageExecutor(), max, sb.access()).routes();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the share inbox", e);
         }
@@ -97,7 +97,7 @@ final class AppRoutes {
         return List.of(
                 Route.exact("/healthz", health(false), 0),
                 Route.exact("/readyz", health(true), 0),
-                Route.exact("/metrics", sb.metrics().endpoint(), 0));
+                Route.exact("/metrics", sb.metrics().endpoint(sb.config().metrics().token()), 0));
     }
 
     private HttpHandler health(boolean readiness) {

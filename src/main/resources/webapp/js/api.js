@@ -5,11 +5,25 @@
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
+/**
+ * The room token the page was opened with (`?token=`, where the server requires tokens), or null. It
+ * goes to the signaling handshake and to GET /api/ice-servers, which hands TURN credentials only to
+ * token holders.
+ */
+export function pageToken() {
+  const t = new URLSearchParams(location.search).get('token');
+  return t && t.length <= 4096 ? t : null;
+}
+
 /** RTCConfiguration from GET /api/ice-servers; no ICE servers when that fails or does not exist. */
 export async function rtcConfiguration(relayOnly) {
   let iceServers = [];
   try {
-    const res = await fetch('/api/ice-servers', { cache: 'no-store' });
+    const token = pageToken();
+    const res = await fetch('/api/ice-servers', {
+      cache: 'no-store',
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    });
     if (res.ok) {
       const body = await res.json();
       if (Array.isArray(body.iceServers)) {

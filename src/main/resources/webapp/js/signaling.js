@@ -5,6 +5,7 @@
  * After a reconnect the server knows us under a new id, so "joined" fires again with a fresh peer list.
  */
 import { io } from '/socket.io/socket.io.esm.min.js';
+import { pageToken } from './api.js';
 
 const ACK_TIMEOUT_MS = 8000;
 
@@ -19,7 +20,11 @@ export class SignalingClient extends EventTarget {
 
   connect() {
     // WebSocket first (no upgrade dance on the way in); long-polling only where WebSocket fails.
-    const socket = io({ transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelayMax: 4000 });
+    const token = pageToken();
+    const socket = io({
+      transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelayMax: 4000,
+      ...(token ? { auth: { token } } : {}),
+    });
     this.socket = socket;
     socket.on('connect', () => {
       console.info(`signaling: connected over ${socket.io.engine.transport.name}`);

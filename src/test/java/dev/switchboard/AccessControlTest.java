@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** With auth.secret set: signed room tokens on the Socket.IO handshake and the REST API. */
 class AccessControlTest {
     static final String SECRET = "access-control-test-secret";
+    static final String METRICS_TOKEN = "metrics-token-for-the-test";
     static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
             (byte) 0xFF, (byte) 0xD9};
     static TestServer server;
@@ -31,7 +32,7 @@ class AccessControlTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("auth.secret", SECRET));
+        server = TestServer.start(Map.of("auth.secret", SECRET, "metrics.token", METRICS_TOKEN));
     }
 
     @AfterAll
@@ -137,8 +138,73 @@ class AccessControlTest {
     @Test
     void refusalsAreCountedByReason() throws Exception {
         upload("team", "garbage");
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).build(),
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
+                        .header("Authorization", "Bearer " + METRICS_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).containsPattern("switchboard_auth_failures_total\\{reason=\"malformed\"\\} [1-9]");
+    }
+
+    static HttpResponse<String> iceServers(String query, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + "/api/ice-servers" + query));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void turnCredentialsGoOnlyToTokenHolders() throws Exception {
+        assertThat(iceServers("", null).statusCode()).as("no token").isEqualTo(401);
+        assertThat(iceServers("", null).body()).doesNotContain("credential");
+        String viewer = tokens.mint("team", "v", RoomToken.Role.VIEWER, Duration.ofMinutes(5));
+        String forged = viewer.substring(0, viewer.length() - 2) + (viewer.endsWith("AA") ? "BB" : "AA");
+        assertThat(iceServers("", forged).statusCode()).as("forged").isEqualTo(401);
+        String expired = new RoomTokens(SECRET, Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC))
+                .mint("team", "ada", RoomToken.Role.MEMBER, Duration.ofHours(1));
+        assertThat(iceServers("", expired).statusCode()).as("expired").isEqualTo(401);
+        HttpResponse<String> ok = iceServers("", viewer);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(new JSONObject(ok.body()).getJSONArray("iceServers").getJSONObject(0).has("credential")).isTrue();
+        assertThat(iceServers("?token=" + viewer, null).statusCode()).as("?token= as for <img>").isEqualTo(200);
+        assertThat(iceServers("?room=team", viewer).statusCode()).isEqualTo(200);
+        assertThat(iceServers("?room=other", viewer).statusCode()).as("a token for another room").isEqualTo(403);
+    }
+
+    static HttpResponse<String> share(String token) throws Exception {
+        String boundary = "b0undary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhello\r\n--" + boundary + "--\r\n";
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + "/share-target"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theShareTargetNeedsAMemberToken() throws Exception {
+        assertThat(share(null).statusCode()).as("no token").isEqualTo(401);
+        assertThat(share(tokens.mint("team", "v", RoomToken.Role.VIEWER, Duration.ofMinutes(5))).statusCode())
+                .as("a viewer").isEqualTo(403);
+        HttpResponse<String> stored = share(tokens.mint("team", "m", RoomToken.Role.MEMBER, Duration.ofMinutes(5)));
+        assertThat(stored.statusCode()).isEqualTo(303);
+        assertThat(stored.headers().firstValue("Location").orElseThrow()).contains("inbox=");
+    }
+
+    @Test
+    void metricsNeedTheMetricsToken() throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + "/metrics"));
+        HttpResponse<String> none = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        String roomAdmin = tokens.mint("*", "ops", RoomToken.Role.ADMIN, Duration.ofMinutes(5));
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
+                .header("Authorization", "Bearer " + roomAdmin).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("a room token is not the metrics token").isEqualTo(401);
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
+                .header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).contains("switchboard_");
     }
 }

@@ -118,7 +118,9 @@ public final class ConfigLoader {
                         r.duration("retention.max-age", Duration.ZERO, Duration.ofDays(36500)),
                         r.longIn("retention.room-quota-bytes", 0, Long.MAX_VALUE),
                         r.duration("retention.interval", Duration.ofMillis(100), Duration.ofDays(7)),
-                        r.duration("retention.file-max-age", Duration.ZERO, Duration.ofDays(36500))));
+                        r.duration("retention.file-max-age", Duration.ZERO, Duration.ofDays(36500))),
+                new SwitchboardConfig.MetricsConfig(r.string("metrics.token",
+                        v -> !v.isEmpty() && v.length() < 16 ? "must be empty or at least 16 characters" : null)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

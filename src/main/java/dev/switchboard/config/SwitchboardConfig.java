@@ -9,7 +9,10 @@ import java.nio.file.Path;
 public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, SignalingConfig signaling,
         MediaConfig media, StorageConfig storage, TurnConfig turn, TlsConfig tls,
         AuthConfig auth, IceConfig ice,
-        String logFormat, RetentionConfig retention) {
+        String logFormat, RetentionConfig retention, MetricsConfig metrics) {
+
+    /** {@code GET /metrics}: an empty token leaves it open; set, it needs {@code Authorization: Bearer TOKEN}. */
+    public record MetricsConfig(String token) {}
 
     /** The HTTP listener (web app, REST API, Socket.IO). */
     public record HttpConfig(int port, int maxBodyBytes) {}

@@ -43,9 +43,26 @@ public final class Metrics implements AutoCloseable {
         return registry;
     }
 
-    /** The text exposition, for {@code GET /metrics}. */
+    /** The text exposition, for {@code GET /metrics}, open to all. */
     public HttpHandler endpoint() {
+        return endpoint("");
+    }
+
+    /**
+     * The text exposition, for {@code GET /metrics}; with a non-empty {@code token}, only for requests
+     * carrying {@code Authorization: Bearer TOKEN} (401 otherwise, compared in constant time).
+     */
+    public HttpHandler endpoint(String token) {
+        byte[] expected = token.getBytes(StandardCharsets.UTF_8);
         return (ctx, req) -> {
+            if (expected.length > 0 && !bearer(req, expected)) {
+                io.netty.handler.codec.http.FullHttpResponse res = HttpResponses.response(HttpResponseStatus.UNAUTHORIZED,
+                        Unpooled.copiedBuffer("{\"error\":\"unauthorized\",\"message\":\"metrics need the metrics token\"}",
+                                StandardCharsets.UTF_8), "application/json; charset=utf-8");
+                res.headers().set(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"metrics\"");
+                HttpResponses.send(ctx, req, res);
+                return;
+            }
             if (!req.method().equals(HttpMethod.GET)) {
                 HttpResponses.error(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
                 return;
@@ -60,5 +77,13 @@ public final class Metrics implements AutoCloseable {
     public void close() {
         gc.close();
         registry.close();
+    }
+
+    private static boolean bearer(io.netty.handler.codec.http.HttpRequest req, byte[] expected) {
+        String h = req.headers().get(io.netty.handler.codec.http.HttpHeaderNames.AUTHORIZATION);
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(expected, h.substring(7).trim().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,8 @@
 package dev.switchboard.web;
 
+import dev.switchboard.auth.Access;
+import dev.switchboard.auth.RoomToken;
+import dev.switchboard.auth.TokenRefused;
 import dev.switchboard.ice.IceServers;
 import dev.switchboard.ice.TurnCredentials;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +25,20 @@ import java.util.List;
  */
 public final class IceServersHandler implements HttpHandler {
     private final IceServers servers;
+    private final Access access;
 
     public IceServersHandler(IceServers servers) {
+        this(servers, Access.open());
+    }
+
+    /**
+     * With tokens enabled, the TURN credentials go only to a request carrying a valid room token (any
+     * room and role; with {@code ?room=R}, one for that room): 401 without or with a bad one, 403 for the
+     * wrong room. Otherwise anyone could take working relay credentials.
+     */
+    public IceServersHandler(IceServers servers, Access access) {
         this.servers = servers;
+        this.access = access == null ? Access.open() : access;
     }
 
     /** The built-in server only (no external ones). */
@@ -40,6 +55,21 @@ public final class IceServersHandler implements HttpHandler {
             res.headers().set(HttpHeaderNames.ALLOW, "GET");
             HttpResponses.send(ctx, req, res);
             return;
+        }
+        if (access.enabled()) {
+            try {
+                String room = new QueryStringDecoder(req.uri()).parameters().getOrDefault("room", List.of()).stream()
+                        .findFirst().orElse(null);
+                if (room == null) {
+                    access.verify(Access.tokenOf(req));
+                } else {
+                    access.check(Access.tokenOf(req), room, RoomToken.Role.VIEWER);
+                }
+            } catch (TokenRefused e) {
+                HttpResponses.error(ctx, req, HttpResponseStatus.valueOf(Access.httpStatus(e)), e.reason().code(),
+                        e.getMessage());
+                return;
+            }
         }
         byte[] bytes;
         try {

@@ -1,5 +1,8 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.auth.Access;
+import dev.switchboard.auth.RoomToken;
+import dev.switchboard.auth.TokenRefused;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.ShareInbox;
 import dev.switchboard.media.StorageExecutor;
@@ -52,7 +55,19 @@ public final class ShareTargetApi {
     private final StorageExecutor executor;
     private final long maxBytes;
 
+    private final Access access;
+
     public ShareTargetApi(ShareInbox inbox, StorageExecutor executor, long maxBytes) {
+        this(inbox, executor, maxBytes, Access.open());
+    }
+
+    /**
+     * With tokens enabled, {@code POST /share-target} needs a member token (of any room: a share has no
+     * room yet), in {@code Authorization: Bearer} or {@code ?token=}; 401/403 otherwise. The inbox
+     * routes need none: their 128-bit random id is the capability.
+     */
+    public ShareTargetApi(ShareInbox inbox, StorageExecutor executor, long maxBytes, Access access) {
+        this.access = access == null ? Access.open() : access;
         this.inbox = inbox;
         this.executor = executor;
         this.maxBytes = maxBytes;
@@ -70,6 +85,19 @@ public final class ShareTargetApi {
         }
         if (!req.method().equals(HttpMethod.POST)) {
             return notAllowed(ctx, "POST");
+        }
+        if (access.enabled()) {
+            try {
+                RoomToken t = access.verify(Access.tokenOf(req));
+                if (!t.role().atLeast(RoomToken.Role.MEMBER)) {
+                    TokenRefused e = new TokenRefused(TokenRefused.Reason.FORBIDDEN);
+                    access.count(e);
+                    throw e;
+                }
+            } catch (TokenRefused e) {
+                return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.valueOf(Access.httpStatus(e)),
+                        e.reason().code(), e.getMessage()));
+            }
         }
         String boundary = MultipartParser.boundary(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (boundary == null) {
