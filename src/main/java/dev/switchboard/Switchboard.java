@@ -68,6 +68,12 @@ public final class Switchboard implements AutoCloseable {
         this.config = config;
     }
 
+    private dev.switchboard.web.ClientLimits clientLimits() {
+        SwitchboardConfig.HttpConfig h = config.http();
+        return new dev.switchboard.web.ClientLimits(h.requestHeadTimeout(), h.idleTimeout(), h.bodyMinBytes(),
+                h.bodyInterval(), h.maxConnectionsPerIp());
+    }
+
     public void start() throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
         // Storage first: files swept and database migrated before anything can upload.
@@ -93,12 +99,12 @@ public final class Switchboard implements AutoCloseable {
         AppRoutes routes = new AppRoutes(this);
         if (config.http().port() != 0) {
             web = new WebServer(loops, config.tls().redirectHttp() && tls != null && config.tls().httpsPort() != 0
-                    ? routes.redirecting() : routes.all());
+                    ? routes.redirecting() : routes.all(), null, clientLimits());
             httpAddress = web.start(config.bind(), config.http().port());
             log.info("HTTP listening on {} ({})", httpAddress, loops.epoll() ? "epoll" : "nio");
         }
         if (config.tls().httpsPort() != 0) {
-            https = new WebServer(loops, routes.all(), tls::context);
+            https = new WebServer(loops, routes.all(), tls::context, clientLimits());
             httpsAddress = https.start(config.bind(), config.tls().httpsPort());
             log.info("HTTPS listening on {}", httpsAddress);
         }

@@ -85,7 +85,12 @@ public final class ConfigLoader {
         SwitchboardConfig config = new SwitchboardConfig(
                 r.string("bind", ConfigLoader::checkAddress),
                 r.path("data-dir"),
-                new SwitchboardConfig.HttpConfig(r.port("http.port"), r.intIn("http.max-body-bytes", 1024, 1 << 30)),
+                new SwitchboardConfig.HttpConfig(r.port("http.port"), r.intIn("http.max-body-bytes", 1024, 1 << 30),
+                        r.duration("http.request-head-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
+                        r.duration("http.idle-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
+                        r.intIn("http.body-min-bytes", 0, 1 << 30),
+                        r.duration("http.body-interval", Duration.ofMillis(100), Duration.ofHours(1)),
+                        r.intIn("http.max-connections-per-ip", 1, 1_000_000)),
                 new SignalingConfig(
                         r.duration("signaling.ping-interval", Duration.ofMillis(10), Duration.ofMinutes(10)),
                         r.duration("signaling.ping-timeout", Duration.ofMillis(10), Duration.ofMinutes(10)),

@@ -14,8 +14,14 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
     /** {@code GET /metrics}: an empty token leaves it open; set, it needs {@code Authorization: Bearer TOKEN}. */
     public record MetricsConfig(String token) {}
 
-    /** The HTTP listener (web app, REST API, Socket.IO). */
-    public record HttpConfig(int port, int maxBodyBytes) {}
+    /**
+     * The HTTP listener (web app, REST API, Socket.IO), and what one client may take of it: the time from
+     * a request's first byte to the end of its head, the idle time between requests, the least body
+     * bytes per interval, and the connections one IP address may hold open (per listener).
+     */
+    public record HttpConfig(int port, int maxBodyBytes, java.time.Duration requestHeadTimeout,
+                             java.time.Duration idleTimeout, int bodyMinBytes, java.time.Duration bodyInterval,
+                             int maxConnectionsPerIp) {}
 
     /**
      * The media API: the largest photo accepted; the largest recording, and how long a recording upload

@@ -24,6 +24,8 @@ public final class WebServer implements AutoCloseable {
     private final io.netty.channel.group.ChannelGroup connections =
             new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final ClientLimits limits;
+    private final ConnectionsPerIp perIp;
 
     public WebServer(EventLoops loops, List<Route> routes) {
         this(loops, routes, null);
@@ -31,9 +33,16 @@ public final class WebServer implements AutoCloseable {
 
     /** With {@code tls}, every connection starts with TLS from the context current at accept time. */
     public WebServer(EventLoops loops, List<Route> routes, Supplier<SslContext> tls) {
+        this(loops, routes, tls, ClientLimits.DEFAULTS);
+    }
+
+    /** With the timeouts and the per-IP connection limit of {@code limits} (see {@link SlowClients}). */
+    public WebServer(EventLoops loops, List<Route> routes, Supplier<SslContext> tls, ClientLimits limits) {
         this.loops = loops;
         this.routes = List.copyOf(routes);
         this.tls = tls;
+        this.limits = limits;
+        this.perIp = new ConnectionsPerIp(limits.maxConnectionsPerIp());
     }
 
     public InetSocketAddress start(String bind, int port) throws InterruptedException {
@@ -45,12 +54,19 @@ public final class WebServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!perIp.admit(ch)) {
+                            ch.close(); // this address holds its share of connections already
+                            return;
+                        }
                         connections.add(ch);
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
                         }
+                        SlowClients slow = new SlowClients(limits);
                         ch.pipeline()
+                                .addLast("slow-bytes", slow.bytes())
                                 .addLast("http", new HttpServerCodec(8192, 16384, 65536))
+                                .addLast("slow", slow)
                                 .addLast("in-order", new InOrder())
                                 .addLast("continue", new ExpectContinue())
                                 .addLast("dispatch", new HttpDispatcher(routes, inFlight));
