@@ -33,6 +33,13 @@ public final class RecordingSessions {
     private final String folder;
     private volatile SessionFiles files;
     private final Map<MediaId, RecordingSession> sessions = new ConcurrentHashMap<>();
+    private final int maxPerRoom;
+    private final int maxPerClient;
+    /** The client (IP address) that created each session since start; restored sessions have none. */
+    private final Map<MediaId, String> clients = new ConcurrentHashMap<>();
+
+    /** Why {@link #create} refused, for the 429's message. */
+    public enum Refusal { SERVER, ROOM, CLIENT }
 
     /** The session folders of the two kinds of resumable upload. */
     public static final String RECORDINGS = "recordings";
@@ -59,6 +66,22 @@ public final class RecordingSessions {
      */
     public RecordingSessions(MediaStore store, String folder, long maxBytes, Duration idle, Duration maxDuration,
                              int maxSessions, LongSupplier nanoClock, Clock wall) {
+        this(store, folder, maxBytes, idle, maxDuration, maxSessions, MAX_PER_ROOM, MAX_PER_CLIENT, nanoClock, wall);
+    }
+
+    /** Sessions open at once in one room, by default. */
+    public static final int MAX_PER_ROOM = 16;
+    /** Sessions open at once from one client (its IP address), by default. */
+    public static final int MAX_PER_CLIENT = 64;
+
+    /**
+     * As above, with quotas: at most {@code maxPerRoom} sessions open in one room and {@code maxPerClient}
+     * from one client, so that one room or one client cannot take every one of the {@code maxSessions}.
+     */
+    public RecordingSessions(MediaStore store, String folder, long maxBytes, Duration idle, Duration maxDuration,
+                             int maxSessions, int maxPerRoom, int maxPerClient, LongSupplier nanoClock, Clock wall) {
+        this.maxPerRoom = maxPerRoom;
+        this.maxPerClient = maxPerClient;
         this.folder = folder;
         this.wall = wall;
         this.maxDuration = maxDuration;
@@ -105,9 +128,39 @@ public final class RecordingSessions {
 
     /** A new session for {@code room} of {@code length} bytes (-1: not declared), or null when too many are open. */
     public RecordingSession create(String room, ImageType type, long length) throws IOException {
-        SessionFiles disk = files();
+        return create(room, type, length, null);
+    }
+
+    /**
+     * Which quota a new session for {@code room} from {@code client} (null: unknown) would pass, or null
+     * when it fits. Open sessions are counted after idle ones are swept.
+     */
+    public synchronized Refusal quota(String room, String client) {
         sweep();
         if (sessions.size() >= maxSessions) {
+            return Refusal.SERVER;
+        }
+        int inRoom = 0;
+        int fromClient = 0;
+        for (RecordingSession s : sessions.values()) {
+            if (s.room().equals(room)) {
+                inRoom++;
+            }
+            if (client != null && client.equals(clients.get(s.id()))) {
+                fromClient++;
+            }
+        }
+        if (inRoom >= maxPerRoom) {
+            return Refusal.ROOM;
+        }
+        return fromClient >= maxPerClient ? Refusal.CLIENT : null;
+    }
+
+    /** As above, counted against {@code client}'s quota; null when a quota is reached (see {@link #quota}). */
+    public synchronized RecordingSession create(String room, ImageType type, long length, String client)
+            throws IOException {
+        SessionFiles disk = files();
+        if (quota(room, client) != null) {
             return null;
         }
         MediaId id = MediaId.random();
@@ -122,6 +175,9 @@ public final class RecordingSessions {
             throw e;
         }
         sessions.put(s.id(), s);
+        if (client != null) {
+            clients.put(s.id(), client);
+        }
         return s;
     }
 
@@ -198,6 +254,7 @@ public final class RecordingSessions {
     public void remove(RecordingSession s) {
         s.close();
         sessions.remove(s.id(), s);
+        clients.remove(s.id());
         if (files != null) {
             files.delete(s.id());
         }

@@ -134,11 +134,16 @@ public final class RecordingApi {
         }
         HttpRequest r = Replies.copy(req);
         long declaredTotal = total;
+        String client = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() : null;
         run(ctx, r, () -> {
-            RecordingSession s = sessions.create(room, type, declaredTotal);
+            RecordingSessions.Refusal full = sessions.quota(room, client);
+            RecordingSession s = full == null ? sessions.create(room, type, declaredTotal, client) : null;
             if (s == null) {
+                String where = full == RecordingSessions.Refusal.ROOM ? " in this room"
+                        : full == RecordingSessions.Refusal.CLIENT ? " from this client" : "";
                 Replies.error(ctx, r, HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_uploads",
-                        "too many " + noun() + " uploads are open; finish or cancel one");
+                        "too many " + noun() + " uploads are open" + where + "; finish or cancel one");
                 return;
             }
             FullHttpResponse res = status(HttpResponseStatus.CREATED, s,
