@@ -179,4 +179,21 @@ class HttpConformanceTest {
             assertThat(c.response()).as("HTTP/1.0 needs none").isEqualTo(200);
         }
     }
+
+    @Test
+    void pathsThatTryToLeaveTheWebAppAreNotServed() throws Exception {
+        for (String path : new String[] {"/../pom.xml", "/%2e%2e/%2e%2e/etc/passwd", "/js/..%2f..%2f..%2fpom.xml",
+                "/..%5c..%5cpom.xml", "/js/%252e%252e/%252e%252e/pom.xml", "//etc/passwd", "/js/./../../pom.xml",
+                "/%00/etc/passwd"}) {
+            try (Conn c = new Conn()) {
+                c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n");
+                Map<String, String> h = new TreeMap<>();
+                int status = c.head(h);
+                String body = new String(c.in.readNBytes(Integer.parseInt(h.getOrDefault("content-length", "0"))),
+                        StandardCharsets.UTF_8);
+                assertThat(status).as(path).isIn(400, 404);
+                assertThat(body).as(path).doesNotContain("<project").doesNotContain("root:");
+            }
+        }
+    }
 }
