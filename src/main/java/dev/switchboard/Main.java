@@ -71,6 +71,10 @@ public final class Main implements Callable<Integer> {
             description = "Media metadata database (empty: embedded H2 under the data dir).")
     String databaseUrl;
 
+    @Option(names = "--redis-url", paramLabel = "URL", descriptionKey = "cluster.redis-url",
+            description = "Share rooms with other nodes through this Redis (redis://[:PASSWORD@]HOST:PORT or rediss://); empty: rooms stay in this process.")
+    String redisUrl;
+
     @Option(names = "--storage-threads", paramLabel = "N", descriptionKey = "storage.executor-threads",
             description = "Threads for media disk and database work.")
     Integer storageThreads;

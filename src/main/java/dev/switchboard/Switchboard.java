@@ -2,6 +2,9 @@ package dev.switchboard;
 
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomTokens;
+import dev.switchboard.cluster.RedisRooms;
+import dev.switchboard.cluster.RoomCluster;
+import dev.switchboard.cluster.RoomClusters;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.ice.IceServers;
 import dev.switchboard.ice.TurnCredentials;
@@ -13,6 +16,7 @@ import dev.switchboard.net.EventLoops;
 import dev.switchboard.net.tls.DevCertificate;
 import dev.switchboard.net.tls.ServerTls;
 import dev.switchboard.net.tls.TlsFiles;
+import dev.switchboard.signaling.Departures;
 import dev.switchboard.signaling.Signaling;
 import dev.switchboard.signaling.engineio.EngineServer;
 import dev.switchboard.signaling.socketio.SioServer;
@@ -47,6 +51,7 @@ public final class Switchboard implements AutoCloseable {
     private EventLoops loops;
     private EngineServer engine;
     private Signaling signaling;
+    private RoomCluster cluster;
     private Access access = Access.open();
     private WebServer web;
     private WebServer https;
@@ -83,7 +88,9 @@ public final class Switchboard implements AutoCloseable {
         engine = new EngineServer(config.signaling(), SOCKET_IO_PATH);
         SioServer sio = new SioServer(config.signaling());
         engine.listener(sio);
-        signaling = new Signaling(config.signaling());
+        // Rooms in this process, or shared with the other nodes through Redis (cluster.redis-url).
+        cluster = RoomClusters.create(config.cluster(), Departures.FAREWELLS);
+        signaling = new Signaling(config.signaling(), cluster);
         signaling.access(access);
         String bind = config.bind();
         iceServers = new IceServers(turnCredentials, config.ice().servers(), config.ice().credentialTtl(),
@@ -164,6 +171,10 @@ public final class Switchboard implements AutoCloseable {
 
     Signaling signaling() {
         return signaling;
+    }
+
+    RoomCluster cluster() {
+        return cluster;
     }
 
     IceServers iceServers() {
@@ -297,6 +308,9 @@ public final class Switchboard implements AutoCloseable {
         if (loops != null) {
             loops.close();
         }
+        if (cluster != null) {
+            cluster.close(); // members still registered in Redis are removed, other nodes told
+        }
         if (media != null) {
             media.close();
         }
@@ -305,6 +319,21 @@ public final class Switchboard implements AutoCloseable {
 
     private int inFlight() {
         return (web == null ? 0 : web.inFlight()) + (https == null ? 0 : https.inFlight());
+    }
+
+    /**
+     * For tests of a node lost without warning: its Redis connections close with nothing removed (its
+     * heartbeat stops, so the other nodes take it for dead once its key expires) and its event loops
+     * stop, dropping every connection. {@link #close} afterwards releases the rest.
+     */
+    public void halt() {
+        stopping = true;
+        if (cluster instanceof RedisRooms redis) {
+            redis.halt();
+        }
+        if (loops != null) {
+            loops.close();
+        }
     }
 
     /** The media store (for tests and tools). */

@@ -118,11 +118,42 @@ public final class ConfigLoader {
                         r.duration("retention.max-age", Duration.ZERO, Duration.ofDays(36500)),
                         r.longIn("retention.room-quota-bytes", 0, Long.MAX_VALUE),
                         r.duration("retention.interval", Duration.ofMillis(100), Duration.ofDays(7)),
-                        r.duration("retention.file-max-age", Duration.ZERO, Duration.ofDays(36500))));
+                        r.duration("retention.file-max-age", Duration.ZERO, Duration.ofDays(36500))),
+                cluster(r));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    private static SwitchboardConfig.ClusterConfig cluster(Reader r) {
+        String url = r.string("cluster.redis-url", ConfigLoader::checkRedisUrl);
+        String prefix = r.string("cluster.key-prefix",
+                v -> v.matches("[A-Za-z0-9_:.-]{0,64}") ? null : "must be up to 64 characters of A-Z a-z 0-9 _ : . -");
+        Duration heartbeat = r.duration("cluster.heartbeat-interval", Duration.ofMillis(100), Duration.ofMinutes(1));
+        Duration ttl = r.duration("cluster.node-ttl", Duration.ofMillis(300), Duration.ofMinutes(10));
+        if (heartbeat != null && ttl != null && ttl.compareTo(heartbeat.multipliedBy(2)) < 0) {
+            r.problem("cluster.node-ttl", "must be at least twice cluster.heartbeat-interval");
+        }
+        return new SwitchboardConfig.ClusterConfig(url, prefix, heartbeat, ttl);
+    }
+
+    static String checkRedisUrl(String value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+                return "must be empty or a redis:// or rediss:// URL";
+            }
+            if (uri.getHost() == null) {
+                return "names no host";
+            }
+            return null;
+        } catch (java.net.URISyntaxException e) {
+            return "not a URL: " + e.getReason();
+        }
     }
 
     private static SwitchboardConfig.IceConfig ice(Reader r) {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, SignalingConfig signaling,
         MediaConfig media, StorageConfig storage, TurnConfig turn, TlsConfig tls,
         AuthConfig auth, IceConfig ice,
-        String logFormat, RetentionConfig retention) {
+        String logFormat, RetentionConfig retention, ClusterConfig cluster) {
 
     /** The HTTP listener (web app, REST API, Socket.IO). */
     public record HttpConfig(int port, int maxBodyBytes) {}
@@ -52,4 +52,13 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
     /** Media retention: a maximum age and a per-room quota (zero: off), applied every {@code interval}. */
     public record RetentionConfig(java.time.Duration maxAge, long roomQuotaBytes, java.time.Duration interval,
                                   java.time.Duration fileMaxAge) {}
+
+    /**
+     * Several nodes sharing rooms: {@code redisUrl} empty keeps rooms in this process; otherwise a
+     * {@code redis://} or {@code rediss://} URL (a password as {@code redis://:PASSWORD@HOST:PORT}), the
+     * prefix of every key and channel, and how often a node proves it is alive and how long Redis
+     * waits before its members are removed.
+     */
+    public record ClusterConfig(String redisUrl, String keyPrefix, java.time.Duration heartbeatInterval,
+                                java.time.Duration nodeTtl) {}
 }
