@@ -68,6 +68,7 @@ public final class Switchboard implements AutoCloseable {
     private IceServers iceServers;
     private volatile boolean ready;
     private volatile boolean stopping;
+    private volatile boolean halted;
 
     public Switchboard(SwitchboardConfig config) {
         this.config = config;
@@ -277,7 +278,7 @@ public final class Switchboard implements AutoCloseable {
         if (turn != null) {
             turn.close();
         }
-        if (engine != null) {
+        if (engine != null && !halted) {
             engine.closeAll("server shutting down");
         }
         long deadline = System.nanoTime() + UPLOAD_GRACE.toNanos();
@@ -328,6 +329,7 @@ public final class Switchboard implements AutoCloseable {
      */
     public void halt() {
         stopping = true;
+        halted = true;
         if (cluster instanceof RedisRooms redis) {
             redis.halt();
         }

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 final class JoinScript {
     static final String SOURCE = """
             if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
-              return false
+              return {}
             end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             redis.call('SADD', KEYS[2], ARGV[4])

@@ -131,7 +131,7 @@ public final class RedisRooms implements RoomCluster {
                 .thenCompose(v -> joinScript.run(redis, room.membersKey, keys.nodeMembers(node), member.id(),
                         RedisKeys.memberValue(node, member.name()), capacity, entry.bytes()))
                 .handle((all, error) -> {
-                    boolean ok = error == null && all != null && !all.isEmpty();
+                    boolean ok = error == null && all != null && all.size() >= 2 && all.get(0) != null;
                     rooms.compute(channel, (c, r) -> {
                         r.pending--;
                         if (ok) {
