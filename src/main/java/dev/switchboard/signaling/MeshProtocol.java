@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Mesh rooms of up to N peers (docs/signaling.md): {@code join}, {@code signal} (to one peer or the
@@ -145,18 +146,25 @@ final class MeshProtocol {
             signaling.afterRelay(peer, event, room.broadcast(peer, encoded), ack);
             return;
         }
-        Signaling.onLoop(peer, room.sendTo(peer, target, encoded), (found, error) -> {
-            if (error != null) {
-                Signaling.refuse(peer, event, SignalingError.CLUSTER_UNAVAILABLE, ack);
-            } else if (!found) {
-                Signaling.refuse(peer, event, SignalingError.NO_SUCH_PEER, ack);
-            } else {
-                signaling.relayed();
-                if (ack != null) {
-                    ack.send(Signaling.OK);
-                }
+        CompletableFuture<Boolean> sent = room.sendTo(peer, target, encoded);
+        if (sent.isDone() && !sent.isCompletedExceptionally()) {
+            targeted(peer, sent.join(), null, ack); // in-process rooms: no callback allocated
+        } else {
+            Signaling.onLoop(peer, sent, (found, error) -> targeted(peer, found, error, ack));
+        }
+    }
+
+    private void targeted(Peer peer, Boolean found, Throwable error, Ack ack) {
+        if (error != null) {
+            Signaling.refuse(peer, "signal", SignalingError.CLUSTER_UNAVAILABLE, ack);
+        } else if (!found) {
+            Signaling.refuse(peer, "signal", SignalingError.NO_SUCH_PEER, ack);
+        } else {
+            signaling.relayed();
+            if (ack != null) {
+                ack.send(Signaling.OK);
             }
-        });
+        }
     }
 
     private void leave(Peer peer, JsonNode req, Ack ack) {

@@ -42,6 +42,11 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The running process's id (for its CPU time in /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
     }
