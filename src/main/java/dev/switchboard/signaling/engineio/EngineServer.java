@@ -32,8 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Engine.IO v4 server at {@code /socket.io/}: handshakes, long-polling GET/POST, WebSocket
- * connections and upgrades, and the protocol's HTTP errors. Sessions are kept by id; packets go up to
+ * The Engine.IO server at {@code /socket.io/}: handshakes, long-polling GET/POST, WebSocket
+ * connections and upgrades, and the protocol's HTTP errors. Each session speaks the revision its
+ * handshake asked for with {@code EIO} ({@link EngineProtocol}: 4, or 3 unless
+ * {@code signaling.allow-eio3} is off). Sessions are kept by id; packets go up to
  * an {@link EngineListener}.
  */
 public final class EngineServer implements HttpHandler {
@@ -94,9 +96,14 @@ public final class EngineServer implements HttpHandler {
             writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             return;
         }
-        String eio = first(q, "EIO");
-        if (!"4".equals(eio)) {
+        EngineProtocol protocol = EngineProtocol.of(first(q, "EIO"));
+        if (protocol == null || (protocol == EngineProtocol.V3 && !config.allowEio3())) {
             writeError(ctx, keepAlive, origin, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
+            return;
+        }
+        if (protocol == EngineProtocol.V3 && first(q, "j") != null) {
+            // JSONP long-polling (v3 only): not served; every client able to run WebRTC has XHR.
+            writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             return;
         }
         String transport = first(q, "transport");
@@ -112,19 +119,23 @@ public final class EngineServer implements HttpHandler {
                     writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
                     return;
                 }
-                openWebSocketSession(ctx, req, q, origin);
+                openWebSocketSession(ctx, req, q, origin, protocol);
             } else {
                 if (!req.method().equals(HttpMethod.GET)) {
                     writeError(ctx, keepAlive, origin, EngineError.BAD_HANDSHAKE_METHOD);
                     return;
                 }
-                openPollingSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST), keepAlive);
+                openPollingSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST), keepAlive, protocol);
             }
             return;
         }
         EngineSocket session = sessions.get(sid);
         if (session == null) {
             writeError(ctx, keepAlive, origin, EngineError.UNKNOWN_SID);
+            return;
+        }
+        if (session.protocol() != protocol) {
+            writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             return;
         }
         if ("websocket".equals(transport)) {
@@ -139,7 +150,7 @@ public final class EngineServer implements HttpHandler {
         } else if (req.method().equals(HttpMethod.POST)) {
             List<EnginePacket> packets;
             try {
-                packets = EngineCodec.decodePayload(req.content().toString(StandardCharsets.UTF_8), MAX_PACKETS_PER_PAYLOAD);
+                packets = protocol.decodePayload(req.content(), MAX_PACKETS_PER_PAYLOAD);
             } catch (EngineProtocolException e) {
                 writeError(ctx, false, origin, EngineError.BAD_REQUEST);
                 session.close("parse error");
@@ -162,17 +173,19 @@ public final class EngineServer implements HttpHandler {
     }
 
     private void openPollingSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin, String host,
-                                    boolean keepAlive) {
-        EngineSocket s = newSession(ctx, q, origin, host, EngineSocket.Transport.POLLING);
+                                    boolean keepAlive, EngineProtocol protocol) {
+        EngineSocket s = newSession(ctx, q, origin, host, EngineSocket.Transport.POLLING, protocol);
         s.loop().execute(() -> {
-            s.opened(openPacket(true, s.id()));
+            s.opened(openPacket(true, s.id(), protocol));
             s.onPoll(ctx, keepAlive, origin);
             listener.onOpen(s);
         });
     }
 
-    private void openWebSocketSession(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String origin) {
-        EngineSocket s = newSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST), EngineSocket.Transport.WEBSOCKET);
+    private void openWebSocketSession(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String origin,
+                                      EngineProtocol protocol) {
+        EngineSocket s = newSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST),
+                EngineSocket.Transport.WEBSOCKET, protocol);
         Channel ch = ctx.channel();
         if (!handshakeWebSocket(ctx, req, s)) {
             sessions.remove(s.id());
@@ -180,7 +193,7 @@ public final class EngineServer implements HttpHandler {
         }
         s.loop().execute(() -> {
             s.attachWebSocket(ch);
-            s.opened(openPacket(false, s.id()));
+            s.opened(openPacket(false, s.id(), protocol));
             listener.onOpen(s);
         });
     }
@@ -229,17 +242,18 @@ public final class EngineServer implements HttpHandler {
     }
 
     private EngineSocket newSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin, String host,
-                                    EngineSocket.Transport transport) {
+                                    EngineSocket.Transport transport, EngineProtocol protocol) {
         String id = newId();
         Handshake hs = new Handshake(q.parameters(), origin, null, ctx.channel().remoteAddress(), host);
-        EngineSocket s = new EngineSocket(id, this, ctx.channel().eventLoop(), hs, transport);
+        EngineSocket s = new EngineSocket(id, this, ctx.channel().eventLoop(), hs, transport, protocol);
         sessions.put(id, s);
-        log.info("engine.io session {} opened over {} from {}", id, transport == EngineSocket.Transport.POLLING
+        log.info("engine.io {} session {} opened over {} from {}", protocol, id, transport == EngineSocket.Transport.POLLING
                 ? "polling" : "websocket", ctx.channel().remoteAddress());
         return s;
     }
 
-    private EnginePacket openPacket(boolean canUpgrade, String sid) {
+    /** The handshake's OPEN packet; v3 clients were never told {@code maxPayload}. */
+    private EnginePacket openPacket(boolean canUpgrade, String sid, EngineProtocol protocol) {
         ObjectNode o = JSON.createObjectNode();
         o.put("sid", sid);
         o.putArray("upgrades");
@@ -248,7 +262,9 @@ public final class EngineServer implements HttpHandler {
         }
         o.put("pingInterval", config.pingInterval().toMillis());
         o.put("pingTimeout", config.pingTimeout().toMillis());
-        o.put("maxPayload", config.maxPayload());
+        if (protocol == EngineProtocol.V4) {
+            o.put("maxPayload", config.maxPayload());
+        }
         return EnginePacket.of(EnginePacket.Type.OPEN, o.toString());
     }
 
