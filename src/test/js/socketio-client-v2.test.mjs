@@ -19,6 +19,9 @@ const TRANSPORTS = {
   polling: { transports: ['polling'] },
   websocket: { transports: ['websocket'] },
   upgrade: { transports: ['polling', 'websocket'] },
+  // b64=1 on the handshake: binary both ways as base64 text (b4...), in payloads and WebSocket frames.
+  'polling with forceBase64': { transports: ['polling'], forceBase64: true },
+  'websocket with forceBase64': { transports: ['websocket'], forceBase64: true },
 };
 
 /** Queues every event a socket receives, so `next` never misses one that came with the CONNECT. */

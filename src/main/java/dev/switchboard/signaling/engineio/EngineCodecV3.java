@@ -1,6 +1,8 @@
 package dev.switchboard.signaling.engineio;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,8 +19,8 @@ import java.util.List;
  *       (binary), the length as one byte per decimal digit, 255, then the packet (UTF-8 text, or the type
  *       byte and the bytes).</li>
  * </ul>
- * The server always answers with text payloads (binary as base64), which every v3 client decodes,
- * whether or not it asked for base64 with {@code b64=1}.
+ * The server answers with text payloads, except that a batch holding binary goes to a client that did
+ * not ask for base64 ({@code b64=1}) as a binary payload, the only form the Java 1.x client reads.
  */
 final class EngineCodecV3 {
     /** Longest length prefix accepted: nine digits is more than any payload the server accepts. */
@@ -148,6 +150,48 @@ final class EngineCodecV3 {
             return "b4" + Base64.getEncoder().encodeToString(p.bytesUnsafe());
         }
         return p.type().code + p.text();
+    }
+
+    /** True when any packet is a binary message. */
+    static boolean hasBinary(List<EnginePacket> packets) {
+        for (EnginePacket p : packets) {
+            if (p.isBinary()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The binary payload form, for clients that did not ask for base64 ({@code b64}): per packet a kind
+     * byte (0 text, 1 binary), the length's decimal digits as bytes, 255, then the UTF-8 text or the type
+     * byte 4 and the bytes. Lengths count bytes, the type byte included. (The Java 1.x client cannot read
+     * base64 packets at all, so a v3 client that did not ask for base64 gets binary this way.)
+     */
+    static ByteBuf encodeBinaryPayload(List<EnginePacket> packets) {
+        ByteBuf out = Unpooled.buffer();
+        for (EnginePacket p : packets) {
+            if (p.isBinary()) {
+                header(out, 1, p.binaryLength() + 1);
+                out.writeByte(EnginePacket.Type.MESSAGE.code - '0');
+                out.writeBytes(p.bytesUnsafe());
+            } else {
+                String text = p.text();
+                header(out, 0, 1 + ByteBufUtil.utf8Bytes(text));
+                out.writeByte(p.type().code);
+                ByteBufUtil.writeUtf8(out, text);
+            }
+        }
+        return out;
+    }
+
+    private static void header(ByteBuf out, int kind, int length) {
+        out.writeByte(kind);
+        String digits = Integer.toString(length);
+        for (int i = 0; i < digits.length(); i++) {
+            out.writeByte(digits.charAt(i) - '0');
+        }
+        out.writeByte(0xff);
     }
 
     /** A text payload: each packet's length in characters, a colon, the packet. */

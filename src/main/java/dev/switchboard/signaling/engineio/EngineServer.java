@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.SignalingConfig;
 import dev.switchboard.web.HttpHandler;
 import dev.switchboard.web.HttpResponses;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -302,6 +303,13 @@ public final class EngineServer implements HttpHandler {
     void writePayload(ChannelHandlerContext ctx, boolean keepAlive, String origin, String payload) {
         FullHttpResponse res = HttpResponses.response(HttpResponseStatus.OK,
                 Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8), "text/plain; charset=UTF-8");
+        cors(res, origin);
+        write(ctx, keepAlive, res);
+    }
+
+    /** A v3 binary long-polling payload ({@link EngineCodecV3#encodeBinaryPayload}); takes the buffer. */
+    void writeBinaryPayload(ChannelHandlerContext ctx, boolean keepAlive, String origin, ByteBuf payload) {
+        FullHttpResponse res = HttpResponses.response(HttpResponseStatus.OK, payload, "application/octet-stream");
         cors(res, origin);
         write(ctx, keepAlive, res);
     }

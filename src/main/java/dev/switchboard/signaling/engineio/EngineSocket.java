@@ -30,6 +30,8 @@ public final class EngineSocket {
     private final Handshake handshake;
     private final EngineProtocol protocol;
     private final Heartbeat heartbeat;
+    /** v3 only: the client asked for base64 binary ({@code b64} on the handshake), so never send it bytes. */
+    private final boolean base64;
 
     private Transport transport;
     private Channel ws;
@@ -52,6 +54,7 @@ public final class EngineSocket {
         this.handshake = handshake;
         this.transport = transport;
         this.protocol = protocol;
+        this.base64 = protocol == EngineProtocol.V3 && handshake.param("b64") != null;
         this.heartbeat = new Heartbeat(loop, protocol, server.config().pingInterval().toMillis(),
                 server.config().pingTimeout().toMillis(), () -> sendNow(EnginePacket.PING), () -> closeNow("ping timeout"));
     }
@@ -142,8 +145,9 @@ public final class EngineSocket {
                 closeNow("slow consumer");
                 return;
             }
-            Object frame = p.isBinary() ? new BinaryWebSocketFrame(binaryFrame(p))
-                    : new TextWebSocketFrame(textFrame(p));
+            Object frame = !p.isBinary() ? new TextWebSocketFrame(textFrame(p))
+                    : base64 ? new TextWebSocketFrame(EngineCodecV3.encodePacket(p))
+                    : new BinaryWebSocketFrame(binaryFrame(p));
             if (flush) {
                 ws.writeAndFlush(frame, ws.voidPromise());
             } else {
@@ -195,7 +199,11 @@ public final class EngineSocket {
         bufferedBytes = 0;
         ChannelHandlerContext ctx = poll;
         poll = null;
-        server.writePayload(ctx, pollKeepAlive, pollOrigin, protocol.encodePayload(out));
+        if (protocol == EngineProtocol.V3 && !base64 && EngineCodecV3.hasBinary(out)) {
+            server.writeBinaryPayload(ctx, pollKeepAlive, pollOrigin, EngineCodecV3.encodeBinaryPayload(out));
+        } else {
+            server.writePayload(ctx, pollKeepAlive, pollOrigin, protocol.encodePayload(out));
+        }
     }
 
     /** A long-polling GET. Answers at once when packets wait, else holds the request. */
