@@ -49,7 +49,8 @@ class EngineIoProtocolTest {
 
     @Test
     void missingOrUnsupportedEioIsBadRequestWithCode5() throws Exception {
-        for (String q : new String[] {"transport=polling", "EIO=abc&transport=polling", "EIO=3&transport=polling"}) {
+        for (String q : new String[] {"transport=polling", "EIO=abc&transport=polling", "EIO=2&transport=polling",
+                "EIO=5&transport=polling"}) {
             HttpResponse<String> r = server.get(q);
             assertThat(r.statusCode()).as(q).isEqualTo(400);
             assertThat(JSON.readTree(r.body()).get("code").asInt()).isEqualTo(5);

@@ -34,13 +34,29 @@ final class EngineCodecV3 {
             if (s.length() < 2 || s.charAt(1) != EnginePacket.Type.MESSAGE.code) {
                 throw new EngineProtocolException("base64 packet that is not a message");
             }
+            if (!base64Text(s, 2)) {
+                throw new EngineProtocolException("bad base64 in binary packet");
+            }
             try {
+                // MIME decoding skips line breaks; anything else outside the alphabet was refused above.
                 return EnginePacket.binaryOwned(Base64.getMimeDecoder().decode(s.substring(2)));
             } catch (IllegalArgumentException e) {
                 throw new EngineProtocolException("bad base64 in binary packet");
             }
         }
         return EngineCodec.decodePacket(s);
+    }
+
+    private static boolean base64Text(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '+' || c == '/' || c == '=' || c == '\r' || c == '\n';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Decodes a long-polling POST body, text or binary (told apart by its first byte). */

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  *       the session.</li>
  *   <li>v3: the client sends PING (the session answers PONG); a session that hears nothing from the
  *       client for {@code pingInterval + pingTimeout} ends. Hearing is a field write, not a timer
- *       reset: one timer re-arms itself for the rest of the window.</li>
+ *       reset: one timer re-arms itself for the rest of the window. Time is the loop's ticker (a test
+ *       channel can advance it).</li>
  * </ul>
  */
 final class Heartbeat {
@@ -40,14 +41,14 @@ final class Heartbeat {
         if (protocol.serverPings()) {
             schedulePing();
         } else {
-            lastHeard = System.nanoTime();
+            lastHeard = loop.ticker().nanoTime();
             timeoutTask = loop.schedule(this::checkSilence, intervalNanos + timeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 
     /** Any packet from the client (v3: proof of life). */
     void heard() {
-        lastHeard = System.nanoTime();
+        lastHeard = loop.ticker().nanoTime();
     }
 
     /** A PONG from the client (v4). */
@@ -85,7 +86,7 @@ final class Heartbeat {
         if (stopped) {
             return;
         }
-        long silent = System.nanoTime() - lastHeard;
+        long silent = loop.ticker().nanoTime() - lastHeard;
         long window = intervalNanos + timeoutNanos;
         if (silent >= window) {
             timedOut.run();
