@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.ConformanceFixture;
 import dev.switchboard.auth.RoomToken;
 import dev.switchboard.auth.RoomTokens;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.SignalingConfig;
+import dev.switchboard.net.EventLoops;
+import dev.switchboard.signaling.engineio.EngineServer;
+import dev.switchboard.signaling.socketio.SioServer;
 import dev.switchboard.testing.JavaSioClient;
 import dev.switchboard.testing.LegacySioClient;
 import dev.switchboard.testing.TestServer;
+import dev.switchboard.web.Route;
+import dev.switchboard.web.WebServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +26,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.json.JSONArray;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
@@ -104,6 +114,33 @@ class LegacyJavaClientTest {
             assertThat(c.id()).isEqualTo(id);
             c.emit("message", "still here");
             assertThat(c.next("message-back").arg(0)).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void serverAsksForAnAcknowledgementWithBinaryAndGetsOneBack() throws Exception {
+        SignalingConfig cfg = ConfigLoader.load(null, Map.of(), Map.of()).signaling();
+        EngineServer engine = new EngineServer(cfg, "/socket.io/");
+        SioServer sio = new SioServer(cfg);
+        engine.listener(sio);
+        CompletableFuture<ArrayNode> answer = new CompletableFuture<>();
+        sio.namespace("/").onConnected(s -> s.emitWithAck("ask", answer::complete, "question", new byte[] {1, 2}));
+        try (EventLoops loops = new EventLoops(1)) {
+            WebServer web = new WebServer(loops, List.of(Route.prefix("/socket.io/", engine, cfg.maxPayload())));
+            try {
+                int port = web.start("127.0.0.1", 0).getPort();
+                try (LegacySioClient c = LegacySioClient.connect("http://127.0.0.1:" + port, new String[] {"polling"}, null, "ask")) {
+                    JavaSioClient.Event ask = c.next("ask");
+                    assertThat(ask.arg(0)).isEqualTo("question");
+                    assertThat((byte[]) ask.arg(1)).containsExactly(1, 2);
+                    LegacySioClient.acknowledge(ask, "answer", new byte[] {3});
+                    ArrayNode got = answer.get(5, TimeUnit.SECONDS);
+                    assertThat(got.get(0).asText()).isEqualTo("answer");
+                    assertThat(got.get(1).binaryValue()).containsExactly(3);
+                }
+            } finally {
+                web.close();
+            }
         }
     }
 

@@ -102,6 +102,16 @@ public final class LegacySioClient implements AutoCloseable {
         return f.get(10, TimeUnit.SECONDS);
     }
 
+    /** Answers an event that asked for an acknowledgement (its last argument is the client's Ack). */
+    public static void acknowledge(JavaSioClient.Event e, Object... args) {
+        Object ack = e.args()[e.args().length - 1];
+        try {
+            load("io.socket.client.Ack").getMethod("call", Object[].class).invoke(ack, (Object) args);
+        } catch (ReflectiveOperationException ex) {
+            throw new IllegalStateException("not an Ack: " + ack, ex);
+        }
+    }
+
     public JavaSioClient.Event next() throws InterruptedException {
         JavaSioClient.Event e = events.poll(5, TimeUnit.SECONDS);
         if (e == null) {
