@@ -187,6 +187,29 @@ class LegacyJavaClientTest {
     }
 
     @Test
+    void limitsAndOriginsApplyAsToCurrentClients() throws Exception {
+        try (LegacySioClient a = LegacySioClient.connect(server.url(), new String[] {"websocket"}, null, "created", "error");
+             LegacySioClient b = LegacySioClient.connect(server.url(), new String[] {"polling"}, null, "joined", "message")) {
+            a.emit("create or join", "legacy-limits");
+            a.next("created");
+            b.emit("create or join", "legacy-limits");
+            b.next("joined");
+            a.emit("message", "x".repeat(70_000));
+            JSONObject refused = (JSONObject) a.next("error").arg(0);
+            assertThat(refused.getString("code")).isEqualTo("payload-too-large");
+            assertThat(b.poll(200)).as("nothing relayed").isNull();
+        }
+        try (TestServer strict = TestServer.start(Map.of("signaling.allowed-origins", List.of("https://ok.example")))) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (String origin : new String[] {"https://evil.example", "https://ok.example"}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(strict.url() + "/socket.io/?EIO=3&transport=polling"))
+                        .header("Origin", origin).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(origin).isEqualTo(origin.contains("evil") ? 403 : 200);
+            }
+        }
+    }
+
+    @Test
     void mixedRoomOfA1xAndA2xJavaClient() throws Exception {
         try (LegacySioClient old = LegacySioClient.connect(server.url(), new String[] {"polling", "websocket"}, null,
                 "created", "ready", "message");
