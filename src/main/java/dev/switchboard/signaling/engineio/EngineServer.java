@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -208,7 +210,7 @@ public final class EngineServer implements HttpHandler {
             ch.eventLoop().execute(() -> {
                 try {
                     if (!ok) {
-                        writeError(ctx, false, origin, EngineError.BAD_REQUEST);
+                        refuseSecondWebSocket(ctx, copy, origin);
                     } else if (!handshakeWebSocket(ctx, copy, session)) {
                         session.loop().execute(() -> session.onWebSocketClosed(ch));
                     }
@@ -216,6 +218,28 @@ public final class EngineServer implements HttpHandler {
                     copy.release();
                 }
             });
+        });
+    }
+
+    /**
+     * A WebSocket for a session that already has one (or is probing one): as the reference server does,
+     * the WebSocket handshake completes and the new connection is closed at once, leaving the session alone.
+     */
+    private void refuseSecondWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, String origin) {
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + path;
+        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, true, config.maxPayload())
+                .newHandshaker(req);
+        if (hs == null) {
+            writeError(ctx, false, origin, EngineError.BAD_REQUEST);
+            return;
+        }
+        Channel ch = ctx.channel();
+        hs.handshake(ch, req).addListener(f -> {
+            if (f.isSuccess()) {
+                hs.close(ch, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION));
+            } else {
+                ch.close();
+            }
         });
     }
 
