@@ -59,7 +59,7 @@ public final class RedisRooms implements RoomCluster {
         this.farewells = farewells;
         RedisURI uri = RedisURI.create(url);
         String where = uri.getHost() + ":" + uri.getPort();
-        resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         client = RedisClient.create(resources, uri);

@@ -99,7 +99,7 @@ public final class ClusterBench {
         int port = freePort();
         Path data = Files.createDirectories(work.resolve(name));
         List<String> cmd = new ArrayList<>(List.of("java", "-jar", opts.get("jar"), "--http-port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--turn-port", "0", "--data-dir", data.toString()));
+                "--bind", "127.0.0.1", "--turn-port", "0", "--https-port", "0", "--data-dir", data.toString()));
         if (redisUrl != null) {
             cmd.addAll(List.of("--redis-url", redisUrl));
         }
