@@ -2,6 +2,7 @@ package dev.switchboard.media.http;
 
 import dev.switchboard.media.RecordingSession;
 import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.media.StorageFailure;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;
@@ -133,12 +134,25 @@ final class RecordingPart implements StreamingHandler.Body {
         try {
             sessions.checkpoint(session);
         } catch (IOException | RuntimeException e) {
-            failed = true;
-            sessions.abandon(session);
-            log.warn("cannot keep recording {} on disk", session.id().value(), e);
-            HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    "internal", "cannot write the recording"));
+            failed(e, "cannot keep recording {} on disk");
         }
+    }
+
+    /**
+     * A failed write or checkpoint (lane): a storage failure rewinds the session to the offset last
+     * acknowledged (the client resumes from there) and answers 507/503; anything else, or a failed
+     * rewind, abandons the session and answers 500.
+     */
+    private void failed(Exception e, String message) {
+        failed = true;
+        if (StorageFailure.isStorage(e) && sessions.rewind(session)) {
+            HttpResponses.send(ctx, request, Replies.storageFailure(sessions.health(), e));
+            return;
+        }
+        sessions.abandon(session); // the file and its digest may disagree now
+        log.warn(message, session.id().value(), e);
+        HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                "internal", "cannot write the recording"));
     }
 
     private void flushBatch() {
@@ -163,11 +177,7 @@ final class RecordingPart implements StreamingHandler.Body {
                     session.write(buf.nioBuffers());
                 }
             } catch (IOException | RuntimeException e) {
-                failed = true;
-                sessions.abandon(session); // the file and its digest may disagree now
-                log.warn("cannot write recording {}", session.id().value(), e);
-                HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                        "internal", "cannot write the recording"));
+                failed(e, "cannot write recording {}");
             } finally {
                 buf.release();
                 drained(n);

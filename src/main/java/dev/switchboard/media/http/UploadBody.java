@@ -2,6 +2,7 @@ package dev.switchboard.media.http;
 
 import dev.switchboard.media.ImageType;
 import dev.switchboard.media.MediaStore;
+import dev.switchboard.media.StorageFailure;
 import dev.switchboard.media.Upload;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
@@ -264,8 +265,12 @@ final class UploadBody implements StreamingHandler.Body {
             stored = store.commit(written, room, declared);
         } catch (IOException | RuntimeException e) {
             upload.discard();
-            log.warn("cannot store a {} for room {}", what, room, e);
-            Replies.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot store the " + what);
+            if (StorageFailure.isStorage(e)) {
+                HttpResponses.send(ctx, request, Replies.storageFailure(store.health(), e));
+            } else {
+                log.warn("cannot store a {} for room {}", what, room, e);
+                Replies.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot store the " + what);
+            }
             return;
         }
         completion.stored(ctx, request, stored);
@@ -274,6 +279,10 @@ final class UploadBody implements StreamingHandler.Body {
     private void fail(String what, Exception e) {
         failed = true;
         discardUpload();
+        if (StorageFailure.isStorage(e)) { // 507/503, logged once a minute by the store's health
+            HttpResponses.send(ctx, request, Replies.storageFailure(store.health(), e));
+            return;
+        }
         log.warn("{} (room {})", what, room, e);
         HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 "internal", what)); // 5xx: the connection closes after the answer
