@@ -41,6 +41,11 @@ final class Database implements AutoCloseable {
     static Database open(Path dataDir, String url, int poolSize) throws IOException {
         DatabaseKind kind = DatabaseKind.of(url);
         if (kind == DatabaseKind.POSTGRESQL) {
+            if (Files.exists(H2Import.h2File(dataDir))) {
+                org.slf4j.LoggerFactory.getLogger(Database.class).warn("{} of an earlier version is not imported into"
+                        + " PostgreSQL; start once with the embedded database to move it into SQLite",
+                        H2Import.h2File(dataDir));
+            }
             HikariDataSource pool = pool("sb-db", url, null, poolSize, false);
             try {
                 migrate(pool, kind);

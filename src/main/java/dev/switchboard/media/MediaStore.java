@@ -127,9 +127,10 @@ public final class MediaStore implements AutoCloseable {
         String sha = written.sha256();
         ReentrantLock lock = stripe(sha);
         lock.lock();
+        boolean installed = false;
         try {
             // The file first (a no-op when equal bytes are stored already), then the row.
-            files.install(written.upload().temp(), sha, written.size());
+            installed = files.install(written.upload().temp(), sha, written.size());
             Optional<Media> existing = rows.findInRoom(room, sha);
             if (existing.isPresent()) {
                 Media e = existing.get();
@@ -148,6 +149,15 @@ public final class MediaStore implements AutoCloseable {
             return new Stored(rows.findInRoom(room, sha).orElseThrow(), false);
         } catch (SQLException e) {
             written.upload().discard();
+            if (installed) {
+                // This call put the file in place, so no row refers to it (the stripe lock keeps other
+                // commits of these bytes out): remove it rather than leave an orphan until the next start.
+                try {
+                    files.delete(sha);
+                } catch (IOException ignored) {
+                    // removed by the start-up reconciliation
+                }
+            }
             throw new StorageException("cannot record the photo", e);
         } finally {
             lock.unlock();

@@ -36,6 +36,7 @@ final class RecordingPart implements StreamingHandler.Body {
     // Event-loop state.
     private long received;
     private Draining rejected;
+    private boolean ended;
     private CompositeByteBuf batch;
 
     private final AtomicLong pending = new AtomicLong();
@@ -88,6 +89,7 @@ final class RecordingPart implements StreamingHandler.Body {
 
     @Override
     public void end() {
+        ended = true;
         if (rejected != null) {
             rejected.end();
             return;
@@ -146,13 +148,32 @@ final class RecordingPart implements StreamingHandler.Body {
     private void failed(Exception e, String message) {
         failed = true;
         if (StorageFailure.isStorage(e) && sessions.rewind(session)) {
-            HttpResponses.send(ctx, request, Replies.storageFailure(sessions.health(), e));
+            io.netty.handler.codec.http.FullHttpResponse res = Replies.storageFailure(sessions.health(), e);
+            ctx.channel().eventLoop().execute(() -> answerFailure(res));
             return;
         }
         sessions.abandon(session); // the file and its digest may disagree now
         log.warn(message, session.id().value(), e);
         HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 "internal", "cannot write the recording"));
+    }
+
+    /**
+     * On the loop: the answer to a failed part; while the client is still sending, the rest of its body
+     * is drained first (closing on it would lose the answer in the reset). The session, back at its
+     * acknowledged offset, is released by {@link #stop} once the lane is done.
+     */
+    private void answerFailure(io.netty.handler.codec.http.FullHttpResponse res) {
+        if (rejected != null) {
+            res.release();
+            return;
+        }
+        if (ended) {
+            HttpResponses.send(ctx, request, res);
+            return;
+        }
+        stop();
+        rejected = Draining.answer(ctx, res);
     }
 
     private void flushBatch() {

@@ -51,6 +51,7 @@ final class UploadBody implements StreamingHandler.Body {
     private boolean typeChecked;
     private long received;
     private Draining rejected;
+    private boolean ended;
     private CompositeByteBuf batch;
 
     // Shared between the loop and the lane.
@@ -155,6 +156,7 @@ final class UploadBody implements StreamingHandler.Body {
 
     @Override
     public void end() {
+        ended = true;
         if (rejected != null) {
             rejected.end();
             return;
@@ -280,7 +282,8 @@ final class UploadBody implements StreamingHandler.Body {
         failed = true;
         discardUpload();
         if (StorageFailure.isStorage(e)) { // 507/503, logged once a minute by the store's health
-            HttpResponses.send(ctx, request, Replies.storageFailure(store.health(), e));
+            io.netty.handler.codec.http.FullHttpResponse res = Replies.storageFailure(store.health(), e);
+            ctx.channel().eventLoop().execute(() -> answerFailure(res));
             return;
         }
         log.warn("{} (room {})", what, room, e);
@@ -296,6 +299,20 @@ final class UploadBody implements StreamingHandler.Body {
     }
 
     // ---- loop side: cancellation and early errors ----
+
+    /** The answer to a failed write; the rest of a body still arriving is drained first (see {@link Draining}). */
+    private void answerFailure(io.netty.handler.codec.http.FullHttpResponse res) {
+        if (rejected != null) {
+            res.release();
+            return;
+        }
+        if (ended) {
+            HttpResponses.send(ctx, request, res);
+            return;
+        }
+        cancel();
+        rejected = Draining.answer(ctx, res);
+    }
 
     private void cancel() {
         releaseBatch();
