@@ -29,6 +29,7 @@ public final class MediaStore implements AutoCloseable {
     private final StorageHealth health;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private volatile Reconciliation.Result reconciled;
+    private DataDirLock lock;
 
     private MediaStore(Path root, ContentFiles files, Database database, long minFreeBytes) {
         this.root = root;
@@ -53,14 +54,21 @@ public final class MediaStore implements AutoCloseable {
      * larger of 256 MiB and 1 % of the volume). Call {@link #reconcile} next, before serving.
      */
     public static MediaStore open(Path dataDir, String databaseUrl, int poolSize, long minFreeBytes) throws IOException {
-        // The database first: the embedded one is opened by one server at a time (see the lock below), so
-        // a second server on the same data dir stops here instead of sweeping the first one's uploads.
-        Database db = Database.open(dataDir, databaseUrl, poolSize);
+        // The data dir's lock first: a second server on the same data dir stops here instead of sweeping
+        // the first one's uploads in progress.
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        Database db = null;
         try {
+            db = Database.open(dataDir, databaseUrl, poolSize);
             Path root = dataDir.resolve("media");
-            return new MediaStore(root, new ContentFiles(root), db, minFreeBytes);
+            MediaStore store = new MediaStore(root, new ContentFiles(root), db, minFreeBytes);
+            store.lock = lock;
+            return store;
         } catch (IOException | RuntimeException e) {
-            db.close();
+            if (db != null) {
+                db.close();
+            }
+            lock.close();
             throw e;
         }
     }
@@ -219,7 +227,11 @@ public final class MediaStore implements AutoCloseable {
             if (!Files.exists(files.path(m.sha256()))) {
                 return null; // deleted meanwhile: do not leave an orphan thumbnail
             }
-            files.writeAtomically(thumb, jpeg);
+            try {
+                files.writeAtomically(thumb, jpeg);
+            } catch (IOException e) {
+                return null; // disk full or failing: the cache is best effort, the original is served (a read)
+            }
             return FileChannel.open(thumb);
         } finally {
             lock.unlock();
@@ -354,5 +366,8 @@ public final class MediaStore implements AutoCloseable {
     @Override
     public void close() {
         database.close();
+        if (lock != null) {
+            lock.close();
+        }
     }
 }

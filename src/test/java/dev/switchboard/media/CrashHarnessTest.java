@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its digest (nothing partial visible); no content file without a row and no temporary file remain; every
  * recording comes back at least at its last acknowledged offset, and finishing it from there gives
  * exactly the bytes sent. 3 rounds by default; {@code -Dcrash.rounds=N} for a long run
- * (docs/reliability.md has the figures).
+ * (docs/reliability.md has the figures); {@code -Dserver.jar=JAR} runs it against another build.
  */
 @Tag("external")
 class CrashHarnessTest {

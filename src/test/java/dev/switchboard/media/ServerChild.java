@@ -31,8 +31,16 @@ final class ServerChild implements AutoCloseable {
         this.log = log;
     }
 
-    /** The server command line: java, the class path, the main class. */
+    /**
+     * The server command line: java, the class path, the main class; or {@code java -jar JAR} when the
+     * system property {@code server.jar} names one (to run a harness against another build).
+     */
     static List<String> javaCommand() {
+        String jar = System.getProperty("server.jar", "");
+        if (!jar.isEmpty()) {
+            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-XX:TieredStopAtLevel=1", "-jar", jar);
+        }
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.switchboard.Main");
     }
