@@ -74,9 +74,18 @@ class DiskFullTest {
         Map<String, String> settings = Map.of("SWITCHBOARD_STORAGE_MIN_FREE_BYTES", "0");
         Path inside = Path.of("/proc", Long.toString(holder.pid()), "root").resolve(dataDir.toString().substring(1));
         Map<String, String> acked = new LinkedHashMap<>();
+        String recording = null;
         ServerChild server = ServerChild.start(command, dataDir, port, settings, log);
         try {
             String base = server.url();
+            // A recording with one part acknowledged before the disk fills up.
+            byte[] video = CrashHarnessTest.mp4(3 << 20, 77);
+            HttpResponse<byte[]> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/rooms/full/recordings"))
+                    .header("Content-Type", "video/mp4").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(created.statusCode()).isEqualTo(201);
+            String rec = JSON.readTree(created.body()).get("id").asText();
+            assertThat(part(base, rec, video, 0, 1 << 20).statusCode()).isEqualTo(200);
             HttpResponse<byte[]> refused = null;
             for (int i = 0; i < 200 && refused == null; i++) {
                 byte[] photo = TestImages.jpegLike(512 * 1024, 1000 + i);
@@ -97,6 +106,11 @@ class DiskFullTest {
             for (int i = 0; i < 5; i++) {
                 assertThat(upload(base, TestImages.jpegLike(512 * 1024, 5000 + i)).statusCode()).isEqualTo(507);
             }
+            // The recording's next part does not fit: 507, and the session stays at its acknowledged offset.
+            HttpResponse<byte[]> noRoom = part(base, rec, video, 1 << 20, 2 << 20);
+            assertThat(noRoom.statusCode()).as(new String(noRoom.body())).isEqualTo(507);
+            assertThat(get(base + "/api/recordings/" + rec).headers().firstValue("Upload-Offset")).hasValue(
+                    Integer.toString(1 << 20));
             HttpResponse<byte[]> ready = get(base + "/readyz");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(JSON.readTree(ready.body()).get("storage").get("writable").asBoolean()).isFalse();
@@ -124,12 +138,22 @@ class DiskFullTest {
             HttpResponse<byte[]> ok = upload(base, after);
             assertThat(ok.statusCode()).isEqualTo(201);
             acked.put(JSON.readTree(ok.body()).get("id").asText(), CrashHarnessTest.sha256(after));
+            // The recording resumes at its acknowledged offset and finishes with exactly the bytes sent.
+            assertThat(part(base, rec, video, 1 << 20, 3 << 20).statusCode()).isEqualTo(200);
+            HttpResponse<byte[]> fin = http.send(HttpRequest.newBuilder(URI.create(base + "/api/recordings/" + rec
+                            + "/finish")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
+                            .ofString("{\"sha256\":\"" + CrashHarnessTest.sha256(video) + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(fin.statusCode()).as(new String(fin.body())).isEqualTo(201);
+            recording = JSON.readTree(fin.body()).get("id").asText();
         } finally {
             server.kill(); // the worst stop; the restart must find everything acknowledged
         }
         ServerChild again = ServerChild.start(command, dataDir, port, settings, log);
         try {
             String base = again.url();
+            assertThat(CrashHarnessTest.sha256(get(base + "/api/media/" + recording).body()))
+                    .isEqualTo(CrashHarnessTest.sha256(CrashHarnessTest.mp4(3 << 20, 77)));
             assertThat(get(base + "/readyz").statusCode()).isEqualTo(200);
             JsonNode list = JSON.readTree(get(base + "/api/rooms/full/photos?limit=200").body());
             Map<String, String> listed = new LinkedHashMap<>();
@@ -139,7 +163,9 @@ class DiskFullTest {
                 assertThat(CrashHarnessTest.sha256(get(base + "/api/media/" + e.getKey()).body())).isEqualTo(e.getValue());
             }
             Set<String> onDisk = Reconciliation.contentDigests(inside.resolve("media"));
-            assertThat(onDisk).as("no orphan").isEqualTo(new HashSet<>(listed.values()));
+            Set<String> expected = new HashSet<>(listed.values());
+            expected.add(CrashHarnessTest.sha256(CrashHarnessTest.mp4(3 << 20, 77))); // the recording (not a photo)
+            assertThat(onDisk).as("no orphan").isEqualTo(expected);
             try (Stream<Path> tmp = Files.list(inside.resolve("media").resolve("tmp"))) {
                 assertThat(tmp).isEmpty();
             }
@@ -152,6 +178,13 @@ class DiskFullTest {
         return http.send(HttpRequest.newBuilder(URI.create(base + "/api/rooms/full/photos"))
                 .header("Content-Type", "image/jpeg").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(photo)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<byte[]> part(String base, String id, byte[] video, int from, int to)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/api/recordings/" + id + "?offset=" + from))
+                .timeout(Duration.ofSeconds(30)).PUT(HttpRequest.BodyPublishers.ofByteArray(video, from, to - from))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private HttpResponse<byte[]> get(String url) throws IOException, InterruptedException {
