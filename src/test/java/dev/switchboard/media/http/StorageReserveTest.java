@@ -58,6 +58,11 @@ class StorageReserveTest {
                     .until(() -> http.get("/readyz").statusCode() == 503);
             assertThat(s.server().media().health().count(dev.switchboard.media.StorageFailure.RESERVE_REACHED))
                     .isGreaterThanOrEqualTo(3);
+            String metrics = new String(http.get("/metrics").body(), StandardCharsets.UTF_8);
+            assertThat(metrics).contains("switchboard_media_storage_writable 0.0")
+                    .containsPattern("switchboard_media_storage_failures_total\\{kind=\"reserve_reached\"\\} [1-9]")
+                    .contains("switchboard_media_reconciled_orphan_files 0.0")
+                    .contains("switchboard_media_reconciled_rows_without_file 0.0");
         }
     }
 }
