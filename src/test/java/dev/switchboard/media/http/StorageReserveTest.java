@@ -44,6 +44,13 @@ class StorageReserveTest {
                     .POST(HttpRequest.BodyPublishers.noBody()).build());
             assertThat(rec.statusCode()).as(new String(rec.body(), StandardCharsets.UTF_8)).isEqualTo(507);
 
+            HttpResponse<byte[]> share = ShareTargetApiTest.share(http, "multipart/form-data; boundary=b9",
+                    ShareTargetApiTest.form("b9", Map.of("title", "t"), Map.of("a.bin", photo)));
+            assertThat(share.statusCode()).as(new String(share.body(), StandardCharsets.UTF_8)).isEqualTo(507);
+            try (Stream<java.nio.file.Path> inbox = Files.list(s.dataDir().resolve("media").resolve("inbox"))) {
+                assertThat(inbox).as("no share kept").isEmpty();
+            }
+
             assertThat(http.get("/api/rooms/r/photos").statusCode()).as("reads keep working").isEqualTo(200);
             HttpResponse<byte[]> ready = http.get("/readyz");
             assertThat(ready.statusCode()).isEqualTo(503);
