@@ -27,6 +27,11 @@ public final class StorageHealth {
     /** The reserve when none is configured: the larger of this and 1 % of the volume. */
     public static final long DEFAULT_MIN_FREE_FLOOR = 256L << 20;
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /**
+     * The probe passes only with this much free besides the reserve: a disk with a few KiB left takes the
+     * probe's 4 KiB but no photo, and the server must not look ready again for that.
+     */
+    static final long PROBE_FREE_BYTES = 8L << 20;
 
     private final Path dir;
     private final long minFreeBytes;
@@ -141,7 +146,8 @@ public final class StorageHealth {
     }
 
     /**
-     * A small real write while failing: the reserve, then 4 KiB written, fsynced and removed in
+     * A small real write while failing: the reserve and at least {@link #PROBE_FREE_BYTES} free, then 4 KiB
+     * written, fsynced and removed in
      * {@code dir}, then {@code database} (a statement on the write connection). Success marks the store
      * writable. Blocking: storage executor.
      */
@@ -149,6 +155,10 @@ public final class StorageHealth {
         Path f = dir.resolve("probe-" + Long.toHexString(nanos.getAsLong()) + ContentFiles.TEMP_SUFFIX);
         try {
             checkReserve();
+            long free = freeBytes();
+            if (free >= 0 && free < PROBE_FREE_BYTES) {
+                return; // still failing; not counted again
+            }
             try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.allocate(4096);
                 while (b.hasRemaining()) {
