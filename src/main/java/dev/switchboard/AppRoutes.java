@@ -107,6 +107,9 @@ final class AppRoutes {
             body.put("status", ok ? (readiness ? "ready" : "up") : (readiness ? "not ready" : "down"));
             body.put("sessions", sb.engine().sessionCount());
             body.put("rooms", sb.signaling().roomCount());
+            if (readiness && sb.media() != null) {
+                body.put("storage", sb.media().health().state());
+            }
             HttpResponses.json(ctx, req, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
         };
     }
