@@ -112,6 +112,9 @@ final class AppRoutes {
             // that of this process, so a Redis outage does not make every node restart or leave the pool.
             body.put("cluster", Map.of("mode", cluster.mode(), "redis", cluster.mode().equals("redis")
                     ? (cluster.reachable() ? "reachable" : "unreachable") : "not used"));
+            if (readiness && sb.media() != null) {
+                body.put("storage", sb.media().health().state());
+            }
             HttpResponses.json(ctx, req, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
         };
     }

@@ -68,7 +68,7 @@ public final class Main implements Callable<Integer> {
     Integer maxPhotoBytes;
 
     @Option(names = "--database-url", paramLabel = "JDBC-URL", descriptionKey = "storage.database-url",
-            description = "Media metadata database (empty: embedded H2 under the data dir).")
+            description = "Media metadata database (empty: embedded SQLite under the data dir).")
     String databaseUrl;
 
     @Option(names = "--redis-url", paramLabel = "URL", descriptionKey = "cluster.redis-url",

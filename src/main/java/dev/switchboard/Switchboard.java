@@ -60,6 +60,7 @@ public final class Switchboard implements AutoCloseable {
     private ServerTls tls;
     private ScheduledFuture<?> tlsReload;
     private ScheduledFuture<?> retentionTask;
+    private ScheduledFuture<?> storageProbe;
     private StorageExecutor storageExecutor;
     private MediaStore media;
     private TurnListener turn;
@@ -78,7 +79,11 @@ public final class Switchboard implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         // Storage first: files swept and database migrated before anything can upload.
         storageExecutor = new StorageExecutor(config.storage().executorThreads(), config.storage().executorQueue());
-        media = MediaStore.open(config.dataDir(), config.storage().databaseUrl(), config.storage().executorThreads() + 1);
+        media = MediaStore.open(config.dataDir(), config.storage().databaseUrl(), config.storage().executorThreads() + 1,
+                config.storage().minFreeBytes());
+        // Orphan files and rows without a file (a crash between the two halves of a commit or a delete)
+        // are removed before anything is served; both counts go to the log and to /metrics.
+        media.reconcile();
         // One loop per CPU this process may run on (availableProcessors follows taskset and cgroup limits).
         loops = new EventLoops(Runtime.getRuntime().availableProcessors());
         if (config.auth().enabled()) {
@@ -111,6 +116,7 @@ public final class Switchboard implements AutoCloseable {
             log.info("HTTPS listening on {}", httpsAddress);
         }
         startRetention();
+        startStorageProbe();
         Gauges.register(metrics.registry(), this);
         ready = true;
     }
@@ -131,6 +137,23 @@ public final class Switchboard implements AutoCloseable {
                 // the executor is saturated: try at the next interval
             }
         }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * While storage writes fail (disk full, I/O errors, database down), a small probe write every second
+     * on the storage executor: the first that succeeds makes the server ready again, with no restart,
+     * even when no client uploads (an orchestrator sends none to a server that is not ready).
+     */
+    private void startStorageProbe() {
+        storageProbe = loops.workers().next().scheduleWithFixedDelay(() -> {
+            if (!media.health().writable()) {
+                try {
+                    storageExecutor.execute(media::probe);
+                } catch (java.util.concurrent.RejectedExecutionException busy) {
+                    // saturated: the next second
+                }
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     /** The certificate for HTTPS and TURNS: configured PEM files, or the development one. */
@@ -200,9 +223,9 @@ public final class Switchboard implements AutoCloseable {
                 && (config.tls().httpsPort() == 0 || (https != null && https.isUp()));
     }
 
-    /** Ready: up, and not stopping. */
+    /** Ready: up, not stopping, and storage writes succeed (see {@link dev.switchboard.media.StorageHealth}). */
     boolean ready() {
-        return ready && !stopping && up();
+        return ready && !stopping && up() && (media == null || media.health().writable());
     }
 
     /** Mints TURN credentials and lists the STUN/TURN URLs; null when TURN is disabled. */
@@ -292,6 +315,9 @@ public final class Switchboard implements AutoCloseable {
         }
         if (tlsReload != null) {
             tlsReload.cancel(false);
+        }
+        if (storageProbe != null) {
+            storageProbe.cancel(false);
         }
         if (retentionTask != null) {
             retentionTask.cancel(false);

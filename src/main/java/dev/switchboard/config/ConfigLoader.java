@@ -108,7 +108,8 @@ public final class ConfigLoader {
                 new SwitchboardConfig.StorageConfig(
                         r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
                         r.intIn("storage.executor-threads", 1, 256),
-                        r.intIn("storage.executor-queue", 1, 1_000_000)),
+                        r.intIn("storage.executor-queue", 1, 1_000_000),
+                        r.longIn("storage.min-free-bytes", -1, Long.MAX_VALUE)),
                 TurnSettings.read(r),
                 tls(r),
                 new SwitchboardConfig.AuthConfig(r.string("auth.secret",
@@ -212,8 +213,8 @@ public final class ConfigLoader {
     }
 
     private static String checkDatabaseUrl(String value) {
-        if (!value.isEmpty() && !value.startsWith("jdbc:")) {
-            return "must be empty (embedded H2) or a JDBC URL starting with jdbc:";
+        if (!value.isEmpty() && !value.startsWith("jdbc:postgresql:") && !value.startsWith("jdbc:sqlite:")) {
+            return "must be empty (embedded SQLite) or a JDBC URL starting with jdbc:";
         }
         return null;
     }

@@ -134,7 +134,14 @@ final class SioClient {
             connectTimer = null;
         }
         send(protocol.connected(socket));
-        ns.connectedHandler().onConnected(socket);
+        // As the reference server does, what the connected handler sends leaves in a write of its own after
+        // the CONNECT answer (a later task on this session's loop, before anything the client answers).
+        String joined = name;
+        engine.loop().execute(() -> {
+            if (!closed && sockets.get(joined) == socket) {
+                ns.connectedHandler().onConnected(socket);
+            }
+        });
     }
 
     private void connectError(String name, String message, Object data) {
