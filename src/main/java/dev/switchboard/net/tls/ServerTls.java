@@ -72,11 +72,13 @@ public final class ServerTls {
             SslContext ctx = SslContextBuilder.forServer(files.certificateChain().toFile(), files.privateKey().toFile())
                     .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
                     // offered so that a shared port can tell HTTPS from TURNS by the handshake; a client
-                    // asking for neither (h2 alone, or no ALPN) gets no ALPN answer rather than an alert
+                    // asking for neither (h2 alone, or no ALPN) gets no ALPN answer rather than an alert.
+                    // The server's order wins: stun.turn first, as TURN clients offer http/1.1 too
+                    // (coturn's turnutils_uclient sends http/1.1, stun.turn, stun.nat-discovery)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ALPN_HTTP_1_1, ALPN_TURN))
+                            ALPN_TURN, ALPN_HTTP_1_1))
                     .build();
             this.context = ctx;
             this.leaf = cert;

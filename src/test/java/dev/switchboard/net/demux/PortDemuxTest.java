@@ -210,6 +210,14 @@ class PortDemuxTest {
     }
 
     @Test
+    void aClientOfferingHttpAndStunTurnIsTakenForTurn() throws Exception {
+        // coturn's turnutils_uclient offers these three, http/1.1 first
+        byte[] stun = stun();
+        assertThat(overTls(all(), "http/1.1,stun.turn,stun.nat-discovery", stun, false)).containsExactly("turns");
+        assertThat(received.toByteArray()).isEqualTo(stun);
+    }
+
+    @Test
     void tlsWithAlpnHttpGoesToHttpsEvenIfTheBytesLookLikeStun() throws Exception {
         byte[] stun = stun();
         assertThat(overTls(all(), "http/1.1", stun, false)).containsExactly("https");
@@ -248,7 +256,7 @@ class PortDemuxTest {
     }
 
     /**
-     * A real TLS client (JDK engine, optionally offering {@code alpn}) against the demux: handshake,
+     * A real TLS client (JDK engine, optionally offering {@code alpn}, comma-separated) against the demux: handshake,
      * then {@code payload} as application data. Returns what was installed; the demuxes must be gone.
      */
     private List<String> overTls(PortServices services, String alpn, byte[] payload, boolean byteByByte) throws Exception {
@@ -256,7 +264,7 @@ class PortDemuxTest {
         if (alpn != null) {
             b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                     ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn.split(",")));
         }
         SslHandler clientTls = b.build().newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT, "localhost", 443);
         EmbeddedChannel client = new EmbeddedChannel(clientTls);
