@@ -21,10 +21,12 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SIGTERM to the real process while an upload is in flight: the upload completes and survives a restart. */
+@Tag("external")
 class GracefulStopTest {
 
     @Test

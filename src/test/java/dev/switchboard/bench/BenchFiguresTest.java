@@ -3,9 +3,11 @@ package dev.switchboard.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The arithmetic the benchmark's figures rest on: /proc CPU fields and round-trip percentiles. */
+@Tag("external")
 class BenchFiguresTest {
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * Switchboard does, or the comparison is meaningless: created / joined / join / ready, full past two,
  * message relayed to the sender's room only, bye.
  */
+@Tag("external")
 class NodeBaselineTest {
     private static ServerProcess node;
 

@@ -8,12 +8,14 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs src/test/js/socketio-client.test.mjs (the official npm socket.io-client 4.8 as a black box) with
  * Node's test runner against a real server and the conformance fixture.
  */
+@Tag("external")
 class NodeClientTest {
 
     @Test

@@ -3,9 +3,11 @@ package dev.switchboard.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The launcher itself: loopback host candidates are gathered and not hidden behind mDNS names. */
+@Tag("browser")
 class ChromiumSmokeTest {
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * each other only through our TURN server, over UDP and over TCP; the data channel opens, a message
  * crosses, and getStats shows a relay candidate on both ends of the selected pair.
  */
+@Tag("browser")
 class ChromiumRelayTest {
     static TestServer server;
     static Chromium chromium;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * turnutils_uclient relaying through us to turnutils_peer with static and REST credentials, over UDP and
  * TCP, with channels and with Send indications, one and many clients. Every message must come back.
  */
+@Tag("external")
 class CoturnClientsTest {
     static final String SECRET = "coturn-test-secret";
     static TestServer server;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * with channels and Send indications. uclient also claims the port it reserved with EVEN-PORT, with the
  * RESERVATION-TOKEN alone, as RFC 8656 section 7.2 wants.
  */
+@Tag("external")
 class CoturnIpv6Test {
     static TestServer server;
     static AutoCloseable peer;

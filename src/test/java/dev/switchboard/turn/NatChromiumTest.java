@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * peers learn their routers' public addresses yet never connect; with our TURN server the data channel
  * opens and both selected candidates are relays on the server's public address.
  */
+@Tag("browser")
 class NatChromiumTest {
     static final int TURN_PORT = 3478;
     static NatLab lab;

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * private peer (403); the operator's {@code --turn-allow-peer 10.2.0.0/24} opens it. The servers are real
  * {@code Main} processes started inside the server namespace.
  */
+@Tag("external")
 class NatTraversalTest {
     static final int STRICT_PORT = 3478;
     static final int OPEN_PORT = 3479;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * sender did not (a peer's two 1200-byte messages forwarded as 2048 + 352 cost one message in about a
  * quarter of the runs before SpliceHandler flushed a whole read loop at once).
  */
+@Tag("external")
 class TcpRelayTest {
     static TestServer server;
 

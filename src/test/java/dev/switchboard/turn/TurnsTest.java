@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.switchboard.testing.TestServer;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** TURN over TLS with coturn's client (-S), on the development certificate shared with HTTPS. */
+@Tag("external")
 class TurnsTest {
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * wake lock held around a transfer, and "Save / Share" on a received file where the browser can share.
  * Notification, navigator.wakeLock and navigator.share are wrapped by init scripts that record calls.
  */
+@Tag("browser")
 @Timeout(180)
 class AppSignalsBrowserTest {
     /** Records Notification constructions (and still constructs the real one where it can). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * room receives the two others' video with frames advancing, and a microphone muted on one page is
  * seen as silence in the far side's receive statistics.
  */
+@Tag("browser")
 @Timeout(150)
 class CallBrowserTest {
     @RegisterExtension

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * the same sender without a new offer while the far end's frames go on; camera off turns the far
  * end's picture black, as its own getStats and pixels show.
  */
+@Tag("browser")
 @Timeout(300)
 class CallMeshBrowserTest extends CallPages {
 
@@ -126,8 +128,11 @@ class CallMeshBrowserTest extends CallPages {
             for (RoomPage p : List.of(a, b)) {
                 p.page.waitForFunction("id => window.switchboardTest.stats(id).then(s => s.audioPackets > 0)", cId,
                         new Page.WaitForFunctionOptions().setTimeout(30_000));
-                assertThat(p.page.evaluate("id => document.querySelector(`[data-testid=remote-video][data-peer=\"${id}\"]`)"
-                        + ".srcObject.getVideoTracks().length", cId)).as("no video from the sound-only page").isEqualTo(0);
+                String tile = "document.querySelector(`[data-testid=remote-video][data-peer=\"${id}\"]`)";
+                p.page.waitForFunction("id => " + tile + "?.srcObject != null", cId,
+                        new Page.WaitForFunctionOptions().setTimeout(30_000));
+                assertThat(p.page.evaluate("id => " + tile + ".srcObject.getVideoTracks().length", cId))
+                        .as("no video from the sound-only page").isEqualTo(0);
             }
             assertThat(framesAdvancing(c)).hasSize(2).allSatisfy(n -> assertThat(n).isGreaterThan(1));
             for (RoomPage p : List.of(a, b, c)) {

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Page;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * video, the chat and the photo channels work again on it. The member row and the live region say
  * what is going on; a file cut off midway resumes on the new connection.
  */
+@Tag("browser")
 @Timeout(180)
 class CallRebuildBrowserTest extends CallPages {
 

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * grid drawn on a canvas, all sound mixed) and the recording is uploaded and listed; and the recorder
  * stops by itself at the server's media.max-recording-duration and says why.
  */
+@Tag("browser")
 @Timeout(150)
 class CallRecordingBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();

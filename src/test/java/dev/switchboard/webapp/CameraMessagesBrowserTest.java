@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import dev.switchboard.testing.Chromium;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a person sees when the camera cannot be used: a denied permission, or a page that is not secure. */
+@Tag("browser")
 @Timeout(120)
 class CameraMessagesBrowserTest {
     @RegisterExtension

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * time, markup arrives as text and never as elements, and a page that joins later gets the recent
  * history once (each holder sends it; duplicates are dropped by id).
  */
+@Tag("browser")
 @Timeout(120)
 class ChatBrowserTest {
     @RegisterExtension

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import dev.switchboard.testing.TestServer;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The connectivity self-test against the built-in STUN/TURN server, and against no server at all. */
+@Tag("browser")
 @Timeout(120)
 class DiagnosticsBrowserTest {
     @RegisterExtension

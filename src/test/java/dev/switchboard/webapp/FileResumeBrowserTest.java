@@ -14,6 +14,7 @@ import com.microsoft.playwright.Page;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the receiver kept (partial file, record and hash state in OPFS); client ids stay per tab; old partial
  * files are swept.
  */
+@Tag("browser")
 @Timeout(240)
 class FileResumeBrowserTest {
     static final long MB = 1024 * 1024;
@@ -33,55 +35,6 @@ class FileResumeBrowserTest {
     static Path dir;
     @RegisterExtension
     static final BrowserFixture web = BrowserFixture.serverAndChromium().rooms("r").args("--enable-precise-memory-info");
-
-    @Test
-    void theSha256StateSurvivesJsonAndContinuesToTheSameDigest() {
-        try (RoomPage p = web.open(web.newRoom())) {
-            Object r = p.page.evaluate("""
-                    async () => {
-                      const { Sha256 } = await import('/js/sha256.js');
-                      const data = new Uint8Array(1000);
-                      for (let i = 0; i < data.length; i++) data[i] = (i * 7919) & 255;
-                      const whole = new Sha256().update(data).hex();
-                      const out = [];
-                      for (const cut of [0, 1, 63, 64, 65, 500, 999, 1000]) {
-                        const a = new Sha256().update(data.subarray(0, cut));
-                        const saved = JSON.parse(JSON.stringify(a.exportState()));
-                        out.push(Sha256.importState(saved).update(data.subarray(cut)).hex() === whole);
-                      }
-                      let refused = 0;
-                      for (const bad of [null, {}, {v: 1, h: [1], tail: '', length: 0},
-                          {v: 1, h: [0,0,0,0,0,0,0,0], tail: 'zz', length: 1},
-                          {v: 1, h: [0,0,0,0,0,0,0,0], tail: 'ab', length: 2}]) {
-                        try { Sha256.importState(bad); } catch (e) { refused++; }
-                      }
-                      return {same: out.every(Boolean), refused};
-                    }""");
-            assertThat(r).isEqualTo(Map.of("same", true, "refused", 5));
-        }
-    }
-
-    @Test
-    void helloCarriesAClientIdAndOffersMayNameTheirSendersClient() {
-        try (RoomPage p = web.open(web.newRoom())) {
-            Object r = p.page.evaluate("""
-                    async () => {
-                      const f = await import('/js/framing.js');
-                      const sha = 'ab'.repeat(32);
-                      const offer = {t: 'offer', id: 'x1', slot: 1, name: 'a.bin', type: 'application/zip', size: 5, sha256: sha, chunk: 0};
-                      const withClient = f.decodeControl(JSON.stringify({...offer, client: 'Client_1-x'}));
-                      const without = f.decodeControl(JSON.stringify(offer));
-                      const hello = f.decodeControl(JSON.stringify({t: 'hello', id: 'Client_1-x', extra: 1}));
-                      let refused = 0;
-                      for (const bad of [{...offer, client: 'bad id!'}, {...offer, client: 7}, {t: 'hello', id: 'a/b'}, {t: 'hello'}]) {
-                        try { f.decodeControl(JSON.stringify(bad)); } catch (e) { if (e.name === 'FramingError') refused++; }
-                      }
-                      return {client: withClient.client, absent: !('client' in without), hello: JSON.stringify(hello), refused};
-                    }""");
-            assertThat(r).isEqualTo(Map.of("client", "Client_1-x", "absent", true,
-                    "hello", "{\"t\":\"hello\",\"id\":\"Client_1-x\"}", "refused", 4));
-        }
-    }
 
     @Test
     void partialFilesOlderThanADayAreRemovedWhenARoomPageOpens() {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with no direct path gets the file through the server (resumable upload), hash-checked. Resume
  * after a reload or a break: {@link FileResumeBrowserTest}.
  */
+@Tag("browser")
 @Timeout(240)
 class FileRobustnessBrowserTest {
     static final long MB = 1024 * 1024;

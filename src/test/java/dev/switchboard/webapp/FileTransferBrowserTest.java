@@ -14,6 +14,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * or cancelled), written by the receiver to the Origin Private File System in a Worker and verified
  * by SHA-256, with the receiver page's JS heap staying far below the file's size.
  */
+@Tag("browser")
 @Timeout(240)
 class FileTransferBrowserTest {
     static final int MB = 1024 * 1024;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * camera sent over data channels, checked by hash at every receiver (and by the bytes each receiver
  * offers for download).
  */
+@Tag("browser")
 @Timeout(120)
 class PhotoSharingBrowserTest {
     @TempDir

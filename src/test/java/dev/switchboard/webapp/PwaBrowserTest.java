@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serves, the shell opening offline from the versioned cache (old caches gone), and files shared to
  * the app (a multipart POST to the share target) landing in the room picked on the share page.
  */
+@Tag("browser")
 @Timeout(180)
 class PwaBrowserTest {
     static final ObjectMapper JSON = new ObjectMapper();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The recorder's pure parts in the browser as the app loads them: the incremental SHA-256 against
  * Web Crypto, and the offset-append uploader against the real server with a network that fails.
  */
+@Tag("browser")
 @Timeout(120)
 class RecorderModulesBrowserTest {
     @RegisterExtension

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * resumes from the server's offset), listed by the room's media API, served with ranges and shown as
  * a video in the gallery.
  */
+@Tag("browser")
 @Timeout(120)
 class RecordingBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();

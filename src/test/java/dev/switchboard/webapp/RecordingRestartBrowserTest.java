@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * fail while the server is down, and once the server is back (same origin, same data folder) the page
  * resumes from the offset the restarted server restored, finalises the recording and its SHA-256 matches.
  */
+@Tag("browser")
 @Timeout(120)
 class RecordingRestartBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.testing.TestServer;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code ?relay=1}: every byte goes through the built-in TURN server, and the app says so. */
+@Tag("browser")
 @Timeout(120)
 class RelayBrowserTest {
     @RegisterExtension

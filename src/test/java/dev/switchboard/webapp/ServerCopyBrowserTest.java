@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the sender's SHA-256, shown in every gallery, retried when the upload fails, and used to reach a
  * peer whose data channel never opens.
  */
+@Tag("browser")
 @Timeout(120)
 class ServerCopyBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();

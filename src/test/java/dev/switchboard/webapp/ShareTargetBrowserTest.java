@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * POST to /share-target is answered by the server, the share page takes the files from the server's
  * inbox and the room picked stages them, as on the worker path (see PwaBrowserTest).
  */
+@Tag("browser")
 @Timeout(180)
 class ShareTargetBrowserTest {
     @TempDir
