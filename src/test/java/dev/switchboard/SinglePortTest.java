@@ -1,9 +1,13 @@
 package dev.switchboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.net.tls.DevCertificate;
+import dev.switchboard.net.tls.PemFiles;
+import dev.switchboard.net.tls.TlsFiles;
 import dev.switchboard.stun.MessageClass;
 import dev.switchboard.stun.MessageType;
 import dev.switchboard.stun.StunDecoder;
@@ -26,22 +30,32 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Everything on one port number ({@code single-port}): HTTP and HTTPS, secure WebSockets with the
  * Socket.IO client, STUN/TURN over TCP, over TLS (with ALPN stun.turn and without ALPN) and over UDP,
- * the ICE servers listed on that port, and garbage refused with a clear error.
+ * the ICE servers listed on that port, garbage refused with a clear error, and one certificate reload
+ * for HTTPS and TURNS.
  */
 class SinglePortTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -172,6 +186,53 @@ class SinglePortTest {
             s.setSoTimeout(5000);
             String answer = request(s, "\u0001\u0002garbage that is no protocol\r\n\r\n");
             assertThat(answer).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @Test
+    void oneCertificateReloadServesHttpsAndTurnsAlike(@TempDir Path dir) throws Exception {
+        TlsFiles one = DevCertificate.ensure(dir.resolve("one"));
+        TlsFiles two = DevCertificate.ensure(dir.resolve("two"));
+        Path cert = Files.copy(one.certificateChain(), dir.resolve("cert.pem"));
+        Path key = Files.copy(one.privateKey(), dir.resolve("key.pem"));
+        int shared = TestServer.freePort();
+        try (TestServer s = TestServer.start(Map.of("single-port", shared, "tls.cert", cert.toString(),
+                "tls.key", key.toString(), "tls.reload-interval", "200ms"))) {
+            String first = PemFiles.sha256Fingerprint(PemFiles.readCertificates(one.certificateChain()).get(0));
+            String second = PemFiles.sha256Fingerprint(PemFiles.readCertificates(two.certificateChain()).get(0));
+            assertThat(served(shared, "stun.turn")).isEqualTo(first);
+            assertThat(served(shared, "http/1.1")).isEqualTo(first);
+            Files.move(Files.copy(two.privateKey(), dir.resolve("key.new")), key, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            Files.move(Files.copy(two.certificateChain(), dir.resolve("cert.new")), cert, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            FileTime later = FileTime.from(Instant.now().plusSeconds(2));
+            Files.setLastModifiedTime(cert, later);
+            Files.setLastModifiedTime(key, later);
+            await().atMost(Duration.ofSeconds(10)).until(() -> served(shared, "stun.turn").equals(second));
+            assertThat(served(shared, "http/1.1")).as("the same reload for HTTPS").isEqualTo(second);
+        }
+    }
+
+    /** The fingerprint of the certificate a TLS client offering {@code alpn} is given (trusting anything). */
+    private static String served(int port, String alpn) throws Exception {
+        SSLContext any = SSLContext.getInstance("TLS");
+        any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a) { }
+
+            public void checkServerTrusted(X509Certificate[] c, String a) { }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        try (SSLSocket s = (SSLSocket) any.getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters p = s.getSSLParameters();
+            p.setApplicationProtocols(new String[] {alpn});
+            s.setSSLParameters(p);
+            s.startHandshake();
+            assertThat(s.getApplicationProtocol()).isEqualTo(alpn);
+            return PemFiles.sha256Fingerprint((X509Certificate) s.getSession().getPeerCertificates()[0]);
         }
     }
 
