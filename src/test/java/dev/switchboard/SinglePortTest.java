@@ -123,6 +123,9 @@ class SinglePortTest {
         try {
             org.json.JSONObject res = (org.json.JSONObject) ack.get(10, TimeUnit.SECONDS)[0];
             assertThat(res.getBoolean("ok")).as("joined over wss on the shared port").isTrue();
+            String urls = res.getJSONObject("ice").getJSONArray("iceServers").getJSONObject(0).getJSONArray("urls").toString();
+            assertThat(urls).as("the join answer lists the one port")
+                    .contains("turns:127.0.0.1:" + port + "?transport=tcp", "turn:127.0.0.1:" + port + "?transport=udp");
         } finally {
             socket.close();
         }
