@@ -35,6 +35,11 @@ public final class Main implements Callable<Integer> {
             description = "HTTP port for the web app, API and Socket.IO (0 disables).")
     Integer httpPort;
 
+    @Option(names = "--single-port", paramLabel = "PORT", descriptionKey = "single-port",
+            description = "One port for HTTP, HTTPS, WebSockets, TURN over TCP and TLS, and TURN over UDP (e.g. 443); "
+                    + "sets --http-port, --https-port, --turn-port and --turns-port (0: off).")
+    Integer singlePort;
+
     @Option(names = "--data-dir", paramLabel = "DIR", descriptionKey = "data-dir",
             description = "Directory for media, database and generated secrets.")
     String dataDir;

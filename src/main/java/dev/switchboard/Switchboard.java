@@ -13,6 +13,9 @@ import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.net.EventLoops;
+import dev.switchboard.net.demux.PortPlan;
+import dev.switchboard.net.demux.PortServices;
+import dev.switchboard.net.demux.SharedListener;
 import dev.switchboard.net.tls.DevCertificate;
 import dev.switchboard.net.tls.ServerTls;
 import dev.switchboard.net.tls.TlsFiles;
@@ -64,6 +67,8 @@ public final class Switchboard implements AutoCloseable {
     private StorageExecutor storageExecutor;
     private MediaStore media;
     private TurnListener turn;
+    private PortPlan ports;
+    private final java.util.List<SharedListener> shared = new java.util.ArrayList<>();
     /** The TURN server's credentials for /api/ice-servers; null when TURN is disabled. */
     private TurnCredentials turnCredentials;
     private IceServers iceServers;
@@ -89,6 +94,9 @@ public final class Switchboard implements AutoCloseable {
         if (config.auth().enabled()) {
             access = Access.tokens(new RoomTokens(config.auth().secret(), Clock.systemUTC()), metrics.registry());
         }
+        boolean turnOn = config.turn().enabled();
+        ports = new PortPlan(config.http().port(), config.tls().httpsPort(), turnOn ? config.turn().port() : 0,
+                turnOn ? config.turn().tlsPort() : 0);
         startTls();
         startTurn();
         engine = new EngineServer(config.signaling(), SOCKET_IO_PATH);
@@ -100,25 +108,64 @@ public final class Switchboard implements AutoCloseable {
         signaling.access(access);
         String bind = config.bind();
         iceServers = new IceServers(turnCredentials, config.ice().servers(), config.ice().credentialTtl(),
-                bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind);
+                bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind, config.turn().externalAddress());
         signaling.iceServers(iceServers::configuration);
         signaling.install(sio);
         AppRoutes routes = new AppRoutes(this);
         if (config.http().port() != 0) {
             web = new WebServer(loops, config.tls().redirectHttp() && tls != null && config.tls().httpsPort() != 0
                     ? routes.redirecting() : routes.all());
-            httpAddress = web.start(config.bind(), config.http().port());
-            log.info("HTTP listening on {} ({})", httpAddress, loops.epoll() ? "epoll" : "nio");
+            if (!ports.shared(ports.http())) {
+                httpAddress = web.start(config.bind(), config.http().port());
+                log.info("HTTP listening on {} ({})", httpAddress, loops.epoll() ? "epoll" : "nio");
+            }
         }
         if (config.tls().httpsPort() != 0) {
             https = new WebServer(loops, routes.all(), tls::context);
-            httpsAddress = https.start(config.bind(), config.tls().httpsPort());
-            log.info("HTTPS listening on {}", httpsAddress);
+            if (!ports.shared(ports.https())) {
+                httpsAddress = https.start(config.bind(), config.tls().httpsPort());
+                log.info("HTTPS listening on {}", httpsAddress);
+            }
         }
+        startShared();
         startRetention();
         startStorageProbe();
         Gauges.register(metrics.registry(), this);
         ready = true;
+    }
+
+    /**
+     * One listener for each TCP port named by several of http.port, https.port, turn.port and
+     * turn.tls-port: it tells the protocols apart by a connection's first bytes (and ALPN after TLS).
+     */
+    private void startShared() throws InterruptedException {
+        for (int port : ports.sharedPorts()) {
+            PortServices services = new PortServices(
+                    ports.http() == port ? web::serve : null,
+                    ports.turn() == port ? turn::serveTcp : null,
+                    tls == null ? null : tls::context,
+                    ports.https() == port ? https::serve : null,
+                    ports.turns() == port ? turn::serveTls : null);
+            SharedListener listener = new SharedListener(loops, services);
+            shared.add(listener);
+            io.netty.channel.Channel ch = listener.start(config.bind(), port);
+            java.util.List<String> served = new java.util.ArrayList<>();
+            if (services.http() != null) {
+                httpAddress = web.attach(ch);
+                served.add("HTTP");
+            }
+            if (services.https() != null) {
+                httpsAddress = https.attach(ch);
+                served.add("HTTPS");
+            }
+            if (services.turn() != null) {
+                served.add("TURN/TCP (TURN/UDP on the same number)");
+            }
+            if (services.turns() != null) {
+                served.add("TURNS");
+            }
+            log.info("{} listening on {}, told apart by their first bytes", String.join(", ", served), listener.address());
+        }
     }
 
     /** The retention sweep: on the storage executor, every retention.interval. */
@@ -176,9 +223,12 @@ public final class Switchboard implements AutoCloseable {
         }
         byte[] secret = TurnSecret.resolve(config.turn().secret(), config.dataDir());
         turn = new TurnListener(loops, config.turn(), secret);
-        int port = turn.start(config.bind());
+        int port = turn.start(config.bind(), !ports.shared(ports.turn()));
         int tlsPort = 0;
-        if (config.turn().tlsPort() != 0) {
+        if (config.turn().tlsPort() != 0 && ports.shared(ports.turns())) {
+            tlsPort = config.turn().tlsPort();
+            turn.sharesTlsPort(tlsPort);
+        } else if (config.turn().tlsPort() != 0) {
             tlsPort = turn.startTls(config.bind(), config.turn().tlsPort(), tls::context);
         }
         turnCredentials = new RestCredentials(secret, port, tlsPort, Ticker.SYSTEM);
@@ -269,6 +319,10 @@ public final class Switchboard implements AutoCloseable {
         if (httpAddress != null || httpsAddress != null) {
             sb.append("  Socket.IO: ").append(SOCKET_IO_PATH).append(" (Engine.IO v4, Socket.IO v5)\n");
         }
+        for (SharedListener listener : shared) {
+            sb.append("  One port:  ").append(listener.address().getPort())
+                    .append(" (TCP: told apart by the first bytes; TURN/UDP on the same number when TURN is on it)\n");
+        }
         if (tls != null) {
             sb.append("  TLS cert:  SHA-256 ").append(tls.fingerprint())
                     .append(config.tls().devCertificate() ? " (development certificate: compare it in your browser)\n" : "\n");
@@ -297,6 +351,9 @@ public final class Switchboard implements AutoCloseable {
         }
         if (https != null) {
             https.stopAccepting();
+        }
+        for (SharedListener listener : shared) {
+            listener.close();
         }
         if (turn != null) {
             turn.close();

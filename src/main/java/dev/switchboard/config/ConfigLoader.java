@@ -25,6 +25,8 @@ import java.util.function.Function;
 public final class ConfigLoader {
     static final String ROOT = "switchboard";
     static final String ENV_PREFIX = "SWITCHBOARD_";
+    /** What {@code single-port} sets: every TCP listener, and TURN/UDP, on one port number. */
+    static final List<String> SINGLE_PORT_KEYS = List.of("http.port", "https.port", "turn.port", "turn.tls-port");
 
     private ConfigLoader() {}
 
@@ -82,6 +84,13 @@ public final class ConfigLoader {
             merged = merged.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(v));
         }
         Reader r = new Reader(merged, problems);
+        int single = r.port("single-port");
+        if (single != 0) {
+            for (String key : SINGLE_PORT_KEYS) {
+                merged = merged.withValue(key, ConfigValueFactory.fromAnyRef(single, "single-port"));
+            }
+            r = new Reader(merged, problems);
+        }
         SwitchboardConfig config = new SwitchboardConfig(
                 r.string("bind", ConfigLoader::checkAddress),
                 r.path("data-dir"),
