@@ -120,6 +120,27 @@ final class RoomPage implements AutoCloseable {
         page.locator("[data-testid=rec-status][data-state=recording]").waitFor();
     }
 
+    /** This page at a size of its own: 390x844 (a phone) or 1280x800, say. */
+    RoomPage viewport(int width, int height) {
+        page.setViewportSize(width, height);
+        return this;
+    }
+
+    /** Whether {@code l}'s box lies wholly inside the viewport as the page is scrolled now (not only in the DOM). */
+    boolean inViewport(Locator l) {
+        com.microsoft.playwright.options.BoundingBox box = l.boundingBox();
+        com.microsoft.playwright.options.ViewportSize v = page.viewportSize();
+        return box != null && box.width > 0 && box.height > 0 && box.x >= 0 && box.y >= 0
+                && box.x + box.width <= v.width + 0.5 && box.y + box.height <= v.height + 0.5;
+    }
+
+    /** Makes the page believe it is hidden (another tab in front) or visible again, as document.hidden reads. */
+    void setHidden(boolean hidden) {
+        page.evaluate("h => { for (const [k, v] of [['hidden', h], ['visibilityState', h ? 'hidden' : 'visible']])"
+                + " Object.defineProperty(document, k, { configurable: true, get: () => v });"
+                + " document.dispatchEvent(new Event('visibilitychange')); }", hidden);
+    }
+
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
