@@ -92,7 +92,7 @@ export function fileStatus(x, peer, speed = 0) {
     case 'verifying':
       return t('files.s.verifying');
     case 'verified':
-      return t(out ? 'files.s.delivered' : 'files.s.received', { peer }) + (server ? t('files.s.viaServer') : '');
+      return t(out ? 'files.s.delivered' : 'files.s.received', { peer, via: server ? t('files.s.viaServer') : '' });
     case 'interrupted':
       return t('files.s.interrupted', { why: x.error || t('files.s.connectionLost') });
     case 'cancelled':

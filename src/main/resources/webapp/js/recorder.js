@@ -153,7 +153,7 @@ export class RecordingUpload {
       body: JSON.stringify({ sha256, size: this.total }),
     });
     if (!res.ok) {
-      throw new Error(await reason(res, 'the recording was not saved'));
+      throw new Error(await reason(res, 'the server refused it'));
     }
     return res.json();
   }
@@ -312,6 +312,12 @@ function setup() {
         await chain;
         if (failed) {
           throw failed;
+        }
+        if (upload.total === 0) {
+          await upload.cancel();
+          tell(t('rec.empty'));
+          say(t('rec.notSavedShort'), 'failed');
+          return;
         }
         const media = await upload.finish();
         status.dataset.mediaId = media.id;

@@ -215,11 +215,12 @@ function setUpSignaling() {
     members.reset();
   });
   signaling.addEventListener('error', (e) => {
-    if (e.detail?.code === 'room_full' || e.detail?.event === 'join') {
+    const full = e.detail?.code === 'room-full' || e.detail?.code === 'room_full';
+    if (full || e.detail?.event === 'join') {
       status.textContent = t('room.refused', { message: e.detail.message });
       status.dataset.state = 'refused';
       stopCamera();
-      if (e.detail.code === 'room_full') {
+      if (full) {
         blocked.full(e.detail.message, e.detail.capacity, () => signaling.join());
       } else {
         blocked.refused(status.textContent, () => signaling.join());

@@ -98,6 +98,11 @@ const STRINGS = {
   'consent.byYou': 'Recorded by you · {time}',
   'consent.at': 'Recorded {time}',
 
+  // connectivity test (js/diagnostics.js)
+  'diag.relayPath': 'Data through the relay',
+  'diag.relayPathOk': 'works (a message went out and back through TURN in {ms} ms)',
+  'diag.relayPathFailed': 'fails: the relay hands out addresses, but no data got through it within {s} s (ICE {state}); calls and transfers that need the relay will not work',
+
   // edge states (js/edge.js)
   'edge.retry': 'Try again',
   'edge.fullTitle': 'This room is full',
@@ -197,8 +202,8 @@ const STRINGS = {
   'files.s.sent': 'Sent; {peer} is checking it.',
   'files.s.serverWaiting': 'On the server; waiting for {peer} to fetch it.',
   'files.s.verifying': 'Checking the file…',
-  'files.s.delivered': '{peer} received it, checked.',
-  'files.s.received': 'Received and checked.',
+  'files.s.delivered': '{peer} received it, checked{via}.',
+  'files.s.received': 'Received and checked{via}.',
   'files.s.viaServer': ' (via the server)',
   'files.s.interrupted': 'Paused: {why}.',
   'files.s.connectionLost': 'the connection was lost',
@@ -258,6 +263,7 @@ const STRINGS = {
   'rec.saving': 'Saving…',
   'rec.saved': 'Saved ({size})',
   'rec.notSavedShort': 'Not saved',
+  'rec.empty': 'Nothing was recorded: it was stopped before the first second was ready.',
   'rec.recording': 'Recording',
 
   // notifications, announcements
@@ -278,6 +284,10 @@ const STRINGS = {
   'announce.rebuilt': 'Connected to {peer} again.',
   'announce.rebuildFailed': 'Could not reconnect to {peer} after {max} tries.',
   'announce.photoReceived': 'Photo {name} received from {peer}.',
+
+  // the page for an unknown address (404.html)
+  'notFound.title': 'Page not found',
+  'notFound.text': 'There is nothing at this address. Room links look like /room/NAME; you can open a new room.',
 
   // share target page
   'share.title': 'Share to a room',

@@ -58,6 +58,7 @@ class ConsentAndNamesBrowserTest {
             assertThat(own.textContent()).isEqualTo("You are recording");
             assertThat(a.inViewport(own)).isTrue();
 
+            a.page.waitForFunction("() => document.querySelector('[data-testid=rec-size]').textContent !== '0 B'");
             a.page.getByTestId("rec-stop").click();
             a.page.locator("[data-testid=rec-status][data-state=done]").waitFor();
             b.page.waitForFunction("() => document.querySelectorAll('[data-testid=recording-badge]').length === 0");

@@ -57,6 +57,18 @@ final class RoomPage implements AutoCloseable {
         return p;
     }
 
+    /** The room page of {@code room}, loaded but not waited on to join (a full room, a bad name). */
+    static RoomPage load(Browser browser, String baseUrl, String room) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true));
+        Page page = context.newPage();
+        page.setDefaultTimeout(TIMEOUT_MS);
+        RoomPage p = new RoomPage(context, page);
+        page.onConsoleMessage(m -> p.console.add(m.type() + ": " + m.text()));
+        page.onPageError(e -> p.problems.add("page error: " + e));
+        page.navigate(baseUrl + "/room/" + room);
+        return p;
+    }
+
     void waitJoined() {
         page.locator("[data-testid=connection][data-state=joined]").waitFor();
     }
