@@ -98,11 +98,6 @@ const STRINGS = {
   'consent.byYou': 'Recorded by you · {time}',
   'consent.at': 'Recorded {time}',
 
-  // connectivity test (js/diagnostics.js)
-  'diag.relayPath': 'Data through the relay',
-  'diag.relayPathOk': 'works (a message went out and back through TURN in {ms} ms)',
-  'diag.relayPathFailed': 'fails: the relay hands out addresses, but no data got through it within {s} s (ICE {state}); calls and transfers that need the relay will not work',
-
   // edge states (js/edge.js)
   'edge.retry': 'Try again',
   'edge.fullTitle': 'This room is full',
