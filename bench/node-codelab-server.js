@@ -40,7 +40,7 @@ const httpServer = http.createServer((req, res) => {
   }
 });
 
-const io = new Server(httpServer, { serveClient: false });
+const io = new Server(httpServer, { serveClient: false, allowEIO3: true });
 
 function leave(socket, room, disconnected) {
   socket.data.rooms.delete(room);

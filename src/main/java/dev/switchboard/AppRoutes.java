@@ -107,6 +107,14 @@ final class AppRoutes {
             body.put("status", ok ? (readiness ? "ready" : "up") : (readiness ? "not ready" : "down"));
             body.put("sessions", sb.engine().sessionCount());
             body.put("rooms", sb.signaling().roomCount());
+            var cluster = sb.cluster().health();
+            // Several nodes: whether Redis answers (signaling across nodes needs it); the status stays
+            // that of this process, so a Redis outage does not make every node restart or leave the pool.
+            body.put("cluster", Map.of("mode", cluster.mode(), "redis", cluster.mode().equals("redis")
+                    ? (cluster.reachable() ? "reachable" : "unreachable") : "not used"));
+            if (readiness && sb.media() != null) {
+                body.put("storage", sb.media().health().state());
+            }
             HttpResponses.json(ctx, req, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
         };
     }

@@ -30,7 +30,8 @@ public final class ConformanceFixture implements AutoCloseable {
         SignalingConfig base = ConfigLoader.load(null, Map.of(), Map.of()).signaling();
         SignalingConfig cfg = new SignalingConfig(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(1000),
                 1_000_000, List.of("*"), base.roomCapacity(), base.codelabRoomCapacity(), base.maxMessageBytes(),
-                base.messagesPerSecond(), base.messageBurst(), base.roomsPerConnection(), base.outboundQueueBytes());
+                base.messagesPerSecond(), base.messageBurst(), base.roomsPerConnection(), base.outboundQueueBytes(),
+                base.allowEio3());
         engine = new EngineServer(cfg, "/socket.io/");
         SioServer sio = new SioServer(cfg);
         engine.listener(sio);

@@ -39,6 +39,18 @@ final class Gauges {
         if (sb.media() != null) {
             Gauge.builder("switchboard.media.items", sb, s -> s.media().count())
                     .description("Stored photos and recordings").register(r);
+            Gauge.builder("switchboard.media.reconciled.orphan.files", sb, s -> s.media().reconciledOrphanFiles())
+                    .description("Content files without a row removed by the start-up reconciliation").register(r);
+            Gauge.builder("switchboard.media.reconciled.rows.without.file", sb, s -> s.media().reconciledRowsWithoutFile())
+                    .description("Rows whose content file was gone, removed by the start-up reconciliation").register(r);
+            Gauge.builder("switchboard.media.storage.writable", sb, s -> s.media().health().writable() ? 1 : 0)
+                    .description("1 while storage writes succeed, 0 while they fail (disk full, I/O, database)").register(r);
+            Gauge.builder("switchboard.media.storage.free.bytes", sb, s -> s.media().health().freeBytes())
+                    .description("Bytes free on the data dir's volume").register(r);
+            for (dev.switchboard.media.StorageFailure f : dev.switchboard.media.StorageFailure.values()) {
+                FunctionCounter.builder("switchboard.media.storage.failures", sb, s -> s.media().health().count(f))
+                        .tag("kind", f.code()).description("Failed storage writes by kind").register(r);
+            }
         }
     }
 }

@@ -35,6 +35,11 @@ public final class Main implements Callable<Integer> {
             description = "HTTP port for the web app, API and Socket.IO (0 disables).")
     Integer httpPort;
 
+    @Option(names = "--single-port", paramLabel = "PORT", descriptionKey = "single-port",
+            description = "One port for HTTP, HTTPS, WebSockets, TURN over TCP and TLS, and TURN over UDP (e.g. 443); "
+                    + "sets --http-port, --https-port, --turn-port and --turns-port (0: off).")
+    Integer singlePort;
+
     @Option(names = "--data-dir", paramLabel = "DIR", descriptionKey = "data-dir",
             description = "Directory for media, database and generated secrets.")
     String dataDir;
@@ -68,8 +73,12 @@ public final class Main implements Callable<Integer> {
     Integer maxPhotoBytes;
 
     @Option(names = "--database-url", paramLabel = "JDBC-URL", descriptionKey = "storage.database-url",
-            description = "Media metadata database (empty: embedded H2 under the data dir).")
+            description = "Media metadata database (empty: embedded SQLite under the data dir).")
     String databaseUrl;
+
+    @Option(names = "--redis-url", paramLabel = "URL", descriptionKey = "cluster.redis-url",
+            description = "Share rooms with other nodes through this Redis (redis://[:PASSWORD@]HOST:PORT or rediss://); empty: rooms stay in this process.")
+    String redisUrl;
 
     @Option(names = "--storage-threads", paramLabel = "N", descriptionKey = "storage.executor-threads",
             description = "Threads for media disk and database work.")

@@ -2,6 +2,9 @@ package dev.switchboard;
 
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomTokens;
+import dev.switchboard.cluster.RedisRooms;
+import dev.switchboard.cluster.RoomCluster;
+import dev.switchboard.cluster.RoomClusters;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.ice.IceServers;
 import dev.switchboard.ice.TurnCredentials;
@@ -10,9 +13,13 @@ import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.net.EventLoops;
+import dev.switchboard.net.demux.PortPlan;
+import dev.switchboard.net.demux.PortServices;
+import dev.switchboard.net.demux.SharedListener;
 import dev.switchboard.net.tls.DevCertificate;
 import dev.switchboard.net.tls.ServerTls;
 import dev.switchboard.net.tls.TlsFiles;
+import dev.switchboard.signaling.Departures;
 import dev.switchboard.signaling.Signaling;
 import dev.switchboard.signaling.engineio.EngineServer;
 import dev.switchboard.signaling.socketio.SioServer;
@@ -47,6 +54,7 @@ public final class Switchboard implements AutoCloseable {
     private EventLoops loops;
     private EngineServer engine;
     private Signaling signaling;
+    private RoomCluster cluster;
     private Access access = Access.open();
     private WebServer web;
     private WebServer https;
@@ -55,14 +63,18 @@ public final class Switchboard implements AutoCloseable {
     private ServerTls tls;
     private ScheduledFuture<?> tlsReload;
     private ScheduledFuture<?> retentionTask;
+    private ScheduledFuture<?> storageProbe;
     private StorageExecutor storageExecutor;
     private MediaStore media;
     private TurnListener turn;
+    private PortPlan ports;
+    private final java.util.List<SharedListener> shared = new java.util.ArrayList<>();
     /** The TURN server's credentials for /api/ice-servers; null when TURN is disabled. */
     private TurnCredentials turnCredentials;
     private IceServers iceServers;
     private volatile boolean ready;
     private volatile boolean stopping;
+    private volatile boolean halted;
 
     public Switchboard(SwitchboardConfig config) {
         this.config = config;
@@ -72,39 +84,88 @@ public final class Switchboard implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         // Storage first: files swept and database migrated before anything can upload.
         storageExecutor = new StorageExecutor(config.storage().executorThreads(), config.storage().executorQueue());
-        media = MediaStore.open(config.dataDir(), config.storage().databaseUrl(), config.storage().executorThreads() + 1);
+        media = MediaStore.open(config.dataDir(), config.storage().databaseUrl(), config.storage().executorThreads() + 1,
+                config.storage().minFreeBytes());
+        // Orphan files and rows without a file (a crash between the two halves of a commit or a delete)
+        // are removed before anything is served; both counts go to the log and to /metrics.
+        media.reconcile();
         // One loop per CPU this process may run on (availableProcessors follows taskset and cgroup limits).
         loops = new EventLoops(Runtime.getRuntime().availableProcessors());
         if (config.auth().enabled()) {
             access = Access.tokens(new RoomTokens(config.auth().secret(), Clock.systemUTC()), metrics.registry());
         }
+        boolean turnOn = config.turn().enabled();
+        ports = new PortPlan(config.http().port(), config.tls().httpsPort(), turnOn ? config.turn().port() : 0,
+                turnOn ? config.turn().tlsPort() : 0);
         startTls();
         startTurn();
         engine = new EngineServer(config.signaling(), SOCKET_IO_PATH);
         SioServer sio = new SioServer(config.signaling());
         engine.listener(sio);
-        signaling = new Signaling(config.signaling());
+        // Rooms in this process, or shared with the other nodes through Redis (cluster.redis-url).
+        cluster = RoomClusters.create(config.cluster(), Departures.FAREWELLS);
+        signaling = new Signaling(config.signaling(), cluster);
         signaling.access(access);
         String bind = config.bind();
         iceServers = new IceServers(turnCredentials, config.ice().servers(), config.ice().credentialTtl(),
-                bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind);
+                bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind, config.turn().externalAddress());
         signaling.iceServers(iceServers::configuration);
         signaling.install(sio);
         AppRoutes routes = new AppRoutes(this);
         if (config.http().port() != 0) {
             web = new WebServer(loops, config.tls().redirectHttp() && tls != null && config.tls().httpsPort() != 0
                     ? routes.redirecting() : routes.all());
-            httpAddress = web.start(config.bind(), config.http().port());
-            log.info("HTTP listening on {} ({})", httpAddress, loops.epoll() ? "epoll" : "nio");
+            if (!ports.shared(ports.http())) {
+                httpAddress = web.start(config.bind(), config.http().port());
+                log.info("HTTP listening on {} ({})", httpAddress, loops.epoll() ? "epoll" : "nio");
+            }
         }
         if (config.tls().httpsPort() != 0) {
             https = new WebServer(loops, routes.all(), tls::context);
-            httpsAddress = https.start(config.bind(), config.tls().httpsPort());
-            log.info("HTTPS listening on {}", httpsAddress);
+            if (!ports.shared(ports.https())) {
+                httpsAddress = https.start(config.bind(), config.tls().httpsPort());
+                log.info("HTTPS listening on {}", httpsAddress);
+            }
         }
+        startShared();
         startRetention();
+        startStorageProbe();
         Gauges.register(metrics.registry(), this);
         ready = true;
+    }
+
+    /**
+     * One listener for each TCP port named by several of http.port, https.port, turn.port and
+     * turn.tls-port: it tells the protocols apart by a connection's first bytes (and ALPN after TLS).
+     */
+    private void startShared() throws InterruptedException {
+        for (int port : ports.sharedPorts()) {
+            PortServices services = new PortServices(
+                    ports.http() == port ? web::serve : null,
+                    ports.turn() == port ? turn::serveTcp : null,
+                    tls == null ? null : tls::context,
+                    ports.https() == port ? https::serve : null,
+                    ports.turns() == port ? turn::serveTls : null);
+            SharedListener listener = new SharedListener(loops, services);
+            shared.add(listener);
+            io.netty.channel.Channel ch = listener.start(config.bind(), port);
+            java.util.List<String> served = new java.util.ArrayList<>();
+            if (services.http() != null) {
+                httpAddress = web.attach(ch);
+                served.add("HTTP");
+            }
+            if (services.https() != null) {
+                httpsAddress = https.attach(ch);
+                served.add("HTTPS");
+            }
+            if (services.turn() != null) {
+                served.add("TURN/TCP (TURN/UDP on the same number)");
+            }
+            if (services.turns() != null) {
+                served.add("TURNS");
+            }
+            log.info("{} listening on {}, told apart by their first bytes", String.join(", ", served), listener.address());
+        }
     }
 
     /** The retention sweep: on the storage executor, every retention.interval. */
@@ -123,6 +184,23 @@ public final class Switchboard implements AutoCloseable {
                 // the executor is saturated: try at the next interval
             }
         }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * While storage writes fail (disk full, I/O errors, database down), a small probe write every second
+     * on the storage executor: the first that succeeds makes the server ready again, with no restart,
+     * even when no client uploads (an orchestrator sends none to a server that is not ready).
+     */
+    private void startStorageProbe() {
+        storageProbe = loops.workers().next().scheduleWithFixedDelay(() -> {
+            if (!media.health().writable()) {
+                try {
+                    storageExecutor.execute(media::probe);
+                } catch (java.util.concurrent.RejectedExecutionException busy) {
+                    // saturated: the next second
+                }
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     /** The certificate for HTTPS and TURNS: configured PEM files, or the development one. */
@@ -145,9 +223,12 @@ public final class Switchboard implements AutoCloseable {
         }
         byte[] secret = TurnSecret.resolve(config.turn().secret(), config.dataDir());
         turn = new TurnListener(loops, config.turn(), secret);
-        int port = turn.start(config.bind());
+        int port = turn.start(config.bind(), !ports.shared(ports.turn()));
         int tlsPort = 0;
-        if (config.turn().tlsPort() != 0) {
+        if (config.turn().tlsPort() != 0 && ports.shared(ports.turns())) {
+            tlsPort = config.turn().tlsPort();
+            turn.sharesTlsPort(tlsPort);
+        } else if (config.turn().tlsPort() != 0) {
             tlsPort = turn.startTls(config.bind(), config.turn().tlsPort(), tls::context);
         }
         turnCredentials = new RestCredentials(secret, port, tlsPort, Ticker.SYSTEM);
@@ -164,6 +245,10 @@ public final class Switchboard implements AutoCloseable {
 
     Signaling signaling() {
         return signaling;
+    }
+
+    RoomCluster cluster() {
+        return cluster;
     }
 
     IceServers iceServers() {
@@ -188,9 +273,9 @@ public final class Switchboard implements AutoCloseable {
                 && (config.tls().httpsPort() == 0 || (https != null && https.isUp()));
     }
 
-    /** Ready: up, and not stopping. */
+    /** Ready: up, not stopping, and storage writes succeed (see {@link dev.switchboard.media.StorageHealth}). */
     boolean ready() {
-        return ready && !stopping && up();
+        return ready && !stopping && up() && (media == null || media.health().writable());
     }
 
     /** Mints TURN credentials and lists the STUN/TURN URLs; null when TURN is disabled. */
@@ -234,6 +319,10 @@ public final class Switchboard implements AutoCloseable {
         if (httpAddress != null || httpsAddress != null) {
             sb.append("  Socket.IO: ").append(SOCKET_IO_PATH).append(" (Engine.IO v4, Socket.IO v5)\n");
         }
+        for (SharedListener listener : shared) {
+            sb.append("  One port:  ").append(listener.address().getPort())
+                    .append(" (TCP: told apart by the first bytes; TURN/UDP on the same number when TURN is on it)\n");
+        }
         if (tls != null) {
             sb.append("  TLS cert:  SHA-256 ").append(tls.fingerprint())
                     .append(config.tls().devCertificate() ? " (development certificate: compare it in your browser)\n" : "\n");
@@ -263,10 +352,13 @@ public final class Switchboard implements AutoCloseable {
         if (https != null) {
             https.stopAccepting();
         }
+        for (SharedListener listener : shared) {
+            listener.close();
+        }
         if (turn != null) {
             turn.close();
         }
-        if (engine != null) {
+        if (engine != null && !halted) {
             engine.closeAll("server shutting down");
         }
         long deadline = System.nanoTime() + UPLOAD_GRACE.toNanos();
@@ -280,6 +372,9 @@ public final class Switchboard implements AutoCloseable {
         }
         if (tlsReload != null) {
             tlsReload.cancel(false);
+        }
+        if (storageProbe != null) {
+            storageProbe.cancel(false);
         }
         if (retentionTask != null) {
             retentionTask.cancel(false);
@@ -297,6 +392,9 @@ public final class Switchboard implements AutoCloseable {
         if (loops != null) {
             loops.close();
         }
+        if (cluster != null) {
+            cluster.close(); // members still registered in Redis are removed, other nodes told
+        }
         if (media != null) {
             media.close();
         }
@@ -305,6 +403,22 @@ public final class Switchboard implements AutoCloseable {
 
     private int inFlight() {
         return (web == null ? 0 : web.inFlight()) + (https == null ? 0 : https.inFlight());
+    }
+
+    /**
+     * For tests of a node lost without warning: its Redis connections close with nothing removed (its
+     * heartbeat stops, so the other nodes take it for dead once its key expires) and its event loops
+     * stop, dropping every connection. {@link #close} afterwards releases the rest.
+     */
+    public void halt() {
+        stopping = true;
+        halted = true;
+        if (cluster instanceof RedisRooms redis) {
+            redis.halt();
+        }
+        if (loops != null) {
+            loops.close();
+        }
     }
 
     /** The media store (for tests and tools). */

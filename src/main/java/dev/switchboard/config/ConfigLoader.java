@@ -25,6 +25,8 @@ import java.util.function.Function;
 public final class ConfigLoader {
     static final String ROOT = "switchboard";
     static final String ENV_PREFIX = "SWITCHBOARD_";
+    /** What {@code single-port} sets: every TCP listener, and TURN/UDP, on one port number. */
+    static final List<String> SINGLE_PORT_KEYS = List.of("http.port", "https.port", "turn.port", "turn.tls-port");
 
     private ConfigLoader() {}
 
@@ -82,6 +84,13 @@ public final class ConfigLoader {
             merged = merged.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(v));
         }
         Reader r = new Reader(merged, problems);
+        int single = r.port("single-port");
+        if (single != 0) {
+            for (String key : SINGLE_PORT_KEYS) {
+                merged = merged.withValue(key, ConfigValueFactory.fromAnyRef(single, "single-port"));
+            }
+            r = new Reader(merged, problems);
+        }
         SwitchboardConfig config = new SwitchboardConfig(
                 r.string("bind", ConfigLoader::checkAddress),
                 r.path("data-dir"),
@@ -98,7 +107,8 @@ public final class ConfigLoader {
                         r.intIn("signaling.messages-per-second", 1, 1_000_000),
                         r.intIn("signaling.message-burst", 1, 1_000_000),
                         r.intIn("signaling.rooms-per-connection", 1, 1024),
-                        r.intIn("signaling.outbound-queue-bytes", 4096, 1 << 30)),
+                        r.intIn("signaling.outbound-queue-bytes", 4096, 1 << 30),
+                        r.bool("signaling.allow-eio3")),
                 new SwitchboardConfig.MediaConfig(r.intIn("media.max-photo-bytes", 1024, 1 << 30),
                         r.longIn("media.max-recording-bytes", 1024, 1L << 40),
                         r.duration("media.recording-idle-timeout", Duration.ofMillis(100), Duration.ofDays(7)),
@@ -107,7 +117,8 @@ public final class ConfigLoader {
                 new SwitchboardConfig.StorageConfig(
                         r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
                         r.intIn("storage.executor-threads", 1, 256),
-                        r.intIn("storage.executor-queue", 1, 1_000_000)),
+                        r.intIn("storage.executor-queue", 1, 1_000_000),
+                        r.longIn("storage.min-free-bytes", -1, Long.MAX_VALUE)),
                 TurnSettings.read(r),
                 tls(r),
                 new SwitchboardConfig.AuthConfig(r.string("auth.secret",
@@ -118,11 +129,42 @@ public final class ConfigLoader {
                         r.duration("retention.max-age", Duration.ZERO, Duration.ofDays(36500)),
                         r.longIn("retention.room-quota-bytes", 0, Long.MAX_VALUE),
                         r.duration("retention.interval", Duration.ofMillis(100), Duration.ofDays(7)),
-                        r.duration("retention.file-max-age", Duration.ZERO, Duration.ofDays(36500))));
+                        r.duration("retention.file-max-age", Duration.ZERO, Duration.ofDays(36500))),
+                cluster(r));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    private static SwitchboardConfig.ClusterConfig cluster(Reader r) {
+        String url = r.string("cluster.redis-url", ConfigLoader::checkRedisUrl);
+        String prefix = r.string("cluster.key-prefix",
+                v -> v.matches("[A-Za-z0-9_:.-]{0,64}") ? null : "must be up to 64 characters of A-Z a-z 0-9 _ : . -");
+        Duration heartbeat = r.duration("cluster.heartbeat-interval", Duration.ofMillis(100), Duration.ofMinutes(1));
+        Duration ttl = r.duration("cluster.node-ttl", Duration.ofMillis(300), Duration.ofMinutes(10));
+        if (heartbeat != null && ttl != null && ttl.compareTo(heartbeat.multipliedBy(2)) < 0) {
+            r.problem("cluster.node-ttl", "must be at least twice cluster.heartbeat-interval");
+        }
+        return new SwitchboardConfig.ClusterConfig(url, prefix, heartbeat, ttl);
+    }
+
+    static String checkRedisUrl(String value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+                return "must be empty or a redis:// or rediss:// URL";
+            }
+            if (uri.getHost() == null) {
+                return "names no host";
+            }
+            return null;
+        } catch (java.net.URISyntaxException e) {
+            return "not a URL: " + e.getReason();
+        }
     }
 
     private static SwitchboardConfig.IceConfig ice(Reader r) {
@@ -180,8 +222,8 @@ public final class ConfigLoader {
     }
 
     private static String checkDatabaseUrl(String value) {
-        if (!value.isEmpty() && !value.startsWith("jdbc:")) {
-            return "must be empty (embedded H2) or a JDBC URL starting with jdbc:";
+        if (!value.isEmpty() && !value.startsWith("jdbc:postgresql:") && !value.startsWith("jdbc:sqlite:")) {
+            return "must be empty (embedded SQLite) or a JDBC URL starting with jdbc:";
         }
         return null;
     }

@@ -3,7 +3,10 @@ package dev.switchboard.config;
 import java.time.Duration;
 import java.util.List;
 
-/** Engine.IO / Socket.IO transport settings and the per-connection and per-room limits. */
+/**
+ * Engine.IO / Socket.IO transport settings and the per-connection and per-room limits.
+ * {@code allowEio3}: also serve Engine.IO v3 / Socket.IO protocol v4 (Socket.IO 2.x clients).
+ */
 public record SignalingConfig(
         Duration pingInterval,
         Duration pingTimeout,
@@ -16,10 +19,19 @@ public record SignalingConfig(
         int messagesPerSecond,
         int messageBurst,
         int roomsPerConnection,
-        int outboundQueueBytes) {
+        int outboundQueueBytes,
+        boolean allowEio3) {
 
     public SignalingConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /** The settings with Engine.IO v3 (Socket.IO 2.x clients) allowed, as by default. */
+    public SignalingConfig(Duration pingInterval, Duration pingTimeout, Duration connectTimeout, int maxPayload,
+                           List<String> allowedOrigins, int roomCapacity, int codelabRoomCapacity, int maxMessageBytes,
+                           int messagesPerSecond, int messageBurst, int roomsPerConnection, int outboundQueueBytes) {
+        this(pingInterval, pingTimeout, connectTimeout, maxPayload, allowedOrigins, roomCapacity, codelabRoomCapacity,
+                maxMessageBytes, messagesPerSecond, messageBurst, roomsPerConnection, outboundQueueBytes, true);
     }
 
     /**

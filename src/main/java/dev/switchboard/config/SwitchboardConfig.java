@@ -9,7 +9,7 @@ import java.nio.file.Path;
 public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, SignalingConfig signaling,
         MediaConfig media, StorageConfig storage, TurnConfig turn, TlsConfig tls,
         AuthConfig auth, IceConfig ice,
-        String logFormat, RetentionConfig retention) {
+        String logFormat, RetentionConfig retention, ClusterConfig cluster) {
 
     /** The HTTP listener (web app, REST API, Socket.IO). */
     public record HttpConfig(int port, int maxBodyBytes) {}
@@ -23,10 +23,19 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
                               long maxFileBytes, java.time.Duration maxRecordingDuration) {}
 
     /**
-     * The media store's database ({@code databaseUrl} empty: embedded H2 under the data dir) and the
-     * bounded executor that runs its disk and database work.
+     * The media store's database ({@code databaseUrl} empty: embedded SQLite under the data dir; or a
+     * {@code jdbc:postgresql:} URL), the bounded executor that runs its disk and database work, and the
+     * free-space reserve below which new uploads are refused ({@link #AUTO_MIN_FREE}: the default).
      */
-    public record StorageConfig(String databaseUrl, int executorThreads, int executorQueue) {}
+    public record StorageConfig(String databaseUrl, int executorThreads, int executorQueue, long minFreeBytes) {
+        /** {@code minFreeBytes} when none is configured: the larger of 256 MiB and 1 % of the volume. */
+        public static final long AUTO_MIN_FREE = -1;
+
+        /** Without a configured reserve (the default one applies). */
+        public StorageConfig(String databaseUrl, int executorThreads, int executorQueue) {
+            this(databaseUrl, executorThreads, executorQueue, AUTO_MIN_FREE);
+        }
+    }
 
     /** HTTPS and the certificate shared with TURNS; null paths mean the development certificate. */
     public record TlsConfig(int httpsPort, boolean redirectHttp, Path cert, Path key, java.time.Duration reloadInterval) {
@@ -52,4 +61,13 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
     /** Media retention: a maximum age and a per-room quota (zero: off), applied every {@code interval}. */
     public record RetentionConfig(java.time.Duration maxAge, long roomQuotaBytes, java.time.Duration interval,
                                   java.time.Duration fileMaxAge) {}
+
+    /**
+     * Several nodes sharing rooms: {@code redisUrl} empty keeps rooms in this process; otherwise a
+     * {@code redis://} or {@code rediss://} URL (a password as {@code redis://:PASSWORD@HOST:PORT}), the
+     * prefix of every key and channel, and how often a node proves it is alive and how long Redis
+     * waits before its members are removed.
+     */
+    public record ClusterConfig(String redisUrl, String keyPrefix, java.time.Duration heartbeatInterval,
+                                java.time.Duration nodeTtl) {}
 }

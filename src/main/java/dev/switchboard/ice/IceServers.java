@@ -25,18 +25,28 @@ public final class IceServers {
     private final List<String> external;
     private final Duration ttl;
     private final String fallbackHost;
+    private final String externalHost;
+
+    /** Without an external address: every URL names the host the client reached us by. */
+    public IceServers(TurnCredentials turn, List<String> external, Duration ttl, String fallbackHost) {
+        this(turn, external, ttl, fallbackHost, "");
+    }
 
     /**
      * @param turn         the built-in server's credentials and URLs, or null when TURN is off
      * @param external     URLs of other STUN/TURN servers (may be empty)
      * @param ttl          how long minted credentials stay valid
      * @param fallbackHost host for the URLs when the client's Host header is missing or unusable
+     * @param externalHost the TURN server's external address (turn.external-address), or empty: when set,
+     *                     the {@code stun:} and {@code turn:} URLs name it, while {@code turns:} URLs keep the
+     *                     name the client used, which is the name its certificate is checked against
      */
-    public IceServers(TurnCredentials turn, List<String> external, Duration ttl, String fallbackHost) {
+    public IceServers(TurnCredentials turn, List<String> external, Duration ttl, String fallbackHost, String externalHost) {
         this.turn = turn;
         this.external = List.copyOf(external);
         this.ttl = ttl;
-        this.fallbackHost = fallbackHost;
+        this.fallbackHost = externalHost.isEmpty() ? fallbackHost : externalHost;
+        this.externalHost = externalHost;
     }
 
     public Duration ttl() {
@@ -51,7 +61,7 @@ public final class IceServers {
             byte[] user = new byte[8];
             RANDOM.nextBytes(user);
             c = turn.mint(HexFormat.of().formatHex(user), ttl);
-            servers.add(entry(turn.urls(host(hostHeader)), c));
+            servers.add(entry(builtIn(host(hostHeader)), c));
         }
         List<String> stun = new ArrayList<>();
         List<String> relays = new ArrayList<>();
@@ -68,6 +78,20 @@ public final class IceServers {
         body.put("iceServers", servers);
         body.put("ttl", ttl.toSeconds());
         return body;
+    }
+
+    /** The built-in server's URLs: for {@code host}, or with plain ones on the external address. */
+    private List<String> builtIn(String host) {
+        List<String> named = turn.urls(host);
+        if (externalHost.isEmpty()) {
+            return named;
+        }
+        List<String> plain = turn.urls(externalHost);
+        List<String> out = new ArrayList<>(named.size());
+        for (int i = 0; i < named.size(); i++) {
+            out.add(named.get(i).startsWith("turns:") ? named.get(i) : plain.get(i));
+        }
+        return out;
     }
 
     private static Map<String, Object> entry(List<String> urls, TurnCredentials.Credential c) {

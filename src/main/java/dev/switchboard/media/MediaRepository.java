@@ -5,42 +5,45 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The {@code media} table (see {@code db/migration}): plain JDBC, portable between H2 in PostgreSQL
- * mode and PostgreSQL. Blocking: storage executor only.
+ * The {@code media} table (see {@code db/migration}): plain JDBC, portable between SQLite and
+ * PostgreSQL ({@link DatabaseKind} holds the differences). Writes go through {@link Database#writer},
+ * reads through {@link Database#reader}; each statement commits on its own and is durable when it
+ * returns. Blocking: storage executor only.
  */
 final class MediaRepository {
     private static final String COLUMNS = "id, room, sha256, content_type, size, created_at";
-    private static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource db;
+    private final DataSource writer;
+    private final DatabaseKind dialect;
 
-    MediaRepository(DataSource db) {
-        this.db = db;
+    MediaRepository(Database database) {
+        this.db = database.reader();
+        this.writer = database.writer();
+        this.dialect = database.kind();
     }
 
     /** Inserts {@code m}; returns false when the room already has a row for the same content. */
     boolean insert(Media m) throws SQLException {
-        try (Connection c = db.getConnection();
+        try (Connection c = writer.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO media (" + COLUMNS + ", kind) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, m.id().value());
             ps.setString(2, m.room());
             ps.setString(3, m.sha256());
             ps.setString(4, m.type().mime());
             ps.setLong(5, m.size());
-            ps.setObject(6, OffsetDateTime.ofInstant(m.createdAt(), ZoneOffset.UTC));
+            dialect.setInstant(ps, 6, m.createdAt());
             ps.setString(7, m.kind());
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            if (dialect.uniqueViolation(e)) {
                 return false;
             }
             throw e;
@@ -49,7 +52,7 @@ final class MediaRepository {
 
     /** Gives row {@code id} another type (and so kind); false when there is no such row. */
     boolean changeType(MediaId id, ImageType type) throws SQLException {
-        try (Connection c = db.getConnection();
+        try (Connection c = writer.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE media SET content_type = ?, kind = ? WHERE id = ?")) {
             ps.setString(1, type.mime());
             ps.setString(2, type.kind());
@@ -99,7 +102,7 @@ final class MediaRepository {
 
     /** Deletes the row; true when it existed. */
     boolean delete(MediaId id) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM media WHERE id = ?")) {
+        try (Connection c = writer.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM media WHERE id = ?")) {
             ps.setString(1, id.value());
             return ps.executeUpdate() > 0;
         }
@@ -117,13 +120,12 @@ final class MediaRepository {
         }
     }
 
-    /** Ids of rows created before {@code cutoff}, oldest first (retention). */
     /** Ids of rows of one kind created before {@code cutoff}, oldest first, at most {@code limit}. */
     List<MediaId> createdBefore(Instant cutoff, int limit, String kind) throws SQLException {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "SELECT id FROM media WHERE created_at < ? AND kind = ? ORDER BY seq LIMIT ?")) {
-            ps.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+            dialect.setInstant(ps, 1, cutoff);
             ps.setString(2, kind);
             ps.setInt(3, limit);
             return ids(ps);
@@ -133,7 +135,7 @@ final class MediaRepository {
     List<MediaId> createdBefore(Instant cutoff, int limit) throws SQLException {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id FROM media WHERE created_at < ? ORDER BY seq LIMIT ?")) {
-            ps.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+            dialect.setInstant(ps, 1, cutoff);
             ps.setInt(2, limit);
             return ids(ps);
         }
@@ -191,6 +193,35 @@ final class MediaRepository {
         return out;
     }
 
+    /** Every digest some row refers to (start-up reconciliation). */
+    java.util.Set<String> digests() throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT DISTINCT sha256 FROM media");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** Deletes every row referring to {@code sha256}; returns how many. */
+    int deleteByDigest(String sha256) throws SQLException {
+        try (Connection c = writer.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM media WHERE sha256 = ?")) {
+            ps.setString(1, sha256);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** A statement on the write connection: the database part of the storage probe. */
+    void ping() throws SQLException {
+        try (Connection c = writer.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+        }
+    }
+
     long count() throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM media");
              ResultSet rs = ps.executeQuery()) {
@@ -210,8 +241,8 @@ final class MediaRepository {
         }
     }
 
-    private static Media read(ResultSet rs) throws SQLException {
-        Instant created = rs.getObject("created_at", OffsetDateTime.class).toInstant();
+    private Media read(ResultSet rs) throws SQLException {
+        Instant created = dialect.getInstant(rs, "created_at");
         return new Media(new MediaId(rs.getString("id")), rs.getString("room"),
                 ImageType.fromMime(rs.getString("content_type")), rs.getLong("size"),
                 rs.getString("sha256"), created);

@@ -97,7 +97,11 @@ public final class MediaRetention implements Runnable {
         try {
             sweep();
         } catch (RuntimeException e) {
-            log.warn("retention sweep failed; it runs again at the next interval", e);
+            if (StorageFailure.isStorage(e)) {
+                store.health().failed(e); // one line a minute, no stack trace; runs again next interval
+            } else {
+                log.warn("retention sweep failed; it runs again at the next interval", e);
+            }
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.media;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,38 +22,102 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MediaStore implements AutoCloseable {
     private static final int STRIPES = 64;
 
+    private final Path root;
     private final ContentFiles files;
     private final Database database;
     private final MediaRepository rows;
+    private final StorageHealth health;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private volatile Reconciliation.Result reconciled;
+    private DataDirLock lock;
 
-    private MediaStore(ContentFiles files, Database database) {
+    private MediaStore(Path root, ContentFiles files, Database database, long minFreeBytes) {
+        this.root = root;
         this.files = files;
         this.database = database;
-        this.rows = new MediaRepository(database.dataSource());
+        this.rows = new MediaRepository(database);
+        this.health = new StorageHealth(files.tempDir(), minFreeBytes, System::nanoTime);
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
     }
 
+    /** {@link #open(Path, String, int, long)} without a free-space reserve (tests). */
+    public static MediaStore open(Path dataDir, String databaseUrl, int poolSize) throws IOException {
+        return open(dataDir, databaseUrl, poolSize, 0);
+    }
+
     /**
      * Opens the store under {@code dataDir}: creates the directories, removes unfinished uploads and
-     * migrates the database ({@code databaseUrl} empty: embedded H2).
+     * migrates the database ({@code databaseUrl} empty: embedded SQLite; a {@code jdbc:postgresql:} URL:
+     * PostgreSQL). New uploads are refused while less than {@code minFreeBytes} are free (negative: the
+     * larger of 256 MiB and 1 % of the volume). Call {@link #reconcile} next, before serving.
      */
-    public static MediaStore open(Path dataDir, String databaseUrl, int poolSize) throws IOException {
-        // The database first: the embedded one locks its file, so a second server on the same data dir
-        // stops here instead of sweeping the first one's uploads in progress.
-        Database db = Database.open(dataDir, databaseUrl, poolSize);
+    public static MediaStore open(Path dataDir, String databaseUrl, int poolSize, long minFreeBytes) throws IOException {
+        // The data dir's lock first: a second server on the same data dir stops here instead of sweeping
+        // the first one's uploads in progress.
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        Database db = null;
         try {
-            return new MediaStore(new ContentFiles(dataDir.resolve("media")), db);
+            db = Database.open(dataDir, databaseUrl, poolSize);
+            Path root = dataDir.resolve("media");
+            MediaStore store = new MediaStore(root, new ContentFiles(root), db, minFreeBytes);
+            store.lock = lock;
+            return store;
         } catch (IOException | RuntimeException e) {
-            db.close();
+            if (db != null) {
+                db.close();
+            }
+            lock.close();
             throw e;
         }
     }
 
-    /** Starts an upload into a new temporary file. */
+    /**
+     * Removes orphan content files and rows without a file (see {@link Reconciliation}); once, at start,
+     * before the listeners open. Logs and keeps both counts for {@code /metrics}.
+     */
+    public void reconcile() throws IOException {
+        try {
+            reconciled = Reconciliation.run(root, files, rows,
+                    database.kind() == DatabaseKind.POSTGRESQL ? Reconciliation.SHARED_GRACE : java.time.Duration.ZERO);
+        } catch (SQLException e) {
+            throw new StorageException("cannot reconcile files and rows", e);
+        }
+    }
+
+    /** Orphan files the start-up reconciliation removed (0 before it ran). */
+    public int reconciledOrphanFiles() {
+        Reconciliation.Result r = reconciled;
+        return r == null ? 0 : r.orphanFiles();
+    }
+
+    /** Rows without a file the start-up reconciliation removed (0 before it ran). */
+    public int reconciledRowsWithoutFile() {
+        Reconciliation.Result r = reconciled;
+        return r == null ? 0 : r.rowsWithoutFile();
+    }
+
+    /** Whether writes succeed now, and why not (see {@link StorageHealth}). */
+    public StorageHealth health() {
+        return health;
+    }
+
+    /** One probe write while the store is failing (every second from the server; blocking). */
+    public void probe() {
+        if (!health.writable()) {
+            health.probe(rows::ping);
+        }
+    }
+
+    /** Which database holds the rows: "sqlite" or "postgresql". */
+    public String databaseKind() {
+        return database.kind().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Starts an upload into a new temporary file; refused (507) when free space is below the reserve. */
     public Upload begin() throws IOException {
+        health.checkReserve();
         Path temp = files.newTempPath();
         return new Upload(temp, files.createTemp(temp));
     }
@@ -72,9 +135,10 @@ public final class MediaStore implements AutoCloseable {
         String sha = written.sha256();
         ReentrantLock lock = stripe(sha);
         lock.lock();
+        boolean installed = false;
         try {
             // The file first (a no-op when equal bytes are stored already), then the row.
-            files.install(written.upload().temp(), sha, written.size());
+            installed = files.install(written.upload().temp(), sha, written.size());
             Optional<Media> existing = rows.findInRoom(room, sha);
             if (existing.isPresent()) {
                 Media e = existing.get();
@@ -86,12 +150,22 @@ public final class MediaStore implements AutoCloseable {
             Media m = new Media(MediaId.random(), room, type, written.size(), sha,
                     Instant.now().truncatedTo(ChronoUnit.MILLIS));
             if (rows.insert(m)) {
+                health.succeeded();
                 return new Stored(m, true);
             }
             // Another process using the same database won the race for this room and digest.
             return new Stored(rows.findInRoom(room, sha).orElseThrow(), false);
         } catch (SQLException e) {
             written.upload().discard();
+            if (installed) {
+                // This call put the file in place, so no row refers to it (the stripe lock keeps other
+                // commits of these bytes out): remove it rather than leave an orphan until the next start.
+                try {
+                    files.delete(sha);
+                } catch (IOException ignored) {
+                    // removed by the start-up reconciliation
+                }
+            }
             throw new StorageException("cannot record the photo", e);
         } finally {
             lock.unlock();
@@ -153,7 +227,11 @@ public final class MediaStore implements AutoCloseable {
             if (!Files.exists(files.path(m.sha256()))) {
                 return null; // deleted meanwhile: do not leave an orphan thumbnail
             }
-            files.writeAtomically(thumb, jpeg);
+            try {
+                files.writeAtomically(thumb, jpeg);
+            } catch (IOException e) {
+                return null; // disk full or failing: the cache is best effort, the original is served (a read)
+            }
             return FileChannel.open(thumb);
         } finally {
             lock.unlock();
@@ -177,8 +255,15 @@ public final class MediaStore implements AutoCloseable {
                 if (!rows.delete(id)) {
                     return Optional.empty();
                 }
+                // The row is gone durably (autocommit); the file goes next. A crash in between leaves an
+                // orphan file, which the start-up reconciliation removes; never a row without a file.
+                health.succeeded();
                 if (rows.references(sha) == 0) {
-                    files.delete(sha);
+                    try {
+                        files.delete(sha);
+                    } catch (IOException e) {
+                        health.failed(e); // the delete stands; the file is an orphan until the next start
+                    }
                 }
                 return found;
             } finally {
@@ -186,8 +271,6 @@ public final class MediaStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StorageException("cannot delete the photo", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -260,8 +343,9 @@ public final class MediaStore implements AutoCloseable {
         return files.sessionDirUnder("inbox");
     }
 
-    /** Starts an upload into {@code file}, a new file in a session folder. */
+    /** Starts an upload into {@code file}, a new file in a session folder (refused below the reserve). */
     Upload beginAt(Path file) throws IOException {
+        health.checkReserve();
         return new Upload(file, files.createTemp(file));
     }
 
@@ -282,5 +366,8 @@ public final class MediaStore implements AutoCloseable {
     @Override
     public void close() {
         database.close();
+        if (lock != null) {
+            lock.close();
+        }
     }
 }

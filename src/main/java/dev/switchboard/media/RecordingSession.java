@@ -18,8 +18,9 @@ public final class RecordingSession {
     private final MediaId id;
     private final String room;
     private final ImageType type;
-    private final Upload upload;
+    private Upload upload;
     private long offset;
+    private long acknowledged;
     private boolean busy;
     private boolean closed;
     private long lastActive;
@@ -39,7 +40,23 @@ public final class RecordingSession {
         this.type = type;
         this.upload = upload;
         this.offset = upload.size();
+        this.acknowledged = offset;
         this.lastActive = now;
+    }
+
+    /** The offset last made durable and acknowledged (see {@link RecordingSessions#checkpoint}). */
+    synchronized long acknowledged() {
+        return acknowledged;
+    }
+
+    synchronized void acknowledge(long at) {
+        acknowledged = at;
+    }
+
+    /** After a failed write: continues from {@code u}, the file reopened at the acknowledged offset. */
+    synchronized void replaceUpload(Upload u) {
+        upload = u;
+        offset = u.size();
     }
 
     /** What the session's sidecar file says (see {@link SessionFiles}). */
@@ -96,14 +113,15 @@ public final class RecordingSession {
 
     /** Appends {@code bytes} (consumed) at the offset; only while claimed, on the storage executor. */
     public void write(ByteBuffer[] bytes) throws IOException {
-        upload.write(bytes);
+        Upload u = upload();
+        u.write(bytes);
         synchronized (this) {
-            offset = upload.size();
+            offset = u.size();
         }
     }
 
     /** The upload behind the session, for the finish step (claimed, on the storage executor). */
-    public Upload upload() {
+    public synchronized Upload upload() {
         return upload;
     }
 

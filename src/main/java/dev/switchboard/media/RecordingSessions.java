@@ -131,7 +131,28 @@ public final class RecordingSessions {
      */
     public void checkpoint(RecordingSession s) throws IOException {
         s.upload().force();
-        files().save(s.saved());
+        SessionFiles.Saved saved = s.saved();
+        files().save(saved);
+        s.acknowledge(saved.offset());
+        store.health().succeeded();
+    }
+
+    /**
+     * After a failed write or checkpoint (disk full, I/O error): the session goes back to the offset last
+     * acknowledged, its file cut back to it and reopened, so the client resumes from there once space is
+     * back and nothing acknowledged is lost. Returns false (and abandons the session) when even that fails.
+     * While claimed, on the storage executor.
+     */
+    public boolean rewind(RecordingSession s) {
+        try {
+            s.upload().close();
+            s.replaceUpload(Upload.resume(files().part(s.id()), s.acknowledged()));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot reopen the upload {} at its acknowledged offset: {}", s.id().value(), e.toString());
+            abandon(s);
+            return false;
+        }
     }
 
     /**
@@ -223,6 +244,11 @@ public final class RecordingSessions {
             log.info("abandoned {} idle recording upload(s)", n);
         }
         return n;
+    }
+
+    /** Whether the store's writes succeed (see {@link StorageHealth}). */
+    public StorageHealth health() {
+        return store.health();
     }
 
     public int open() {

@@ -57,10 +57,17 @@ public final class ShareInbox {
     private final Clock clock;
     private long reserved; // bytes of shares still arriving
     private long stored; // bytes of complete shares
+    private final StorageHealth health;
+
+    /** Whether the store's writes succeed (see {@link StorageHealth}). */
+    public StorageHealth health() {
+        return health;
+    }
 
     /** Opens the inbox folder of {@code store}, removing shares cut off by a stop and expired ones. */
     public ShareInbox(MediaStore store, long quotaBytes, int maxShares, Duration ttl, Clock clock) throws IOException {
         this.dir = store.inboxDir();
+        this.health = store.health();
         this.quotaBytes = quotaBytes;
         this.maxShares = maxShares;
         this.ttl = ttl;
@@ -82,6 +89,7 @@ public final class ShareInbox {
 
     /** A new share being received; {@link Full} when too many shares are waiting. */
     public synchronized Draft begin() throws IOException, Full {
+        health.checkReserve();
         sweep();
         int count = 0;
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
@@ -176,6 +184,7 @@ public final class ShareInbox {
             Files.move(temp, folder.resolve(META), StandardCopyOption.ATOMIC_MOVE);
             ContentFiles.fsyncDirectory(folder);
             release(true);
+            health.succeeded();
             return s;
         }
 

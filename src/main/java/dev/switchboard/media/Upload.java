@@ -136,6 +136,18 @@ public final class Upload {
         return new Written(this, HexFormat.of().formatHex(digest.digest()), size);
     }
 
+    /** Closes the file, keeping it (a resumable upload reopened after a failed write). */
+    void close() {
+        try {
+            if (!closed) {
+                closed = true;
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // reopened next; the close of a failed file may fail too
+        }
+    }
+
     /** Closes and deletes the temporary file; safe to call more than once and after {@link #finish}. */
     public void discard() {
         try {
@@ -153,7 +165,8 @@ public final class Upload {
         }
     }
 
-    Path temp() {
+    /** The file being written (a temporary file, or a resumable session's part file). */
+    public Path temp() {
         return temp;
     }
 

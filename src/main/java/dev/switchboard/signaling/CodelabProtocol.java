@@ -2,11 +2,16 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.switchboard.cluster.ClusterRoom;
+import dev.switchboard.cluster.Joined;
+import dev.switchboard.cluster.RoomKey;
+import dev.switchboard.cluster.RoomKind;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.socketio.Ack;
 import dev.switchboard.signaling.socketio.RawEvent;
 import dev.switchboard.signaling.socketio.SioSocket;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The WebRTC codelab's room events, so its client works unchanged, without the codelab server's bugs:
@@ -48,33 +53,51 @@ final class CodelabProtocol {
         if (!signaling.tokenAllows(peer, name, event, ack)) {
             return;
         }
-        if (peer.room(name, Room.Kind.CODELAB) != null) {
+        RoomKey key = new RoomKey(RoomKind.CODELAB, name);
+        if (peer.inOrJoining(key)) {
             Signaling.refuse(peer, event, SignalingError.ALREADY_JOINED, ack);
             return;
         }
-        if (peer.rooms.size() >= signaling.config.roomsPerConnection()) {
+        if (peer.roomsHeld() >= signaling.config.roomsPerConnection()) {
             Signaling.refuse(peer, event, SignalingError.TOO_MANY_ROOMS, ack);
             return;
         }
-        Room room = signaling.codelabRooms.join(name, peer);
-        if (room == null) {
+        peer.joining.add(key);
+        Signaling.onLoop(peer, signaling.cluster.join(key, signaling.config.codelabRoomCapacity(), peer),
+                (joined, error) -> joined(peer, key, joined, error, ack));
+    }
+
+    private void joined(Peer peer, RoomKey key, Joined joined, Throwable error, Ack ack) {
+        String event = "create or join";
+        String name = key.name();
+        peer.joining.remove(key);
+        if (error != null) {
+            Signaling.refuse(peer, event, SignalingError.CLUSTER_UNAVAILABLE, ack);
+            return;
+        }
+        if (!joined.ok()) {
             peer.socket.emit("full", name);
             if (ack != null) {
                 ack.send(java.util.Map.of("ok", false, "error", SignalingError.ROOM_FULL.body(event)));
             }
             return;
         }
+        ClusterRoom room = joined.room();
+        if (!peer.socket.connected()) {
+            room.leave(peer, null); // gone while Redis decided
+            return;
+        }
         peer.rooms.add(room);
-        Peer[] members = room.members();
-        if (members.length <= 1) {
+        int size = joined.members().size();
+        if (size <= 1) {
             peer.socket.emit("created", name, peer.id());
         } else {
-            room.sendToOthers(peer, SioSocket.encodeEvent("/", "join", name));
+            room.broadcast(peer, SioSocket.encodeEvent("/", "join", name));
             peer.socket.emit("joined", name, peer.id());
-            room.sendToOthers(null, SioSocket.encodeEvent("/", "ready", name));
+            room.broadcast(null, SioSocket.encodeEvent("/", "ready", name));
         }
         if (ack != null) {
-            ack.send(java.util.Map.of("ok", true, "room", name, "id", peer.id(), "size", members.length));
+            ack.send(java.util.Map.of("ok", true, "room", name, "id", peer.id(), "size", size));
         }
     }
 
@@ -93,8 +116,8 @@ final class CodelabProtocol {
             return;
         }
         boolean inRoom = false;
-        for (Room r : peer.rooms) {
-            inRoom |= r.kind() == Room.Kind.CODELAB;
+        for (ClusterRoom r : peer.rooms) {
+            inRoom |= r.key().kind() == RoomKind.CODELAB;
         }
         if (!inRoom) {
             Signaling.refuse(peer, event, SignalingError.NOT_IN_ROOM, ack);
@@ -103,36 +126,31 @@ final class CodelabProtocol {
         if (!signaling.sizeOk(peer, event, encoded, ack)) {
             return;
         }
-        for (Room r : peer.rooms) {
-            if (r.kind() == Room.Kind.CODELAB) {
-                r.sendToOthers(peer, encoded);
+        CompletableFuture<Void> sent = null;
+        for (ClusterRoom r : peer.rooms) {
+            if (r.key().kind() == RoomKind.CODELAB) {
+                sent = Signaling.both(sent, r.broadcast(peer, encoded));
             }
         }
-        signaling.relayed();
-        if (ack != null) {
-            ack.send(java.util.Map.of("ok", true));
-        }
+        signaling.afterRelay(peer, event, sent, ack);
     }
 
     private void bye(Peer peer, ArrayNode args, Ack ack) {
         JsonNode arg = args.path(0);
         String name = arg.isTextual() ? arg.asText() : null;
-        for (Room r : List.copyOf(peer.rooms)) {
-            if (r.kind() == Room.Kind.CODELAB && (name == null || r.name().equals(name))) {
+        for (ClusterRoom r : List.copyOf(peer.rooms)) {
+            if (r.key().kind() == RoomKind.CODELAB && (name == null || r.key().name().equals(name))) {
                 leave(peer, r, false);
             }
         }
         if (ack != null) {
-            ack.send(java.util.Map.of("ok", true));
+            ack.send(Signaling.OK);
         }
     }
 
-    void leave(Peer peer, Room room, boolean disconnected) {
+    void leave(Peer peer, ClusterRoom room, boolean disconnected) {
         peer.rooms.remove(room);
-        signaling.codelabRooms.leave(room, peer);
-        room.sendToOthers(peer, SioSocket.encodeEvent("/", "bye", room.name(), peer.id()));
-        if (disconnected) {
-            room.sendToOthers(peer, SioSocket.encodeEvent("/", "message", "bye"));
-        }
+        String name = room.key().name();
+        room.leave(peer, disconnected ? Departures.codelabDisconnected(name, peer.id()) : Departures.codelabBye(name, peer.id()));
     }
 }

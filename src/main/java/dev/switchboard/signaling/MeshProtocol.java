@@ -3,6 +3,11 @@ package dev.switchboard.signaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.cluster.ClusterRoom;
+import dev.switchboard.cluster.Joined;
+import dev.switchboard.cluster.MemberInfo;
+import dev.switchboard.cluster.RoomKey;
+import dev.switchboard.cluster.RoomKind;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.socketio.Ack;
 import dev.switchboard.signaling.socketio.SioSocket;
@@ -10,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Mesh rooms of up to N peers (docs/signaling.md): {@code join}, {@code signal} (to one peer or the
@@ -44,29 +50,47 @@ final class MeshProtocol {
         if (!signaling.tokenAllows(peer, name, event, ack)) {
             return;
         }
-        if (peer.room(name, Room.Kind.MESH) != null) {
+        RoomKey key = new RoomKey(RoomKind.MESH, name);
+        if (peer.inOrJoining(key)) {
             Signaling.refuse(peer, event, SignalingError.ALREADY_JOINED, ack);
             return;
         }
-        if (peer.rooms.size() >= signaling.config.roomsPerConnection()) {
+        if (peer.roomsHeld() >= signaling.config.roomsPerConnection()) {
             Signaling.refuse(peer, event, SignalingError.TOO_MANY_ROOMS, ack);
             return;
         }
         peer.name = peer.token != null ? displayName(com.fasterxml.jackson.databind.node.TextNode.valueOf(peer.token.user()))
                 : displayName(req.path("name"));
-        Room room = signaling.meshRooms.join(name, peer);
-        if (room == null) {
+        peer.joining.add(key);
+        Signaling.onLoop(peer, signaling.cluster.join(key, signaling.config.roomCapacity(), peer),
+                (joined, error) -> joined(peer, key, joined, error, ack));
+    }
+
+    private void joined(Peer peer, RoomKey key, Joined joined, Throwable error, Ack ack) {
+        String event = "join";
+        String name = key.name();
+        peer.joining.remove(key);
+        if (error != null) {
+            Signaling.refuse(peer, event, SignalingError.CLUSTER_UNAVAILABLE, ack);
+            return;
+        }
+        if (!joined.ok()) {
             Signaling.refuse(peer, event, SignalingError.ROOM_FULL, ack);
+            return;
+        }
+        ClusterRoom room = joined.room();
+        if (!peer.socket.connected()) {
+            room.leave(peer, null); // gone while Redis decided
             return;
         }
         peer.rooms.add(room);
         List<Map<String, Object>> peers = new ArrayList<>();
-        for (Peer p : room.members()) {
-            if (p != peer) {
-                peers.add(Map.of("id", p.id(), "name", p.name));
+        for (MemberInfo p : joined.members()) {
+            if (!p.id().equals(peer.id())) {
+                peers.add(Map.of("id", p.id(), "name", p.name()));
             }
         }
-        room.sendToOthers(peer, SioSocket.encodeEvent("/", "peer-joined",
+        room.broadcast(peer, SioSocket.encodeEvent("/", "peer-joined",
                 Map.of("room", name, "id", peer.id(), "name", peer.name)));
         if (ack != null) {
             Map<String, Object> res = new LinkedHashMap<>();
@@ -93,60 +117,72 @@ final class MeshProtocol {
             Signaling.refuse(peer, event, SignalingError.BAD_REQUEST, ack);
             return;
         }
-        Room room = peer.room(req.get("room").asText(), Room.Kind.MESH);
+        ClusterRoom room = peer.room(req.get("room").asText(), RoomKind.MESH);
         if (room == null) {
             Signaling.refuse(peer, event, SignalingError.NOT_IN_ROOM, ack);
             return;
         }
-        Peer target = null;
+        String target = null;
         JsonNode to = req.get("to");
         if (to != null && !to.isNull()) {
-            target = to.isTextual() ? room.find(to.asText()) : null;
-            if (target == null || target == peer) {
+            if (!to.isTextual() || to.asText().equals(peer.id())) {
                 Signaling.refuse(peer, event, SignalingError.NO_SUCH_PEER, ack);
                 return;
             }
+            target = to.asText();
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("room", room.name());
+        out.put("room", room.key().name());
         out.put("from", peer.id());
         if (target != null) {
-            out.put("to", target.id());
+            out.put("to", target);
         }
         out.set("data", req.get("data"));
         List<EnginePacket> encoded = SioSocket.encodeEvent("/", "signal", out);
         if (!signaling.sizeOk(peer, event, encoded, ack)) {
             return;
         }
-        if (target != null) {
-            target.socket.send(encoded);
-        } else {
-            room.sendToOthers(peer, encoded);
+        if (target == null) {
+            signaling.afterRelay(peer, event, room.broadcast(peer, encoded), ack);
+            return;
         }
-        signaling.relayed();
-        if (ack != null) {
-            ack.send(Map.of("ok", true));
+        CompletableFuture<Boolean> sent = room.sendTo(peer, target, encoded);
+        if (sent.isDone() && !sent.isCompletedExceptionally()) {
+            targeted(peer, sent.join(), null, ack); // in-process rooms: no callback allocated
+        } else {
+            Signaling.onLoop(peer, sent, (found, error) -> targeted(peer, found, error, ack));
+        }
+    }
+
+    private void targeted(Peer peer, Boolean found, Throwable error, Ack ack) {
+        if (error != null) {
+            Signaling.refuse(peer, "signal", SignalingError.CLUSTER_UNAVAILABLE, ack);
+        } else if (!found) {
+            Signaling.refuse(peer, "signal", SignalingError.NO_SUCH_PEER, ack);
+        } else {
+            signaling.relayed();
+            if (ack != null) {
+                ack.send(Signaling.OK);
+            }
         }
     }
 
     private void leave(Peer peer, JsonNode req, Ack ack) {
         String name = req.isTextual() ? req.asText() : req.path("room").asText(null);
-        Room room = name == null ? null : peer.room(name, Room.Kind.MESH);
+        ClusterRoom room = name == null ? null : peer.room(name, RoomKind.MESH);
         if (room == null) {
             Signaling.refuse(peer, "leave", SignalingError.NOT_IN_ROOM, ack);
             return;
         }
         leave(peer, room, "left");
         if (ack != null) {
-            ack.send(Map.of("ok", true));
+            ack.send(Signaling.OK);
         }
     }
 
-    void leave(Peer peer, Room room, String reason) {
+    void leave(Peer peer, ClusterRoom room, String reason) {
         peer.rooms.remove(room);
-        signaling.meshRooms.leave(room, peer);
-        room.sendToOthers(peer, SioSocket.encodeEvent("/", "peer-left",
-                Map.of("room", room.name(), "id", peer.id(), "reason", reason)));
+        room.leave(peer, Departures.meshLeft(room.key().name(), peer.id(), reason));
     }
 
     private static String displayName(JsonNode n) {

@@ -1,5 +1,9 @@
 package dev.switchboard.signaling;
 
+import dev.switchboard.cluster.ClusterRoom;
+import dev.switchboard.cluster.RoomCluster;
+import dev.switchboard.cluster.RoomKey;
+import dev.switchboard.cluster.RoomKind;
 import dev.switchboard.config.SignalingConfig;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.socketio.Ack;
@@ -7,28 +11,32 @@ import dev.switchboard.signaling.socketio.SioServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The room service on the main namespace: the codelab protocol ({@link CodelabProtocol}) and the mesh
- * protocol ({@link MeshProtocol}) side by side, sharing per-connection limits. See docs/signaling.md.
+ * protocol ({@link MeshProtocol}) side by side, sharing per-connection limits. Rooms live in a
+ * {@link RoomCluster}: this process's memory, or Redis shared by several nodes. See docs/signaling.md.
  */
 public final class Signaling {
     private static final Logger log = LoggerFactory.getLogger(Signaling.class);
 
+    static final Map<String, Object> OK = Map.of("ok", true);
+
     final SignalingConfig config;
-    final RoomRegistry codelabRooms;
-    final RoomRegistry meshRooms;
+    final RoomCluster cluster;
     private final CodelabProtocol codelab;
     private final MeshProtocol mesh;
     private final java.util.concurrent.atomic.LongAdder relayed = new java.util.concurrent.atomic.LongAdder();
     private volatile dev.switchboard.auth.Access access = dev.switchboard.auth.Access.open();
 
-    public Signaling(SignalingConfig config) {
+    public Signaling(SignalingConfig config, RoomCluster cluster) {
         this.config = config;
-        this.codelabRooms = new RoomRegistry(Room.Kind.CODELAB, config.codelabRoomCapacity());
-        this.meshRooms = new RoomRegistry(Room.Kind.MESH, config.roomCapacity());
+        this.cluster = cluster;
         this.codelab = new CodelabProtocol(this);
         this.mesh = new MeshProtocol(this);
     }
@@ -60,10 +68,12 @@ public final class Signaling {
      * after an upload). A room with nobody in it is a no-op. Callable from any thread.
      */
     public void publish(String room, String event, Object payload) {
-        Room r = meshRooms.find(room);
-        if (r != null) {
-            r.sendToOthers(null, dev.switchboard.signaling.socketio.SioSocket.encodeEvent("/", event, payload));
-        }
+        cluster.publish(new RoomKey(RoomKind.MESH, room),
+                dev.switchboard.signaling.socketio.SioSocket.encodeEvent("/", event, payload))
+                .exceptionally(e -> {
+                    log.warn("could not tell room {} on other nodes about {}: {}", room, event, e.getMessage());
+                    return null;
+                });
     }
 
     /** Client messages relayed to peers ({@code message} and {@code signal}), for metrics. */
@@ -95,13 +105,14 @@ public final class Signaling {
         return access;
     }
 
+    /** Rooms with members on this node. */
     public int roomCount() {
-        return codelabRooms.roomCount() + meshRooms.roomCount();
+        return cluster.localRoomCount();
     }
 
     private void leaveAll(Peer peer, String reason) {
-        for (Room r : new ArrayList<>(peer.rooms)) {
-            if (r.kind() == Room.Kind.CODELAB) {
+        for (ClusterRoom r : new ArrayList<>(peer.rooms)) {
+            if (r.key().kind() == RoomKind.CODELAB) {
                 codelab.leave(peer, r, true);
             } else {
                 mesh.leave(peer, r, "disconnected");
@@ -153,4 +164,60 @@ public final class Signaling {
         }
     }
 
+    /**
+     * Runs {@code then} with the outcome on the peer's event loop: at once when the future is already
+     * complete (the in-process rooms), else when it completes (Redis). Errors arrive unwrapped.
+     */
+    static <T> void onLoop(Peer peer, CompletableFuture<T> f, BiConsumer<T, Throwable> then) {
+        if (f.isDone()) {
+            T value = null;
+            Throwable error = null;
+            try {
+                value = f.join();
+            } catch (CompletionException e) {
+                error = e.getCause();
+            } catch (java.util.concurrent.CancellationException e) {
+                error = e;
+            }
+            then.accept(value, error);
+            return;
+        }
+        f.whenComplete((v, e) -> peer.socket.loop().execute(() ->
+                then.accept(v, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e)));
+    }
+
+    /**
+     * A relay handed to the rooms: counted and acked when every node took it, refused with
+     * {@code cluster-unavailable} when the shared rooms could not take it.
+     */
+    void afterRelay(Peer peer, String event, CompletableFuture<?> sent, Ack ack) {
+        if (sent.isDone() && !sent.isCompletedExceptionally()) {
+            relayed();
+            if (ack != null) {
+                ack.send(OK);
+            }
+            return;
+        }
+        sent.whenComplete((v, e) -> {
+            if (e == null) {
+                relayed();
+                if (ack != null) {
+                    ack.send(OK);
+                }
+            } else {
+                refuse(peer, event, SignalingError.CLUSTER_UNAVAILABLE, ack);
+            }
+        });
+    }
+
+    /** Both sends, for a relay to several rooms; no allocation when either is already done. */
+    static CompletableFuture<Void> both(CompletableFuture<Void> a, CompletableFuture<Void> b) {
+        if (a == null || (a.isDone() && !a.isCompletedExceptionally())) {
+            return b;
+        }
+        if (b.isDone() && !b.isCompletedExceptionally()) {
+            return a;
+        }
+        return CompletableFuture.allOf(a, b);
+    }
 }

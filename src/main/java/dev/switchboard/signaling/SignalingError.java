@@ -14,7 +14,8 @@ public enum SignalingError {
     RATE_LIMITED("rate-limited", "too many messages; slow down"),
     TOO_MANY_ROOMS("too-many-rooms", "this connection is in too many rooms"),
     ALREADY_JOINED("already-joined", "already in that room"),
-    WRONG_ROOM("wrong-room", "your room token is for another room");
+    WRONG_ROOM("wrong-room", "your room token is for another room"),
+    CLUSTER_UNAVAILABLE("cluster-unavailable", "the shared room service (Redis) cannot be reached: peers on other nodes may not have it; try again");
 
     private final String code;
     private final String message;

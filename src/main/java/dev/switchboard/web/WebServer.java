@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The HTTP listener: binds, and gives every connection a codec, {@link InOrder} (one request answered
- * at a time) and an {@link HttpDispatcher}.
+ * The HTTP listener: binds (or {@linkplain #attach attaches} to a port shared with TURN), and gives
+ * every connection a codec, {@link InOrder} (one request answered at a time) and an {@link HttpDispatcher}.
  */
 public final class WebServer implements AutoCloseable {
     private final EventLoops loops;
@@ -46,18 +46,35 @@ public final class WebServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
                         }
-                        ch.pipeline()
-                                .addLast("http", new HttpServerCodec(8192, 16384, 65536))
-                                .addLast("in-order", new InOrder())
-                                .addLast("continue", new HttpServerExpectContinueHandler())
-                                .addLast("dispatch", new HttpDispatcher(routes, inFlight));
+                        serve(ch);
                     }
                 });
         channel = b.bind(bind, port).sync().channel();
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /**
+     * Serves HTTP on {@code ch}: appends the codec, {@link InOrder} and the dispatcher (behind the TLS
+     * handler a shared port put there, if any) and tracks the connection for {@link #close()}.
+     */
+    public void serve(Channel ch) {
+        connections.add(ch);
+        ch.pipeline()
+                .addLast("http", new HttpServerCodec(8192, 16384, 65536))
+                .addLast("in-order", new InOrder())
+                .addLast("continue", new HttpServerExpectContinueHandler())
+                .addLast("dispatch", new HttpDispatcher(routes, inFlight));
+    }
+
+    /**
+     * Uses a listener shared with other protocols (which hands connections to {@link #serve}) instead
+     * of binding one: {@link #isUp()} and {@link #stopAccepting()} then refer to it.
+     */
+    public InetSocketAddress attach(Channel shared) {
+        channel = shared;
         return (InetSocketAddress) channel.localAddress();
     }
 

@@ -110,6 +110,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void singlePortSetsEveryListenerToOneNumber() {
+        SwitchboardConfig c = ConfigLoader.load(null, Map.of("SWITCHBOARD_HTTP_PORT", "80"),
+                Map.of("single-port", 443, "turn.tls-port", 5349));
+        assertThat(List.of(c.http().port(), c.tls().httpsPort(), c.turn().port(), c.turn().tlsPort()))
+                .as("single-port overrides the four ports, wherever they were set").containsOnly(443);
+        SwitchboardConfig env = ConfigLoader.load(null, Map.of("SWITCHBOARD_SINGLE_PORT", "8443"), Map.of());
+        assertThat(env.turn().port()).isEqualTo(8443);
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of()).http().port()).as("off by default").isEqualTo(8080);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("single-port", 70000)))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).anyMatch(p -> p.startsWith("single-port:")));
+    }
+
+    @Test
     void badTurnKeysAreReportedByName() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("turn.users", List.of("bob:"),
                 "turn.relay-ports", "6000-5000", "turn.allow-peers", List.of("127.0.0.1/33"),

@@ -9,12 +9,25 @@ import org.junit.jupiter.api.Test;
 class StorageConfigTest {
 
     @Test
-    void mediaAndStorageDefaultsAreTwentyMibEmbeddedH2AndABoundedExecutor() {
+    void mediaAndStorageDefaultsAreTwentyMibEmbeddedSqliteABoundedExecutorAndTheAutomaticReserve() {
         SwitchboardConfig c = ConfigLoader.load(null, Map.of(), Map.of());
         assertThat(c.media().maxPhotoBytes()).isEqualTo(20 * 1024 * 1024);
         assertThat(c.storage().databaseUrl()).isEmpty();
         assertThat(c.storage().executorThreads()).isEqualTo(4);
         assertThat(c.storage().executorQueue()).isEqualTo(256);
+        assertThat(c.storage().minFreeBytes()).isEqualTo(SwitchboardConfig.StorageConfig.AUTO_MIN_FREE);
+    }
+
+    @Test
+    void theFreeSpaceReserveCanBeSetOrTurnedOff() {
+        assertThat(ConfigLoader.load(null, Map.of("SWITCHBOARD_STORAGE_MIN_FREE_BYTES", "0"), Map.of())
+                .storage().minFreeBytes()).isZero();
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("storage.min-free-bytes", 1_000_000L))
+                .storage().minFreeBytes()).isEqualTo(1_000_000L);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("storage.min-free-bytes", -2)))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anyMatch(p -> p.startsWith("storage.min-free-bytes:")));
     }
 
     @Test

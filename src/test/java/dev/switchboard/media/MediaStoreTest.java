@@ -137,6 +137,14 @@ class MediaStoreTest {
     }
 
     @Test
+    void aSecondStoreOnTheSameDataDirIsRefusedWhileTheFirstIsOpen() throws IOException {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MediaStore.open(dataDir, "", 2))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("another Switchboard server");
+        store.close();
+        store = MediaStore.open(dataDir, "", 2); // free again once closed
+    }
+
+    @Test
     void listingIsNewestFirstAndPagesByTheLastId() throws IOException {
         Media[] m = new Media[5];
         for (int i = 0; i < 5; i++) {

@@ -344,7 +344,7 @@ public final class MediaApi {
     }
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, Step step) {
-        Replies.onStorage(executor, ctx, req, log, "media", step);
+        Replies.onStorage(executor, store.health(), ctx, req, log, "media", step);
     }
 
     private static void notAllowed(ChannelHandlerContext ctx, HttpRequest req, String allow) {

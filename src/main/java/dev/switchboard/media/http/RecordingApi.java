@@ -7,6 +7,7 @@ import dev.switchboard.auth.TokenRefused;
 import dev.switchboard.media.ImageType;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.MediaStore;
+import dev.switchboard.media.StorageFailure;
 import dev.switchboard.media.RecordingSession;
 import dev.switchboard.media.RecordingSessions;
 import dev.switchboard.media.StorageExecutor;
@@ -341,10 +342,14 @@ public final class RecordingApi {
         MediaStore.Stored stored;
         try {
             Upload.Written written = upload.finish();
-            sessions.remove(s);
             stored = store.commit(written, s.room(), s.type());
+            sessions.remove(s);
         } catch (Exception e) {
-            sessions.abandon(s);
+            // Disk full or database down before the file moved into place: the session stays at its
+            // acknowledged offset and the client may finish again later (507/503 from the caller).
+            if (!(StorageFailure.isStorage(e) && java.nio.file.Files.exists(upload.temp()) && sessions.rewind(s))) {
+                sessions.abandon(s);
+            }
             throw e;
         }
         Map<String, Object> json = Replies.json(stored.media());
@@ -407,7 +412,7 @@ public final class RecordingApi {
     }
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {
-        Replies.onStorage(executor, ctx, req, log, "recording", step);
+        Replies.onStorage(executor, store.health(), ctx, req, log, "recording", step);
     }
 
     private static StreamingHandler.Body notAllowed(ChannelHandlerContext ctx, String allow) {

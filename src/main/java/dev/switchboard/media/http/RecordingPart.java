@@ -2,6 +2,7 @@ package dev.switchboard.media.http;
 
 import dev.switchboard.media.RecordingSession;
 import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.media.StorageFailure;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;
@@ -35,6 +36,7 @@ final class RecordingPart implements StreamingHandler.Body {
     // Event-loop state.
     private long received;
     private Draining rejected;
+    private boolean ended;
     private CompositeByteBuf batch;
 
     private final AtomicLong pending = new AtomicLong();
@@ -87,6 +89,7 @@ final class RecordingPart implements StreamingHandler.Body {
 
     @Override
     public void end() {
+        ended = true;
         if (rejected != null) {
             rejected.end();
             return;
@@ -133,12 +136,44 @@ final class RecordingPart implements StreamingHandler.Body {
         try {
             sessions.checkpoint(session);
         } catch (IOException | RuntimeException e) {
-            failed = true;
-            sessions.abandon(session);
-            log.warn("cannot keep recording {} on disk", session.id().value(), e);
-            HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    "internal", "cannot write the recording"));
+            failed(e, "cannot keep recording {} on disk");
         }
+    }
+
+    /**
+     * A failed write or checkpoint (lane): a storage failure rewinds the session to the offset last
+     * acknowledged (the client resumes from there) and answers 507/503; anything else, or a failed
+     * rewind, abandons the session and answers 500.
+     */
+    private void failed(Exception e, String message) {
+        failed = true;
+        if (StorageFailure.isStorage(e) && sessions.rewind(session)) {
+            io.netty.handler.codec.http.FullHttpResponse res = Replies.storageFailure(sessions.health(), e);
+            ctx.channel().eventLoop().execute(() -> answerFailure(res));
+            return;
+        }
+        sessions.abandon(session); // the file and its digest may disagree now
+        log.warn(message, session.id().value(), e);
+        HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                "internal", "cannot write the recording"));
+    }
+
+    /**
+     * On the loop: the answer to a failed part; while the client is still sending, the rest of its body
+     * is drained first (closing on it would lose the answer in the reset). The session, back at its
+     * acknowledged offset, is released by {@link #stop} once the lane is done.
+     */
+    private void answerFailure(io.netty.handler.codec.http.FullHttpResponse res) {
+        if (rejected != null) {
+            res.release();
+            return;
+        }
+        if (ended) {
+            HttpResponses.send(ctx, request, res);
+            return;
+        }
+        stop();
+        rejected = Draining.answer(ctx, res);
     }
 
     private void flushBatch() {
@@ -163,11 +198,7 @@ final class RecordingPart implements StreamingHandler.Body {
                     session.write(buf.nioBuffers());
                 }
             } catch (IOException | RuntimeException e) {
-                failed = true;
-                sessions.abandon(session); // the file and its digest may disagree now
-                log.warn("cannot write recording {}", session.id().value(), e);
-                HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                        "internal", "cannot write the recording"));
+                failed(e, "cannot write recording {}");
             } finally {
                 buf.release();
                 drained(n);

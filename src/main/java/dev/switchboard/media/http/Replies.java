@@ -1,6 +1,8 @@
 package dev.switchboard.media.http;
 
 import dev.switchboard.media.Media;
+import dev.switchboard.media.StorageFailure;
+import dev.switchboard.media.StorageHealth;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.web.HttpResponses;
 import io.netty.buffer.Unpooled;
@@ -54,16 +56,21 @@ final class Replies {
     }
 
     /**
-     * Runs a blocking step of a request on the storage executor: 503 when it is saturated, 500 (logged as
-     * a failed {@code what} request) when the step throws.
+     * Runs a blocking step of a request on the storage executor: 503 when it is saturated; when the step
+     * throws, a storage failure answers 507/503 (see {@link #storageFailure}) and anything else 500
+     * (logged as a failed {@code what} request).
      */
-    static void onStorage(StorageExecutor executor, ChannelHandlerContext ctx, HttpRequest req, Logger log, String what,
-            MediaApi.Step step) {
+    static void onStorage(StorageExecutor executor, StorageHealth health, ChannelHandlerContext ctx, HttpRequest req,
+            Logger log, String what, MediaApi.Step step) {
         try {
             executor.execute(() -> {
                 try {
                     step.run();
                 } catch (Exception | Error e) {
+                    if (StorageFailure.isStorage(e)) {
+                        HttpResponses.send(ctx, req, storageFailure(health, e));
+                        return;
+                    }
                     log.warn("{} request {} {} failed", what, req.method(), req.uri(), e);
                     error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
                 }
@@ -71,6 +78,37 @@ final class Replies {
         } catch (RejectedExecutionException e) {
             busy(ctx, req);
         }
+    }
+
+    /**
+     * The answer to a write that storage refused: 507 Insufficient Storage (disk full, the free-space
+     * reserve reached, an I/O error) or 503 with Retry-After (database unreachable), as JSON naming the
+     * reason and the bytes free. Records the failure in {@code health} (which logs it at most once a
+     * minute per kind, without a stack trace); nothing is logged per request.
+     */
+    static FullHttpResponse storageFailure(StorageHealth health, Throwable e) {
+        StorageFailure kind = StorageFailure.of(e);
+        if (kind != StorageFailure.RESERVE_REACHED) { // the reserve check counted it already
+            health.failed(e);
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("error", kind.code());
+        o.put("message", "cannot store it: " + kind.reason() + "; nothing was kept");
+        o.put("reason", kind.reason());
+        o.put("freeBytes", health.freeBytes());
+        o.put("minFreeBytes", health.minFreeBytes());
+        byte[] body;
+        try {
+            body = HttpResponses.JSON.writeValueAsBytes(o);
+        } catch (Exception x) {
+            throw new IllegalStateException(x);
+        }
+        FullHttpResponse res = HttpResponses.response(HttpResponseStatus.valueOf(kind.status()),
+                Unpooled.wrappedBuffer(body), "application/json; charset=utf-8");
+        if (kind.status() == 503) {
+            res.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return res;
     }
 
     /** 405 naming the methods {@code allow}ed, in the Allow header too. */

@@ -169,7 +169,7 @@ public final class ShareTargetApi {
     }
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {
-        Replies.onStorage(executor, ctx, req, log, "share inbox", step);
+        Replies.onStorage(executor, inbox.health(), ctx, req, log, "share inbox", step);
     }
 
     private static StreamingHandler.Body notAllowed(ChannelHandlerContext ctx, String allow) {

@@ -73,8 +73,7 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
             } catch (ShareInbox.Full e) {
                 fail(full(e.getMessage()));
             } catch (IOException | RuntimeException e) {
-                log.warn("cannot keep a share", e);
-                fail(Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot keep the share"));
+                fail(failure(e));
             }
         });
     }
@@ -129,9 +128,7 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
                 HttpResponses.send(ctx, request, res);
             } catch (IOException | RuntimeException e) {
                 draft.discard();
-                log.warn("cannot keep a share", e);
-                HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                        "internal", "cannot keep the share"));
+                HttpResponses.send(ctx, request, failure(e));
             }
         });
     }
@@ -238,8 +235,16 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
     // ---- failures ----
 
     private void writeFailed(Exception e) {
-        log.warn("cannot write a shared file", e);
-        fail(Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot keep the share"));
+        fail(failure(e));
+    }
+
+    /** 507/503 for a storage failure (logged once a minute by the store's health), else a logged 500. */
+    private FullHttpResponse failure(Exception e) {
+        if (dev.switchboard.media.StorageFailure.isStorage(e)) {
+            return Replies.storageFailure(inbox.health(), e);
+        }
+        log.warn("cannot keep a share", e);
+        return Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot keep the share");
     }
 
     /** On the lane: drops the draft and answers from the loop. */

@@ -2,6 +2,7 @@ package dev.switchboard.media.http;
 
 import dev.switchboard.media.ImageType;
 import dev.switchboard.media.MediaStore;
+import dev.switchboard.media.StorageFailure;
 import dev.switchboard.media.Upload;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
@@ -50,6 +51,7 @@ final class UploadBody implements StreamingHandler.Body {
     private boolean typeChecked;
     private long received;
     private Draining rejected;
+    private boolean ended;
     private CompositeByteBuf batch;
 
     // Shared between the loop and the lane.
@@ -154,6 +156,7 @@ final class UploadBody implements StreamingHandler.Body {
 
     @Override
     public void end() {
+        ended = true;
         if (rejected != null) {
             rejected.end();
             return;
@@ -264,8 +267,12 @@ final class UploadBody implements StreamingHandler.Body {
             stored = store.commit(written, room, declared);
         } catch (IOException | RuntimeException e) {
             upload.discard();
-            log.warn("cannot store a {} for room {}", what, room, e);
-            Replies.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot store the " + what);
+            if (StorageFailure.isStorage(e)) {
+                HttpResponses.send(ctx, request, Replies.storageFailure(store.health(), e));
+            } else {
+                log.warn("cannot store a {} for room {}", what, room, e);
+                Replies.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot store the " + what);
+            }
             return;
         }
         completion.stored(ctx, request, stored);
@@ -274,6 +281,11 @@ final class UploadBody implements StreamingHandler.Body {
     private void fail(String what, Exception e) {
         failed = true;
         discardUpload();
+        if (StorageFailure.isStorage(e)) { // 507/503, logged once a minute by the store's health
+            io.netty.handler.codec.http.FullHttpResponse res = Replies.storageFailure(store.health(), e);
+            ctx.channel().eventLoop().execute(() -> answerFailure(res));
+            return;
+        }
         log.warn("{} (room {})", what, room, e);
         HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 "internal", what)); // 5xx: the connection closes after the answer
@@ -287,6 +299,20 @@ final class UploadBody implements StreamingHandler.Body {
     }
 
     // ---- loop side: cancellation and early errors ----
+
+    /** The answer to a failed write; the rest of a body still arriving is drained first (see {@link Draining}). */
+    private void answerFailure(io.netty.handler.codec.http.FullHttpResponse res) {
+        if (rejected != null) {
+            res.release();
+            return;
+        }
+        if (ended) {
+            HttpResponses.send(ctx, request, res);
+            return;
+        }
+        cancel();
+        rejected = Draining.answer(ctx, res);
+    }
 
     private void cancel() {
         releaseBatch();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.SignalingConfig;
 import dev.switchboard.web.HttpHandler;
 import dev.switchboard.web.HttpResponses;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -18,6 +19,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -32,8 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Engine.IO v4 server at {@code /socket.io/}: handshakes, long-polling GET/POST, WebSocket
- * connections and upgrades, and the protocol's HTTP errors. Sessions are kept by id; packets go up to
+ * The Engine.IO server at {@code /socket.io/}: handshakes, long-polling GET/POST, WebSocket
+ * connections and upgrades, and the protocol's HTTP errors. Each session speaks the revision its
+ * handshake asked for with {@code EIO} ({@link EngineProtocol}: 4, or 3 unless
+ * {@code signaling.allow-eio3} is off). Sessions are kept by id; packets go up to
  * an {@link EngineListener}.
  */
 public final class EngineServer implements HttpHandler {
@@ -94,9 +99,14 @@ public final class EngineServer implements HttpHandler {
             writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             return;
         }
-        String eio = first(q, "EIO");
-        if (!"4".equals(eio)) {
+        EngineProtocol protocol = EngineProtocol.of(first(q, "EIO"));
+        if (protocol == null || (protocol == EngineProtocol.V3 && !config.allowEio3())) {
             writeError(ctx, keepAlive, origin, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
+            return;
+        }
+        if (protocol == EngineProtocol.V3 && first(q, "j") != null) {
+            // JSONP long-polling (v3 only): not served; every client able to run WebRTC has XHR.
+            writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             return;
         }
         String transport = first(q, "transport");
@@ -112,19 +122,23 @@ public final class EngineServer implements HttpHandler {
                     writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
                     return;
                 }
-                openWebSocketSession(ctx, req, q, origin);
+                openWebSocketSession(ctx, req, q, origin, protocol);
             } else {
                 if (!req.method().equals(HttpMethod.GET)) {
                     writeError(ctx, keepAlive, origin, EngineError.BAD_HANDSHAKE_METHOD);
                     return;
                 }
-                openPollingSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST), keepAlive);
+                openPollingSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST), keepAlive, protocol);
             }
             return;
         }
         EngineSocket session = sessions.get(sid);
         if (session == null) {
             writeError(ctx, keepAlive, origin, EngineError.UNKNOWN_SID);
+            return;
+        }
+        if (session.protocol() != protocol) {
+            writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             return;
         }
         if ("websocket".equals(transport)) {
@@ -139,7 +153,7 @@ public final class EngineServer implements HttpHandler {
         } else if (req.method().equals(HttpMethod.POST)) {
             List<EnginePacket> packets;
             try {
-                packets = EngineCodec.decodePayload(req.content().toString(StandardCharsets.UTF_8), MAX_PACKETS_PER_PAYLOAD);
+                packets = protocol.decodePayload(req.content(), MAX_PACKETS_PER_PAYLOAD);
             } catch (EngineProtocolException e) {
                 writeError(ctx, false, origin, EngineError.BAD_REQUEST);
                 session.close("parse error");
@@ -162,17 +176,19 @@ public final class EngineServer implements HttpHandler {
     }
 
     private void openPollingSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin, String host,
-                                    boolean keepAlive) {
-        EngineSocket s = newSession(ctx, q, origin, host, EngineSocket.Transport.POLLING);
+                                    boolean keepAlive, EngineProtocol protocol) {
+        EngineSocket s = newSession(ctx, q, origin, host, EngineSocket.Transport.POLLING, protocol);
         s.loop().execute(() -> {
-            s.opened(openPacket(true, s.id()));
+            s.opened(openPacket(true, s.id(), protocol));
             s.onPoll(ctx, keepAlive, origin);
             listener.onOpen(s);
         });
     }
 
-    private void openWebSocketSession(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String origin) {
-        EngineSocket s = newSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST), EngineSocket.Transport.WEBSOCKET);
+    private void openWebSocketSession(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String origin,
+                                      EngineProtocol protocol) {
+        EngineSocket s = newSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST),
+                EngineSocket.Transport.WEBSOCKET, protocol);
         Channel ch = ctx.channel();
         if (!handshakeWebSocket(ctx, req, s)) {
             sessions.remove(s.id());
@@ -180,7 +196,7 @@ public final class EngineServer implements HttpHandler {
         }
         s.loop().execute(() -> {
             s.attachWebSocket(ch);
-            s.opened(openPacket(false, s.id()));
+            s.opened(openPacket(false, s.id(), protocol));
             listener.onOpen(s);
         });
     }
@@ -194,7 +210,7 @@ public final class EngineServer implements HttpHandler {
             ch.eventLoop().execute(() -> {
                 try {
                     if (!ok) {
-                        writeError(ctx, false, origin, EngineError.BAD_REQUEST);
+                        refuseSecondWebSocket(ctx, copy, origin);
                     } else if (!handshakeWebSocket(ctx, copy, session)) {
                         session.loop().execute(() -> session.onWebSocketClosed(ch));
                     }
@@ -202,6 +218,28 @@ public final class EngineServer implements HttpHandler {
                     copy.release();
                 }
             });
+        });
+    }
+
+    /**
+     * A WebSocket for a session that already has one (or is probing one): as the reference server does,
+     * the WebSocket handshake completes and the new connection is closed at once, leaving the session alone.
+     */
+    private void refuseSecondWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, String origin) {
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + path;
+        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, true, config.maxPayload())
+                .newHandshaker(req);
+        if (hs == null) {
+            writeError(ctx, false, origin, EngineError.BAD_REQUEST);
+            return;
+        }
+        Channel ch = ctx.channel();
+        hs.handshake(ch, req).addListener(f -> {
+            if (f.isSuccess()) {
+                hs.close(ch, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION));
+            } else {
+                ch.close();
+            }
         });
     }
 
@@ -229,17 +267,18 @@ public final class EngineServer implements HttpHandler {
     }
 
     private EngineSocket newSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin, String host,
-                                    EngineSocket.Transport transport) {
+                                    EngineSocket.Transport transport, EngineProtocol protocol) {
         String id = newId();
         Handshake hs = new Handshake(q.parameters(), origin, null, ctx.channel().remoteAddress(), host);
-        EngineSocket s = new EngineSocket(id, this, ctx.channel().eventLoop(), hs, transport);
+        EngineSocket s = new EngineSocket(id, this, ctx.channel().eventLoop(), hs, transport, protocol);
         sessions.put(id, s);
-        log.info("engine.io session {} opened over {} from {}", id, transport == EngineSocket.Transport.POLLING
+        log.info("engine.io {} session {} opened over {} from {}", protocol, id, transport == EngineSocket.Transport.POLLING
                 ? "polling" : "websocket", ctx.channel().remoteAddress());
         return s;
     }
 
-    private EnginePacket openPacket(boolean canUpgrade, String sid) {
+    /** The handshake's OPEN packet; v3 clients were never told {@code maxPayload}. */
+    private EnginePacket openPacket(boolean canUpgrade, String sid, EngineProtocol protocol) {
         ObjectNode o = JSON.createObjectNode();
         o.put("sid", sid);
         o.putArray("upgrades");
@@ -248,7 +287,9 @@ public final class EngineServer implements HttpHandler {
         }
         o.put("pingInterval", config.pingInterval().toMillis());
         o.put("pingTimeout", config.pingTimeout().toMillis());
-        o.put("maxPayload", config.maxPayload());
+        if (protocol == EngineProtocol.V4) {
+            o.put("maxPayload", config.maxPayload());
+        }
         return EnginePacket.of(EnginePacket.Type.OPEN, o.toString());
     }
 
@@ -286,6 +327,13 @@ public final class EngineServer implements HttpHandler {
     void writePayload(ChannelHandlerContext ctx, boolean keepAlive, String origin, String payload) {
         FullHttpResponse res = HttpResponses.response(HttpResponseStatus.OK,
                 Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8), "text/plain; charset=UTF-8");
+        cors(res, origin);
+        write(ctx, keepAlive, res);
+    }
+
+    /** A v3 binary long-polling payload ({@link EngineCodecV3#encodeBinaryPayload}); takes the buffer. */
+    void writeBinaryPayload(ChannelHandlerContext ctx, boolean keepAlive, String origin, ByteBuf payload) {
+        FullHttpResponse res = HttpResponses.response(HttpResponseStatus.OK, payload, "application/octet-stream");
         cors(res, origin);
         write(ctx, keepAlive, res);
     }

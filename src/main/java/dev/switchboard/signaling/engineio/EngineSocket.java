@@ -10,11 +10,9 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One Engine.IO session: its transport (long-polling, WebSocket, or polling while a WebSocket probe is
@@ -24,10 +22,16 @@ import java.util.concurrent.TimeUnit;
 public final class EngineSocket {
     enum Transport { POLLING, WEBSOCKET }
 
+    private static final byte[] V3_BINARY_PREFIX = {(byte) (EnginePacket.Type.MESSAGE.code - '0')};
+
     private final String id;
     private final EngineServer server;
     private final EventExecutor loop;
     private final Handshake handshake;
+    private final EngineProtocol protocol;
+    private final Heartbeat heartbeat;
+    /** v3 only: the client asked for base64 binary ({@code b64} on the handshake), so never send it bytes. */
+    private final boolean base64;
 
     private Transport transport;
     private Channel ws;
@@ -39,17 +43,20 @@ public final class EngineSocket {
     private ChannelHandlerContext poll;
     private boolean pollKeepAlive;
     private String pollOrigin;
-    private ScheduledFuture<?> pingTask;
-    private ScheduledFuture<?> timeoutTask;
     private boolean closed;
     private volatile Object attachment;
 
-    EngineSocket(String id, EngineServer server, EventExecutor loop, Handshake handshake, Transport transport) {
+    EngineSocket(String id, EngineServer server, EventExecutor loop, Handshake handshake, Transport transport,
+                 EngineProtocol protocol) {
         this.id = id;
         this.server = server;
         this.loop = loop;
         this.handshake = handshake;
         this.transport = transport;
+        this.protocol = protocol;
+        this.base64 = protocol == EngineProtocol.V3 && handshake.param("b64") != null;
+        this.heartbeat = new Heartbeat(loop, protocol, server.config().pingInterval().toMillis(),
+                server.config().pingTimeout().toMillis(), () -> sendNow(EnginePacket.PING), () -> closeNow("ping timeout"));
     }
 
     public String id() {
@@ -62,6 +69,11 @@ public final class EngineSocket {
 
     public Handshake handshake() {
         return handshake;
+    }
+
+    /** The Engine.IO revision the client speaks (from the handshake's {@code EIO}). */
+    public EngineProtocol protocol() {
+        return protocol;
     }
 
     /** The transport name as the protocol spells it ("polling" or "websocket"). */
@@ -116,7 +128,7 @@ public final class EngineSocket {
 
     void opened(EnginePacket open) {
         sendNow(open);
-        schedulePing();
+        heartbeat.start();
     }
 
     private void sendNow(EnginePacket p) {
@@ -133,8 +145,9 @@ public final class EngineSocket {
                 closeNow("slow consumer");
                 return;
             }
-            Object frame = p.isBinary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(p.bytesUnsafe()))
-                    : new TextWebSocketFrame(textFrame(p));
+            Object frame = !p.isBinary() ? new TextWebSocketFrame(textFrame(p))
+                    : base64 ? new TextWebSocketFrame(EngineCodecV3.encodePacket(p))
+                    : new BinaryWebSocketFrame(binaryFrame(p));
             if (flush) {
                 ws.writeAndFlush(frame, ws.voidPromise());
             } else {
@@ -147,6 +160,14 @@ public final class EngineSocket {
         if (bufferedBytes > server.config().outboundQueueBytes()) {
             closeNow("slow consumer");
         }
+    }
+
+    /** The bytes of a binary message; v3 puts the message type byte (4) before them. */
+    private ByteBuf binaryFrame(EnginePacket p) {
+        if (protocol == EngineProtocol.V4) {
+            return Unpooled.wrappedBuffer(p.bytesUnsafe());
+        }
+        return Unpooled.wrappedBuffer(V3_BINARY_PREFIX, p.bytesUnsafe());
     }
 
     /** The type digit and the text, encoded straight into a pooled buffer. */
@@ -178,7 +199,11 @@ public final class EngineSocket {
         bufferedBytes = 0;
         ChannelHandlerContext ctx = poll;
         poll = null;
-        server.writePayload(ctx, pollKeepAlive, pollOrigin, EngineCodec.encodePayload(out));
+        if (protocol == EngineProtocol.V3 && !base64 && EngineCodecV3.hasBinary(out)) {
+            server.writeBinaryPayload(ctx, pollKeepAlive, pollOrigin, EngineCodecV3.encodeBinaryPayload(out));
+        } else {
+            server.writePayload(ctx, pollKeepAlive, pollOrigin, protocol.encodePayload(out));
+        }
     }
 
     /** A long-polling GET. Answers at once when packets wait, else holds the request. */
@@ -284,7 +309,7 @@ public final class EngineSocket {
             // Release the held poll; later polls on this sid are refused.
             ChannelHandlerContext ctx = poll;
             poll = null;
-            server.writePayload(ctx, pollKeepAlive, pollOrigin, EngineCodec.encodePacket(EnginePacket.NOOP));
+            server.writePayload(ctx, pollKeepAlive, pollOrigin, protocol.encodePayload(List.of(EnginePacket.NOOP)));
         }
         List<EnginePacket> pending = new ArrayList<>(buffer);
         buffer.clear();
@@ -298,34 +323,20 @@ public final class EngineSocket {
     }
 
     private void onPacket(EnginePacket p) {
+        if (!protocol.serverPings()) {
+            heartbeat.heard();
+        }
         switch (p.type()) {
-            case PONG -> onPong();
+            case PONG -> heartbeat.onPong();
             case MESSAGE -> server.listener().onMessage(this, p);
             case CLOSE -> closeNow("transport close", EnginePacket.NOOP);
-            case PING, NOOP -> { }
+            case PING -> {
+                if (!protocol.serverPings()) {
+                    sendNow(p.text().isEmpty() ? EnginePacket.PONG : EnginePacket.of(EnginePacket.Type.PONG, p.text()));
+                }
+            }
+            case NOOP -> { }
             default -> closeNow("parse error");
-        }
-    }
-
-    private void schedulePing() {
-        long interval = server.config().pingInterval().toMillis();
-        pingTask = loop.schedule(() -> {
-            if (closed) {
-                return;
-            }
-            sendNow(EnginePacket.PING);
-            timeoutTask = loop.schedule(() -> closeNow("ping timeout"),
-                    server.config().pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }, interval, TimeUnit.MILLISECONDS);
-    }
-
-    private void onPong() {
-        if (timeoutTask != null) {
-            timeoutTask.cancel(false);
-            timeoutTask = null;
-            if (pingTask != null && pingTask.isDone()) {
-                schedulePing();
-            }
         }
     }
 
@@ -342,19 +353,14 @@ public final class EngineSocket {
             return;
         }
         closed = true;
-        if (pingTask != null) {
-            pingTask.cancel(false);
-        }
-        if (timeoutTask != null) {
-            timeoutTask.cancel(false);
-        }
+        heartbeat.stop();
         buffer.clear();
         bufferedBytes = 0;
         server.remove(this, reason);
         if (poll != null) {
             ChannelHandlerContext ctx = poll;
             poll = null;
-            server.writePayload(ctx, pollKeepAlive, pollOrigin, EngineCodec.encodePacket(lastPacket));
+            server.writePayload(ctx, pollKeepAlive, pollOrigin, protocol.encodePayload(List.of(lastPacket)));
         }
         if (ws != null && ws.isActive()) {
             ws.writeAndFlush(new CloseWebSocketFrame(1000, null)).addListener(ChannelFutureListener.CLOSE);

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Turns WebSocket frames of one connection into Engine.IO packets for its session: a text frame is one
- * packet, a binary frame is a binary message. Malformed input closes the session.
+ * packet, a binary frame is a binary message (in v3 after its type byte, which must be 4; v3 also
+ * accepts base64 binary in a text frame). Malformed input closes the session.
  */
 final class EngineWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final EngineSocket session;
@@ -35,8 +36,8 @@ final class EngineWebSocketHandler extends SimpleChannelInboundHandler<WebSocket
             }
             EnginePacket p;
             try {
-                p = EngineCodec.decodePacket(text.text());
-                if (p.isBinary()) {
+                p = session.protocol().decodePacket(text.text());
+                if (p.isBinary() && session.protocol() == EngineProtocol.V4) {
                     throw new EngineProtocolException("base64 binary packet over WebSocket");
                 }
             } catch (EngineProtocolException e) {
@@ -46,7 +47,17 @@ final class EngineWebSocketHandler extends SimpleChannelInboundHandler<WebSocket
             }
             deliver(ctx, p);
         } else if (frame instanceof BinaryWebSocketFrame bin) {
-            deliver(ctx, EnginePacket.binaryOwned(ByteBufUtil.getBytes(bin.content())));
+            ByteBuf content = bin.content();
+            if (session.protocol() == EngineProtocol.V3) {
+                // v3 puts the packet type before the bytes; only a message may be binary.
+                if (!content.isReadable() || content.getByte(content.readerIndex()) != 4) {
+                    session.close("parse error");
+                    ctx.close();
+                    return;
+                }
+                content = content.slice(content.readerIndex() + 1, content.readableBytes() - 1);
+            }
+            deliver(ctx, EnginePacket.binaryOwned(ByteBufUtil.getBytes(content)));
         } else if (frame instanceof PingWebSocketFrame) {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
         } else if (frame instanceof CloseWebSocketFrame) {

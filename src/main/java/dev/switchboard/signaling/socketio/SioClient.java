@@ -1,8 +1,6 @@
 package dev.switchboard.signaling.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.engineio.EngineSocket;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -14,11 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Socket.IO side of one Engine.IO session: decodes packets (collecting binary attachments), routes
- * them to the socket of their namespace, and handles CONNECT. Runs on the session's event loop.
+ * them to the socket of their namespace, and handles CONNECT as the client's protocol revision wants it
+ * ({@link SioProtocol}). Runs on the session's event loop.
  */
 final class SioClient {
     private final SioServer server;
     private final EngineSocket engine;
+    private final SioProtocol protocol;
     private final Map<String, SioSocket> sockets = new HashMap<>(2);
     private SioCodec.Header pending;
     private List<byte[]> pendingBuffers;
@@ -28,6 +28,7 @@ final class SioClient {
     SioClient(SioServer server, EngineSocket engine) {
         this.server = server;
         this.engine = engine;
+        this.protocol = SioProtocol.of(engine.protocol());
     }
 
     EngineSocket engine() {
@@ -40,6 +41,9 @@ final class SioClient {
                 engine.close("connect timeout");
             }
         }, server.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (protocol.implicitMainConnect()) {
+            connect("/", null);
+        }
     }
 
     void onMessage(EnginePacket message) {
@@ -100,7 +104,14 @@ final class SioClient {
         }
     }
 
-    private void connect(String name, JsonNode auth) {
+    private void connect(String requested, JsonNode connectData) {
+        String name = requested;
+        String query = null;
+        int q = protocol == SioProtocol.V4 ? requested.indexOf('?') : -1;
+        if (q >= 0) {
+            name = requested.substring(0, q);
+            query = requested.substring(q + 1);
+        }
         Namespace ns = server.find(name);
         if (ns == null) {
             connectError(name, "Invalid namespace", null);
@@ -109,7 +120,8 @@ final class SioClient {
         if (sockets.containsKey(name)) {
             return;
         }
-        SioSocket socket = new SioSocket(this, name, auth == null ? JsonNodeFactory.instance.objectNode() : auth);
+        SioSocket socket = new SioSocket(this, name, protocol.auth(connectData, engine.handshake(), query),
+                protocol.socketId(name, engine.id()));
         try {
             ns.connectHandler().onConnect(socket, socket.auth());
         } catch (ConnectRefused e) {
@@ -121,19 +133,19 @@ final class SioClient {
             connectTimer.cancel(false);
             connectTimer = null;
         }
-        ObjectNode ok = JsonNodeFactory.instance.objectNode();
-        ok.put("sid", socket.id());
-        send(new SioPacket(SioPacket.Type.CONNECT, name, SioPacket.NO_ACK, ok));
-        ns.connectedHandler().onConnected(socket);
+        send(protocol.connected(socket));
+        // As the reference server does, what the connected handler sends leaves in a write of its own after
+        // the CONNECT answer (a later task on this session's loop, before anything the client answers).
+        String joined = name;
+        engine.loop().execute(() -> {
+            if (!closed && sockets.get(joined) == socket) {
+                ns.connectedHandler().onConnected(socket);
+            }
+        });
     }
 
     private void connectError(String name, String message, Object data) {
-        ObjectNode err = JsonNodeFactory.instance.objectNode();
-        err.put("message", message);
-        if (data != null) {
-            err.set("data", SioSocket.toJson(data));
-        }
-        send(new SioPacket(SioPacket.Type.CONNECT_ERROR, name, SioPacket.NO_ACK, err));
+        send(protocol.connectError(name, message, data));
     }
 
     void send(SioPacket p) {

@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Socket.IO v5 server on top of Engine.IO: one {@link SioClient} per Engine.IO session, sockets per
- * namespace. Namespaces must be registered before clients connect to them.
+ * The Socket.IO server (protocol v5, and v4 for Engine.IO v3 sessions) on top of Engine.IO: one
+ * {@link SioClient} per Engine.IO session, sockets per namespace. Namespaces must be registered before
+ * clients connect to them.
  */
 public final class SioServer implements EngineListener {
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();

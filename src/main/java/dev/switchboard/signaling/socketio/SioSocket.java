@@ -36,13 +36,18 @@ public final class SioSocket {
     private boolean connected = true;
     private volatile Object attachment;
 
-    SioSocket(SioClient client, String namespace, JsonNode auth) {
+    /** {@code id} null: a fresh random one. */
+    SioSocket(SioClient client, String namespace, JsonNode auth, String id) {
         this.client = client;
         this.namespace = namespace;
         this.auth = auth;
+        this.id = id != null ? id : newId();
+    }
+
+    private static String newId() {
         byte[] b = new byte[15];
         RANDOM.nextBytes(b);
-        this.id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     public String id() {
@@ -53,7 +58,10 @@ public final class SioSocket {
         return namespace;
     }
 
-    /** The auth payload of the CONNECT packet (an empty object when none). */
+    /**
+     * The auth payload of the CONNECT packet (an empty object when none); for Socket.IO 2.x clients, the
+     * handshake's query parameters as strings ({@link SioProtocol}).
+     */
     public JsonNode auth() {
         return auth;
     }

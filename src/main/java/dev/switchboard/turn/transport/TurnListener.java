@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The STUN/TURN listeners on one port: UDP (one socket per event loop with SO_REUSEPORT where epoll is
- * available, so clients spread over the loops) and TCP, plus the once-a-second expiry sweep.
+ * available, so clients spread over the loops) and TCP (its own, or a listener shared with HTTP that
+ * hands connections over), plus the once-a-second expiry sweep.
  */
 public final class TurnListener implements AutoCloseable {
     private static final int IDLE_SECONDS = 30;
@@ -52,6 +53,14 @@ public final class TurnListener implements AutoCloseable {
 
     /** Binds UDP and TCP on {@code bind}:{@code config.port()} and returns the port. */
     public int start(String bind) throws InterruptedException {
+        return start(bind, true);
+    }
+
+    /**
+     * Binds UDP on {@code bind}:{@code config.port()}, and TCP there too unless {@code tcp} is false (a
+     * listener shared with other protocols then hands TCP connections to {@link #serveTcp}); returns the port.
+     */
+    public int start(String bind, boolean tcp) throws InterruptedException {
         int sockets = 1;
         if (loops.epoll()) {
             sockets = 0;
@@ -85,8 +94,9 @@ public final class TurnListener implements AutoCloseable {
             channels.add(b.bind(bindAddress, config.port()).sync().channel());
         }
         port = ((InetSocketAddress) channels.get(0).localAddress()).getPort();
-        ServerBootstrap tcp = streamBootstrap(null, FiveTuple.Protocol.TCP);
-        channels.add(tcp.bind(bind, port).sync().channel());
+        if (tcp) {
+            channels.add(streamBootstrap(null, FiveTuple.Protocol.TCP).bind(bind, port).sync().channel());
+        }
         sweeper = loops.workers().next().scheduleAtFixedRate(server::sweep, 1, 1, TimeUnit.SECONDS);
         return port;
     }
@@ -103,25 +113,47 @@ public final class TurnListener implements AutoCloseable {
         return tlsBound;
     }
 
+    /**
+     * TURNS on a port shared with other protocols, whose listener hands TLS connections that carry TURN
+     * to {@link #serveTls}: only recorded, for {@link #tlsPort()}.
+     */
+    public void sharesTlsPort(int tlsPort) {
+        tlsBound = tlsPort;
+    }
+
     /** TCP (and, with {@code tls}, TLS) client connections: STUN/ChannelData framing over a stream. */
     private ServerBootstrap streamBootstrap(Supplier<SslContext> tls, FiveTuple.Protocol protocol) {
         return new ServerBootstrap().group(loops.boss(), loops.workers())
                 .channel(loops.serverSocketChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
                         }
-                        ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0))
-                                .addLast("frames", new TcpFramer())
-                                .addLast("turn", new TcpHandler(server, protocol));
+                        serve(ch, protocol);
                     }
                 });
+    }
+
+    /** TURN over TCP on a connection accepted by a shared listener (and every one of ours). */
+    public void serveTcp(Channel ch) {
+        serve(ch, FiveTuple.Protocol.TCP);
+    }
+
+    /** TURN on a connection whose TLS handler a shared listener already set up. */
+    public void serveTls(Channel ch) {
+        serve(ch, FiveTuple.Protocol.TLS);
+    }
+
+    private void serve(Channel ch, FiveTuple.Protocol protocol) {
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64 * 1024, 256 * 1024));
+        ch.pipeline()
+                .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0))
+                .addLast("frames", new TcpFramer())
+                .addLast("turn", new TcpHandler(server, protocol));
     }
 
     public int tlsPort() {

@@ -34,7 +34,7 @@ class EngineWebSocketHandlerTest {
         });
         EmbeddedChannel ch = new EmbeddedChannel();
         EngineSocket session = new EngineSocket("sid", server, ch.eventLoop(), new Handshake(Map.of(), null, null, null, null),
-                EngineSocket.Transport.WEBSOCKET);
+                EngineSocket.Transport.WEBSOCKET, EngineProtocol.V4);
         session.attachWebSocket(ch);
         ch.pipeline().addLast(new EngineWebSocketHandler(session));
         return ch;

@@ -1,0 +1,146 @@
+package dev.switchboard.cluster;
+
+import io.lettuce.core.SetArgs;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's heartbeat and sweeper, on a thread of its own. Every interval: refresh this node's
+ * {@code alive} key (TTL {@code ttl}); if the key was gone (Redis restarted and lost its data, or this
+ * node was taken for dead) or a write failed meanwhile, subscribe again and register every local member
+ * again; then remove the members of every node whose key expired, telling their rooms with the
+ * protocols' farewells. A dead node's peers leave their rooms within ttl + interval.
+ */
+final class NodeLiveness {
+    private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
+    private static final byte[] ONE = {'1'};
+
+    private final RedisRooms rooms;
+    private final Duration interval;
+    private final Duration ttl;
+    private final ScheduledExecutorService timer;
+    private volatile boolean reachable = true;
+    private volatile boolean dirty;
+
+    NodeLiveness(RedisRooms rooms, Duration interval, Duration ttl) {
+        this.rooms = rooms;
+        this.interval = interval;
+        this.ttl = ttl;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-cluster-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        beat(); // registered before the first join
+        timer.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    boolean reachable() {
+        return reachable;
+    }
+
+    /** A write to Redis failed: register again at the next beat. */
+    void dirty() {
+        dirty = true;
+    }
+
+    private void beat() {
+        var redis = rooms.redis;
+        RedisKeys keys = rooms.keys;
+        try {
+            byte[] before = await(redis.setGet(keys.alive(rooms.node), ONE, SetArgs.Builder.px(ttl)));
+            await(redis.sadd(keys.nodes(), RedisKeys.utf8(rooms.node)));
+            if (!reachable) {
+                log.info("cluster: Redis reachable again");
+            }
+            reachable = true;
+            if (before == null || dirty) {
+                dirty = false;
+                resync();
+            }
+            sweep();
+        } catch (Exception e) {
+            if (reachable) {
+                log.warn("cluster: Redis unreachable: {}", e.toString());
+            }
+            reachable = false;
+            dirty = true;
+        }
+    }
+
+    /** Subscriptions and registrations of this node's members, as they are now. */
+    private void resync() throws Exception {
+        await(rooms.resubscribe());
+        int members = 0;
+        for (RedisRoom room : rooms.rooms.values()) {
+            for (Member m : room.local()) {
+                List<Object> all = await(rooms.reregister(room, m));
+                members++;
+                room.mergeSnapshot(all, rooms.node);
+            }
+        }
+        // Entries of members that left while Redis could not be told.
+        for (byte[] raw : await(rooms.redis.smembers(rooms.keys.nodeMembers(rooms.node)))) {
+            RedisKeys.Entry e = RedisKeys.Entry.parse(raw);
+            if (e == null) {
+                continue;
+            }
+            RedisRoom room = rooms.rooms.get(rooms.keys.channel(e.room()));
+            if (room == null || room.localMember(e.member()) == null) {
+                rooms.forget(e.room(), e.member(), rooms.farewells.lost(e.room(), e.member()));
+            }
+        }
+        if (members > 0) {
+            log.info("cluster: node {} registered {} local member(s) again", rooms.node, members);
+        }
+    }
+
+    /** Removes the members of nodes whose heartbeat expired; the first sweeper to remove one tells. */
+    private void sweep() throws Exception {
+        var redis = rooms.redis;
+        RedisKeys keys = rooms.keys;
+        Set<byte[]> nodes = await(redis.smembers(keys.nodes()));
+        for (byte[] raw : nodes) {
+            String other = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+            if (other.equals(rooms.node) || await(redis.exists(keys.alive(other))) > 0) {
+                continue;
+            }
+            int removed = 0;
+            for (byte[] entryBytes : await(redis.smembers(keys.nodeMembers(other)))) {
+                RedisKeys.Entry e = RedisKeys.Entry.parse(entryBytes);
+                if (e == null || await(redis.hdel(keys.members(e.room()), e.member())) == 0) {
+                    continue;
+                }
+                removed++;
+                var farewell = rooms.farewells.lost(e.room(), e.member());
+                RedisRoom room = rooms.rooms.get(keys.channel(e.room()));
+                if (room != null) {
+                    room.remoteLeft(e.member());
+                    room.deliverLocal(e.member(), farewell);
+                }
+                byte[] msg = new Envelope(Envelope.Kind.LEFT, rooms.node, e.member(), "", farewell).encode();
+                await(redis.spublish(keys.channel(e.room()), msg));
+            }
+            await(redis.del(keys.nodeMembers(other)));
+            await(redis.srem(keys.nodes(), raw));
+            log.info("cluster: node {} stopped its heartbeat; removed {} of its member(s)", other, removed);
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.CompletionStage<T> f) throws Exception {
+        return f.toCompletableFuture().get(RedisRooms.COMMAND_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+    }
+}

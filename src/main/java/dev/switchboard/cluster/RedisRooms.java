@@ -1,0 +1,346 @@
+package dev.switchboard.cluster;
+
+import dev.switchboard.signaling.engineio.EnginePacket;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rooms shared by every node that points at one Redis. Membership is a hash per room changed by an
+ * atomic script (capacity holds across nodes); fan-out is sharded pub/sub, one channel per room, to
+ * which a node subscribes while it has members in the room; members on this node are delivered to
+ * directly, without a hop. All publishes leave on one connection, so each sender's order is kept.
+ * A publish that reaches fewer nodes than hold members of the room fails (the sender is told), so
+ * nothing is lost silently while Redis restarts. Node liveness and recovery: {@link NodeLiveness}.
+ */
+public final class RedisRooms implements RoomCluster {
+    private static final Logger log = LoggerFactory.getLogger(RedisRooms.class);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+    final String node;
+    final RedisKeys keys;
+    final Farewells farewells;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final StatefulRedisPubSubConnection<String, byte[]> pubsub;
+    final RedisAsyncCommands<String, byte[]> redis;
+    private final JoinScript joinScript;
+    final ConcurrentHashMap<String, RedisRoom> rooms = new ConcurrentHashMap<>();
+    private final NodeLiveness liveness;
+    private volatile boolean halted;
+
+    private RedisRooms(String url, String prefix, Duration heartbeat, Duration ttl, Farewells farewells) throws IOException {
+        this.node = newNodeId();
+        this.keys = new RedisKeys(prefix);
+        this.farewells = farewells;
+        RedisURI uri = RedisURI.create(url);
+        String where = uri.getHost() + ":" + uri.getPort();
+        resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // While disconnected a command fails at once: the sender hears cluster-unavailable
+                // instead of a publish waiting in a queue that may be replayed out of order.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+        try {
+            connection = client.connect(CODEC);
+            pubsub = client.connectPubSub(CODEC);
+        } catch (RuntimeException e) {
+            shutdownClient();
+            throw new IOException("cluster.redis-url: cannot connect to Redis at " + where + ": " + e.getMessage(), e);
+        }
+        redis = connection.async();
+        pubsub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void smessage(String channel, byte[] message) {
+                receive(channel, message);
+            }
+        });
+        try {
+            joinScript = new JoinScript(connection.sync().scriptLoad(JoinScript.SOURCE));
+        } catch (RuntimeException e) {
+            shutdownClient();
+            throw new IOException("cluster.redis-url: Redis at " + where + " refused the room script: " + e.getMessage(), e);
+        }
+        liveness = new NodeLiveness(this, heartbeat, ttl);
+        liveness.start();
+        log.info("cluster: node {} sharing rooms through Redis at {} (key prefix \"{}\")", node, where, prefix);
+    }
+
+    /** Connects, registers this node and starts its heartbeat; fails when Redis cannot be reached. */
+    public static RedisRooms connect(String url, String prefix, Duration heartbeat, Duration ttl, Farewells farewells)
+            throws IOException {
+        return new RedisRooms(url, prefix, heartbeat, ttl, farewells);
+    }
+
+    private static String newNodeId() {
+        byte[] b = new byte[9];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** This node's id in Redis. */
+    public String nodeId() {
+        return node;
+    }
+
+    @Override
+    public CompletableFuture<Joined> join(RoomKey key, int capacity, Member member) {
+        if (halted) {
+            return Delivery.unavailable("halted", null);
+        }
+        String channel = keys.channel(key);
+        RedisRoom room = rooms.compute(channel, (c, r) -> {
+            if (r == null) {
+                r = new RedisRoom(key, this, c, keys.members(key));
+                r.subscribed = pubsub.async().ssubscribe(c).toCompletableFuture();
+            }
+            r.pending++;
+            return r;
+        });
+        RedisKeys.Entry entry = new RedisKeys.Entry(key, member.id());
+        return room.subscribed
+                .thenCompose(v -> joinScript.run(redis, room.membersKey, keys.nodeMembers(node), member.id(),
+                        RedisKeys.memberValue(node, member.name()), capacity, entry.bytes()))
+                .handle((all, error) -> {
+                    boolean ok = error == null && all != null && all.size() >= 2 && all.get(0) != null;
+                    rooms.compute(channel, (c, r) -> {
+                        r.pending--;
+                        if (ok) {
+                            r.addLocal(member);
+                        }
+                        return dropIfIdle(r);
+                    });
+                    if (error != null) {
+                        liveness.dirty();
+                        throw new ClusterUnavailableException("join " + key.name() + ": " + error.getMessage(), error);
+                    }
+                    if (!ok) {
+                        return Joined.full();
+                    }
+                    room.mergeSnapshot(all, node);
+                    publish(room, Envelope.Kind.JOINED, member.id(), member.name(), List.of());
+                    return new Joined(room, room.members());
+                });
+    }
+
+    /** Under the map's lock: a room without local members or pending joins is dropped and unsubscribed. */
+    private RedisRoom dropIfIdle(RedisRoom r) {
+        if (r.pending == 0 && r.local().length == 0) {
+            if (!halted) {
+                pubsub.async().sunsubscribe(r.channel);
+            }
+            return null;
+        }
+        return r;
+    }
+
+    void leave(RedisRoom room, Member member, List<EnginePacket> farewell) {
+        boolean[] removed = new boolean[1];
+        rooms.computeIfPresent(room.channel, (c, r) -> {
+            if (r == room) {
+                removed[0] = r.removeLocal(member);
+                return dropIfIdle(r);
+            }
+            return r;
+        });
+        if (!removed[0]) {
+            return;
+        }
+        if (farewell != null) {
+            room.deliverLocal(member.id(), farewell);
+        }
+        forget(room.key(), member.id(), farewell);
+    }
+
+    /**
+     * Removes a member from the room's hash and its node's set, then tells the other nodes (with the
+     * farewell packets for their members). Failures mark this node for a resync.
+     */
+    void forget(RoomKey key, String member, List<EnginePacket> farewell) {
+        if (halted) {
+            return;
+        }
+        redis.hdel(keys.members(key), member).exceptionally(e -> {
+            liveness.dirty();
+            return 0L;
+        });
+        redis.srem(keys.nodeMembers(node), new RedisKeys.Entry(key, member).bytes());
+        byte[] message = new Envelope(Envelope.Kind.LEFT, node, member, "", farewell == null ? List.of() : farewell).encode();
+        redis.spublish(keys.channel(key), message).exceptionally(e -> {
+            liveness.dirty();
+            return 0L;
+        });
+    }
+
+    /**
+     * Publishes on the room's channel. Completes when Redis handed it to at least as many subscribed
+     * nodes as hold members of the room (this one included); otherwise fails, so the sender can say so.
+     */
+    CompletableFuture<Void> publish(RedisRoom room, Envelope.Kind kind, String from, String arg, List<EnginePacket> encoded) {
+        if (halted) {
+            return Delivery.unavailable("halted", null);
+        }
+        int expected = room.remoteNodes() + 1;
+        byte[] message = new Envelope(kind, node, from, arg, encoded).encode();
+        return redis.spublish(room.channel, message).toCompletableFuture().handle((n, e) -> {
+            if (e != null) {
+                liveness.dirty();
+                throw new ClusterUnavailableException("publish: " + e.getMessage(), e);
+            }
+            if (kind != Envelope.Kind.JOINED && n < expected) {
+                throw new ClusterUnavailableException("publish reached " + n + " of " + expected + " nodes", null);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(RoomKey key, List<EnginePacket> encoded) {
+        RedisRoom room = rooms.get(keys.channel(key));
+        if (room != null) {
+            room.deliverLocal(null, encoded);
+        }
+        if (halted) {
+            return Delivery.unavailable("halted", null);
+        }
+        byte[] message = new Envelope(Envelope.Kind.MESSAGE, node, "", "", encoded).encode();
+        return redis.spublish(keys.channel(key), message).toCompletableFuture().handle((n, e) -> {
+            if (e != null) {
+                throw new ClusterUnavailableException("publish: " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    /** A message on a room channel, on the pub/sub connection's thread (so in the order sent). */
+    private void receive(String channel, byte[] bytes) {
+        RedisRoom room = rooms.get(channel);
+        if (room == null) {
+            return;
+        }
+        Envelope e;
+        try {
+            e = Envelope.decode(bytes);
+        } catch (RuntimeException bad) {
+            log.warn("cluster: dropped a malformed message on {}", channel);
+            return;
+        }
+        if (e.origin().equals(node)) {
+            return; // delivered to this node's members when sent
+        }
+        switch (e.kind()) {
+            case MESSAGE -> room.deliverLocal(e.from().isEmpty() ? null : e.from(), e.packets());
+            case TARGETED -> {
+                Member m = room.localMember(e.arg());
+                if (m != null) {
+                    m.deliver(e.packets());
+                }
+            }
+            case JOINED -> room.remoteJoined(e.from(), e.origin(), e.arg());
+            case LEFT -> {
+                room.remoteLeft(e.from());
+                if (!e.packets().isEmpty()) {
+                    room.deliverLocal(e.from(), e.packets());
+                }
+            }
+        }
+    }
+
+    /** Subscribes again to every room this node holds (after a reconnect); completes when Redis confirmed. */
+    CompletableFuture<Void> resubscribe() {
+        Collection<String> channels = new ArrayList<>(rooms.keySet());
+        if (channels.isEmpty()) {
+            return Delivery.DONE;
+        }
+        return pubsub.async().ssubscribe(channels.toArray(String[]::new)).toCompletableFuture();
+    }
+
+    /** Registers a local member again (Redis lost it), whatever the room's size now. */
+    CompletableFuture<List<Object>> reregister(RedisRoom room, Member m) {
+        return joinScript.run(redis, room.membersKey, keys.nodeMembers(node), m.id(),
+                RedisKeys.memberValue(node, m.name()), Integer.MAX_VALUE, new RedisKeys.Entry(room.key(), m.id()).bytes())
+                .thenApply(all -> {
+                    publish(room, Envelope.Kind.JOINED, m.id(), m.name(), List.of());
+                    return all;
+                });
+    }
+
+    @Override
+    public int localRoomCount() {
+        return rooms.size();
+    }
+
+    @Override
+    public Health health() {
+        return new Health("redis", !halted && connection.isOpen() && liveness.reachable());
+    }
+
+    /**
+     * For tests: the node dies as far as Redis can tell: heartbeats stop and connections close, with no
+     * member removed. The other nodes' sweepers remove its members once its heartbeat key expires.
+     */
+    public void halt() {
+        halted = true;
+        liveness.stop();
+        shutdownClient();
+    }
+
+    /** Removes this node's members and its registration, then disconnects. */
+    @Override
+    public void close() {
+        if (halted) {
+            return;
+        }
+        liveness.stop();
+        try {
+            for (RedisRoom room : rooms.values()) {
+                for (Member m : room.local()) {
+                    forget(room.key(), m.id(), farewells.lost(room.key(), m.id()));
+                }
+            }
+            redis.del(keys.alive(node), keys.nodeMembers(node)).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            redis.srem(keys.nodes(), RedisKeys.utf8(node)).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("cluster: could not deregister node {} from Redis: {}", node, e.toString());
+        } finally {
+            halted = true;
+            shutdownClient();
+        }
+    }
+
+    private void shutdownClient() {
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}
