@@ -9,6 +9,7 @@
  * peer sends it.
  */
 import { el } from './dom.js';
+import { nameTag } from './names.js';
 import { t } from './strings.js';
 
 /** The grid's layout follows the number of tiles (css/app.css, .call-grid[data-count]). */
@@ -286,7 +287,8 @@ export class Call extends EventTarget {
     if (self) {
       video.muted = true;
     }
-    const label = el('span', { className: 'tile-name' }, name ?? t('room.guest'));
+    const label = self ? el('span', { className: 'tile-name' }, name ?? t('room.guest'))
+      : nameTag(peerId, name ?? t('room.guest'), 'tile-name');
     const quality = el('span', { className: 'tile-quality', 'data-testid': 'peer-quality', dataset: { peer: peerId } });
     const unmute = el('button', { type: 'button', className: 'small', hidden: true }, t('call.playSound'));
     unmute.addEventListener('click', () => {

@@ -22,6 +22,8 @@ import { isFinal } from './transfer.js';
 import { makeThumbnail } from './thumbnail.js';
 import { shareButton } from './share-out.js';
 import { t as text } from './strings.js';
+import { fileStatus, Rate } from './file-status.js';
+import { nameTag } from './names.js';
 
 const HASH_BLOCK = 4 * 1024 * 1024;
 const ACTIVE = ['offered', 'sending', 'sent', 'receiving', 'verifying', 'uploading', 'downloading', 'interrupted'];
@@ -40,15 +42,21 @@ export class FileShare {
   /**
    * @param section the Files section; @param makeId function giving a fresh random id
    * @param options {client: our stable client id, room, signal(to, data) -> Promise<ack> over signaling,
-   *  fallbackMs: how long a peer's channels may take to open before the server path is used}
+   *  fallbackMs: how long a peer's channels may take to open before the server path is used,
+   *  incomingList: where rows of files coming in go (the incoming area; else the section's list),
+   *  onIncoming(element): a new incoming row was shown}
    */
-  constructor(section, makeId, { client = null, room = null, signal = null, fallbackMs = 5000 } = {}) {
+  constructor(section, makeId, {
+    client = null, room = null, signal = null, fallbackMs = 5000, incomingList = null, onIncoming = () => {},
+  } = {}) {
     this.makeId = makeId;
     this.client = client;
     this.server = room && signal ? new ServerFiles(this, room, signal) : null;
     this.fallbackMs = fallbackMs;
     this.input = section.querySelector('[data-testid=files-input]');
     this.list = section.querySelector('[data-testid=files-list]');
+    this.incomingList = incomingList ?? this.list;
+    this.onIncoming = onIncoming;
     this.peerList = section.querySelector('[data-testid=files-peers]');
     this.message = section.querySelector('[data-testid=files-message]');
     this.peers = new Map(); // peerId -> {name, link, auto: checkbox, element, client}
@@ -60,6 +68,37 @@ export class FileShare {
       this.sendFiles(files);
     });
     this.swept = sweepStored().catch(() => []);
+    section.querySelector('[data-testid=files-clear]')?.addEventListener('click', () => this.clearFinished());
+    this.takeDrops(section);
+  }
+
+  /** Files of any kind dropped on the section are sent to everyone. */
+  takeDrops(section) {
+    section.addEventListener('dragover', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      section.classList.add('over');
+    });
+    section.addEventListener('dragleave', () => section.classList.remove('over'));
+    section.addEventListener('drop', (e) => {
+      e.preventDefault();
+      e.stopPropagation(); // not the page's photo drop
+      section.classList.remove('over');
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length > 0) {
+        this.sendFiles(files);
+      }
+    });
+  }
+
+  /** Removes the rows of transfers that are over (delivered, failed, cancelled), both ways. */
+  clearFinished() {
+    for (const [key, row] of this.rows) {
+      if (['verified', 'failed', 'cancelled'].includes(row.transfer?.state)) {
+        row.element.remove();
+        this.rows.delete(key);
+      }
+    }
   }
 
   /** A peer's link: its offers and updates reach this section whenever its channels are open. */
@@ -267,16 +306,22 @@ export class FileShare {
         progress: el('progress', { max: t.size || 1, value: 0 }),
         status: el('span', { className: 'hint', 'data-testid': 'file-status' }),
         actions: el('span', { className: 'controls' }),
+        rate: new Rate(),
       };
       row.element = el('li', {
         className: `file-transfer ${t.direction}`, 'data-testid': 'file-transfer',
         dataset: { direction: t.direction, peer: peerId, id: t.id, sha256: t.sha256 },
       }, t.thumb ? el('img', { className: 'file-thumb', src: t.thumb, alt: text('files.thumbAlt', { name: t.name }), 'data-testid': 'file-thumb' }) : null,
       el('strong', {}, t.name), text('files.rowInfo', {
-        size: formatBytes(t.size), type: t.type, direction: text(t.direction === 'out' ? 'files.to' : 'files.from'), peer: peer?.name ?? text('files.aPeer'),
-      }), row.progress, row.status, row.actions);
+        size: formatBytes(t.size), type: t.type, direction: text(t.direction === 'out' ? 'files.to' : 'files.from'),
+      }), nameTag(peerId, peer?.name ?? text('files.aPeer')), ' ', row.progress, row.status, row.actions);
       this.rows.set(key, row);
-      this.list.prepend(row.element);
+      if (t.direction === 'in') {
+        this.incomingList.prepend(row.element);
+        this.onIncoming(row.element);
+      } else {
+        this.list.prepend(row.element);
+      }
     }
     row.element.dataset.peer = peerId;
     row.element.dataset.state = t.state;
@@ -290,7 +335,9 @@ export class FileShare {
     }
     row.progress.value = t.state === 'verified' ? t.size : Math.min(t.bytes, t.size);
     const resumed = t.resumedFrom > 0 && !isFinal(t.state) ? text('files.resumedAt', { size: formatBytes(t.resumedFrom) }) : '';
-    row.status.textContent = (t.error ? `${t.state}: ${t.error}` : t.state) + resumed;
+    row.rate.add(performance.now(), t.bytes ?? 0);
+    const name = this.peers.get(peerId)?.name ?? text('files.thePeer');
+    row.status.textContent = fileStatus(t, name, row.rate.speed()) + resumed;
     if (row.shown === t.state && row.transfer === t) {
       return;
     }
@@ -305,9 +352,10 @@ export class FileShare {
     }
     if (t.direction === 'in' && t.state === 'verified' && t.store) {
       t.store.file().then((file) => {
+        const share = shareButton(new File([file], t.name, { type: t.type }));
         row.actions.replaceChildren(el('a', {
           href: URL.createObjectURL(file), download: t.name, 'data-testid': 'file-download', className: 'button',
-        }, text('action.download')), shareButton(new File([file], t.name, { type: t.type })));
+        }, text('action.download')), ...(share ? [share] : []));
       }, (e) => { row.status.textContent = text('files.unreadable', { message: e.message }); });
     }
     row.actions.replaceChildren(...buttons);

@@ -12,6 +12,25 @@ export class Gallery {
     this.status = status;
     this.room = room;
     this.items = new Map(); // id -> element
+    this.recordedBy = new Map(); // recording id -> the name of who made it (null: this page)
+  }
+
+  /** Who made recording {@code id} ({@code name}; null: this page), as far as this page was told. */
+  label(id, name) {
+    this.recordedBy.set(id, name);
+    const caption = this.items.get(id)?.querySelector('[data-testid=recording-caption]');
+    if (caption) {
+      caption.textContent = this.caption(id, Date.parse(caption.dataset.created));
+    }
+  }
+
+  caption(id, created) {
+    const time = new Date(created).toLocaleString();
+    if (!this.recordedBy.has(id)) {
+      return t('consent.at', { time });
+    }
+    const by = this.recordedBy.get(id);
+    return by === null ? t('consent.byYou', { time }) : t('consent.by', { peer: by, time });
   }
 
   async load() {
@@ -34,7 +53,8 @@ export class Gallery {
       this.place(m, created, el('video', {
         src: mediaUrl(m.id), controls: true, preload: 'metadata', playsInline: true,
         'data-testid': 'gallery-recording', 'aria-label': t('gallery.recording', { size: formatBytes(m.size ?? 0) }),
-      }));
+      }), el('p', { className: 'hint', 'data-testid': 'recording-caption', dataset: { created: new Date(created).toISOString() } },
+        this.caption(m.id, created)));
       return;
     }
     const img = el('img', { src: thumbnailUrl(m.id), alt: t('gallery.photo', { id: m.id.slice(0, 8) }), loading: 'lazy' });
@@ -48,12 +68,12 @@ export class Gallery {
       'aria-label': t('gallery.open', { size: formatBytes(m.size ?? 0) }) }, img));
   }
 
-  place(m, created, content) {
+  place(m, created, ...content) {
     const element = el('li', {
       className: 'gallery-item', 'data-testid': 'gallery-item',
       dataset: { id: m.id, sha256: typeof m.sha256 === 'string' ? m.sha256 : '', created: String(created),
         kind: m.kind === 'recording' ? 'recording' : 'photo' },
-    }, content);
+    }, ...content);
     const before = [...this.list.children].find((c) => Number(c.dataset.created) < created);
     this.items.set(m.id, element);
     this.list.insertBefore(element, before ?? null);

@@ -57,8 +57,11 @@ function holdLock(id, ifAvailable) {
   });
 }
 
-/** The header of room {@code room}: its link with a copy button, and the name field. */
-export function setUpHeader(room) {
+/**
+ * The header of room {@code room}: its link with a copy (and, where the browser can, share) button,
+ * and the name field; {@code onRename(name)} runs when the person changes the name.
+ */
+export function setUpHeader(room, onRename = () => {}) {
   const link = `${location.origin}/room/${room}`;
   $('room-link').value = link;
   $('copy-link').addEventListener('click', async () => {
@@ -70,13 +73,18 @@ export function setUpHeader(room) {
       $('copy-status').textContent = t('room.copyByHand');
     }
   });
+  if (typeof navigator.share === 'function') {
+    $('share-link').hidden = false;
+    $('share-link').addEventListener('click', () => navigator.share({ url: link, title: document.title }).catch(() => {}));
+  }
   const nameInput = $('my-name');
   nameInput.value = myName();
   nameInput.addEventListener('change', () => {
     const n = nameInput.value.trim().slice(0, 64);
     if (n) {
       localStorage.setItem('switchboard.name', n);
-      $('copy-status').textContent = t('room.nameLater');
+      nameInput.value = n;
+      onRename(n);
     }
   });
 }

@@ -9,6 +9,7 @@ import { PeerLink } from './peer.js';
 import { MAX_REBUILDS } from './rebuild.js';
 import { hasString, t } from './strings.js';
 import { holdWhileBusy, SERVER_BUSY } from './wakelock.js';
+import { nameTag, renameEverywhere } from './names.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,7 +27,14 @@ export class Members {
   renderSelf() {
     const list = $('member-list');
     list.prepend(el('li', { className: 'self', dataset: { peer: this.page.selfId } },
-      el('span', {}, t('room.you', { name: $('my-name').value }))));
+      el('span', {}, nameTag(this.page.selfId, $('my-name').value), t('room.youSuffix'))));
+  }
+
+  /** Our own new name, in our own row. */
+  renameSelf(name) {
+    if (this.page.selfId) {
+      renameEverywhere(this.page.selfId, name);
+    }
   }
 
   add(id, name) {
@@ -34,13 +42,13 @@ export class Members {
     const existing = page.members.get(id);
     if (existing) {
       existing.name = name ?? existing.name;
-      existing.nameElement.textContent = existing.name;
       page.call?.rename(id, existing.name);
       page.files?.rename(id, existing.name);
+      renameEverywhere(id, existing.name);
       return existing;
     }
     const stateElement = el('span', { className: 'peer-state', 'data-testid': 'peer-state', dataset: { peer: id, state: 'connecting' } }, t('peer.connecting'));
-    const nameElement = el('span', {}, name ?? t('room.guest'));
+    const nameElement = nameTag(id, name ?? t('room.guest'));
     const element = el('li', { dataset: { peer: id } }, nameElement, stateElement);
     $('member-list').append(element);
     const m = { id, name: name ?? t('room.guest'), nameElement, element, stateElement, link: null };
@@ -96,7 +104,7 @@ export class Members {
       const f = e.detail;
       const m = memberOf(f);
       const size = formatBytes(f.size);
-      announce(t('announce.offer', { peer: m.name, name: f.name, size }));
+      this.page.arrivals.arrived(t('announce.offer', { peer: m.name, name: f.name, size }));
       this.page.notifier.notify(t('notify.offerTitle', { peer: m.name }), t('notify.offerBody', { name: f.name, size }), `offer-${m.id}-${f.id}`);
     });
     const told = new WeakSet();

@@ -9,7 +9,7 @@ import { cleanName } from './framing.js';
 import { randomId, sha256Hex } from './hash.js';
 import { sniffImageType } from './imagetype.js';
 import { show } from './sources.js';
-import { t } from './strings.js';
+import { t, t as text } from './strings.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -162,6 +162,7 @@ export class Photos {
     card.row.setPath(m.link.path === 'relayed' ? 'relayed' : 'direct');
     this.incomingCards.set(`${m.id}/${t.id}`, card);
     $('received-list').prepend(card.element);
+    this.page.arrivals.arrived(text('arrive.photo', { peer: m.name, name: t.name }), card.element);
   }
 
   async receiveViaServer(from, data) {
@@ -179,6 +180,7 @@ export class Photos {
     card.row.setPath('server');
     this.incomingCards.set(key, card);
     $('received-list').prepend(card.element);
+    this.page.arrivals.arrived(text('arrive.photo', { peer: m.name, name: cleanName(data.name) }), card.element);
     try {
       const { bytes, type } = await downloadMedia(media.id, (done, total) => card.row.setProgress(done, total || media.size));
       card.row.setState('verifying');

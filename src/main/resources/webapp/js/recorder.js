@@ -153,7 +153,7 @@ export class RecordingUpload {
       body: JSON.stringify({ sha256, size: this.total }),
     });
     if (!res.ok) {
-      throw new Error(await reason(res, 'the recording was not saved'));
+      throw new Error(await reason(res, 'the server refused it'));
     }
     return res.json();
   }
@@ -187,7 +187,9 @@ function setup() {
   const section = document.getElementById('recorder');
   if (!section || typeof MediaRecorder === 'undefined') {
     if (section) {
-      section.querySelector('[data-testid="rec-message"]').textContent = t('rec.cannot');
+      const m = section.querySelector('[data-testid="rec-message"]');
+      m.textContent = t('rec.cannot');
+      m.hidden = false;
     }
     return;
   }
@@ -204,6 +206,14 @@ function setup() {
   let timer = null;
   let ownTracks = []; // tracks opened for the recording only, stopped with it
   let mix = null; // the call composition while recording the call
+
+  /** Shows a problem in the (otherwise hidden) message box; an empty text hides it. */
+  const tell = (text) => {
+    message.textContent = text;
+    message.hidden = !text;
+  };
+  /** Tells the page (js/consent.js) that a recording started or stopped, or was saved. */
+  const notify = (type, detail) => section.dispatchEvent(new CustomEvent(type, { detail }));
 
   const say = (text, state) => {
     status.textContent = text;
@@ -223,7 +233,7 @@ function setup() {
         ownTracks = mic.getAudioTracks();
         return new MediaStream([...s.getVideoTracks(), ...ownTracks]);
       } catch (e) {
-        message.textContent = t('rec.noSound');
+        tell(t('rec.noSound'));
         return s;
       }
     }
@@ -255,15 +265,15 @@ function setup() {
   }
 
   start.addEventListener('click', async () => {
-    message.textContent = '';
+    tell('');
     const type = pickType();
     if (!type) {
-      message.textContent = t('rec.noType');
+      tell(t('rec.noType'));
       return;
     }
     const wholeCall = source?.value === 'call';
     if (wholeCall && !document.querySelector('#call-grid video')) {
-      message.textContent = t('rec.noCall');
+      tell(t('rec.noCall'));
       return;
     }
     const container = type.startsWith('video/mp4') ? 'video/mp4' : 'video/webm';
@@ -277,7 +287,7 @@ function setup() {
     } catch (e) {
       releaseMix();
       start.disabled = false;
-      message.textContent = t('rec.cannotStart', { message: e.message });
+      tell(t('rec.cannotStart', { message: e.message }));
       await upload.cancel();
       return;
     }
@@ -291,6 +301,7 @@ function setup() {
     });
     recorder.addEventListener('stop', async () => {
       clearInterval(timer);
+      notify('recording', { on: false });
       releaseScreen();
       ownTracks.forEach((t) => t.stop());
       ownTracks = [];
@@ -302,11 +313,18 @@ function setup() {
         if (failed) {
           throw failed;
         }
+        if (upload.total === 0) {
+          await upload.cancel();
+          tell(t('rec.empty'));
+          say(t('rec.notSavedShort'), 'failed');
+          return;
+        }
         const media = await upload.finish();
         status.dataset.mediaId = media.id;
+        notify('recorded', { media });
         say(t('rec.saved', { size: formatBytes(media.size) }), 'done');
       } catch (e) {
-        message.textContent = t('rec.notSaved', { message: e.message });
+        tell(t('rec.notSaved', { message: e.message }));
         say(t('rec.notSavedShort'), 'failed');
       } finally {
         start.disabled = false;
@@ -324,6 +342,7 @@ function setup() {
       source.disabled = true;
     }
     say(t('rec.recording'), 'recording');
+    notify('recording', { on: true, what: wholeCall ? 'call' : 'self' });
     // The server's limit governs; the section's data-max-seconds may only lower it.
     const own = Number(section.dataset.maxSeconds) || 0;
     const limits = [upload.maxSeconds, own].filter((n) => n > 0);
@@ -338,7 +357,7 @@ function setup() {
       }
       if (maxSeconds > 0 && elapsed >= maxSeconds * 1000 && recorder?.state === 'recording') {
         const at = formatTime(maxSeconds * 1000);
-        message.textContent = byServer ? t('rec.serverLimit', { time: at }) : t('rec.limit', { time: at });
+        tell(byServer ? t('rec.serverLimit', { time: at }) : t('rec.limit', { time: at }));
         section.dataset.stoppedBy = 'limit';
         recorder.stop();
       }

@@ -11,13 +11,17 @@ import { myClientId, setUpHeader } from './identity.js';
 import { Members } from './members.js';
 import { Photos } from './photos.js';
 import { SignalingClient } from './signaling.js';
-import { currentPhoto, setUpPhotoSources, usePhoto } from './sources.js';
+import { currentPhoto, resumeCamera, setUpPhotoSources, stopCamera, usePhoto } from './sources.js';
+import { Arrivals } from './arrivals.js';
+import { RecordingConsent } from './consent.js';
+import { Profile } from './profile.js';
+import { RoomBlocked } from './edge.js';
 import { setUpCall } from './call-controls.js';
 import { Chat } from './chat.js';
 import { runDiagnostics } from './diagnostics.js';
 import { readQuality } from './quality.js';
 import { FileShare } from './files.js';
-import { announce, announceError } from './announce.js';
+import { announce } from './announce.js';
 import { Notifier } from './notify.js';
 import { setUpApp } from './pwa.js';
 import { fillPage } from './i18n.js';
@@ -48,9 +52,13 @@ const page = {
   chat: null,
   files: null,
   notifier: null,
+  arrivals: new Arrivals($('incoming'), $('toasts')),
 };
 const photos = new Photos(page);
 const members = new Members(page, photos);
+const consent = new RecordingConsent($('recording-badges'));
+const profile = new Profile(page, members, consent, $('my-name'));
+const blocked = new RoomBlocked();
 let pendingSignals = [];
 
 // ---- chat, diagnostics, network, test hooks ----
@@ -143,6 +151,10 @@ function handleSignal({ from, data }) {
     page.files.server?.result(from, data);
   } else if (data.kind === 'server-file-cancel') {
     page.files.server?.cancelled(from, data);
+  } else if (data.kind === 'profile') {
+    profile.receive(from, data);
+  } else if (data.kind === 'recorded') {
+    profile.receiveRecorded(from, data);
   }
 }
 
@@ -157,9 +169,15 @@ function setUpSignaling() {
     status.textContent = t(relayOnly ? 'room.joinedRelay' : 'room.joined', { room });
     status.dataset.state = 'joined';
     rememberRoom(room);
+    blocked.clear();
+    resumeCamera();
     for (const p of e.detail.peers ?? []) {
       members.add(p.id, p.name);
     }
+    if (profile.recording) {
+      profile.sendAll(); // back after a reconnect while recording: the others see the badge again
+    }
+    showAlone();
     const queued = pendingSignals;
     pendingSignals = [];
     queued.forEach(handleSignal);
@@ -168,14 +186,18 @@ function setUpSignaling() {
     if (page.selfId) {
       const m = members.add(e.detail.id, e.detail.name);
       announce(t('announce.joined', { peer: m.name }));
+      profile.sendTo(m.id); // our name as it is now (the server knows the one we joined with) and recording
+      showAlone();
     }
   });
   signaling.addEventListener('peer-left', (e) => {
     const m = page.members.get(e.detail.id);
     if (m) {
       announce(t('announce.left', { peer: m.name }));
+      consent.gone(m.id, m.name);
     }
     members.remove(e.detail.id, e.detail.reason);
+    showAlone();
   });
   signaling.addEventListener('signal', (e) => {
     if (page.selfId) {
@@ -193,10 +215,16 @@ function setUpSignaling() {
     members.reset();
   });
   signaling.addEventListener('error', (e) => {
-    if (e.detail?.code === 'room_full' || e.detail?.event === 'join') {
+    const full = e.detail?.code === 'room-full' || e.detail?.code === 'room_full';
+    if (full || e.detail?.event === 'join') {
       status.textContent = t('room.refused', { message: e.detail.message });
-      announceError(status.textContent);
       status.dataset.state = 'refused';
+      stopCamera();
+      if (full) {
+        blocked.full(e.detail.message, e.detail.capacity, () => signaling.join());
+      } else {
+        blocked.refused(status.textContent, () => signaling.join());
+      }
     }
   });
   window.addEventListener('pagehide', () => {
@@ -206,15 +234,29 @@ function setUpSignaling() {
   signaling.connect();
 }
 
+/** Alone in the room: the invitation comes first. */
+function showAlone() {
+  document.body.toggleAttribute('data-alone', page.members.size === 0);
+}
+
+/** The recorder (js/recorder.js) tells when it records and what it saved; everyone in the room is told. */
+function setUpConsent() {
+  $('recorder').addEventListener('recording', (e) => profile.setRecording(e.detail.on ? e.detail.what : null));
+  $('recorder').addEventListener('recorded', (e) => profile.recorded(e.detail.media));
+}
+
 async function main() {
   if (!ROOM_NAME.test(room)) {
     $('connection').textContent = t('room.badLink');
+    blocked.badLink();
     return;
   }
-  document.title = t('room.title', { room });
+  page.arrivals.setTitle(t('room.title', { room }));
+  showAlone();
   page.notifier = new Notifier($('notify-toggle'), $('notify-message'));
-  setUpHeader(room);
-  setUpPhotoSources();
+  setUpHeader(room, (name) => profile.rename(name));
+  setUpConsent();
+  setUpPhotoSources({ onOtherFiles: (list) => page.files?.sendFiles(list) });
   $('send-photo').addEventListener('click', () => {
     if (currentPhoto()) {
       photos.send(currentPhoto());
@@ -223,10 +265,12 @@ async function main() {
   page.gallery = new Gallery($('gallery-list'), $('gallery-status'), room);
   page.gallery.load();
   page.call = setUpCall(page.members, { maxVideos: Number(params.get('maxvideos')) });
+  page.call.addEventListener('change', () => document.body.toggleAttribute('data-in-call', page.call.joined));
   setUpChat();
   page.clientId = await myClientId();
   const files = new FileShare($('files'), () => randomId(12), {
     client: page.clientId, room, signal: (to, data) => page.signaling.signal(to, data), fallbackMs: page.fallbackMs,
+    incomingList: $('incoming-files'), onIncoming: () => { $('incoming-empty').hidden = true; },
   });
   page.files = files;
   if (files.server) {

@@ -26,10 +26,36 @@ export function show(element, text, info = false) {
   element.hidden = !text;
 }
 
-/** Wires the camera and the device pickers into the page. */
-export function setUpPhotoSources() {
+let otherFiles = () => {};
+let cameraWanted = true;
+
+/**
+ * Wires the camera and the device pickers into the page; {@code onOtherFiles(files)} takes files
+ * dropped on the page that are not images (they go to the Files section).
+ */
+export function setUpPhotoSources({ onOtherFiles = () => {} } = {}) {
+  otherFiles = onOtherFiles;
   setUpCamera();
   setUpPicking();
+}
+
+/** Turns the camera off (a room that cannot be joined shows no live camera). */
+export function stopCamera() {
+  cameraWanted = false;
+  if (stream) {
+    stream.getTracks().forEach((t) => t.stop());
+    stream = null;
+  }
+  $('video').srcObject = null;
+  $('snap').disabled = true;
+}
+
+/** Turns the camera on again after {@link stopCamera}. */
+export function resumeCamera() {
+  if (!cameraWanted) {
+    cameraWanted = true;
+    startCamera($('camera-select').value || undefined);
+  }
 }
 
 // ---- camera ----
@@ -47,7 +73,12 @@ async function startCamera(deviceId) {
     if (stream) {
       stream.getTracks().forEach((t) => t.stop());
     }
-    stream = await openCamera(deviceId);
+    const opened = await openCamera(deviceId);
+    if (!cameraWanted) {
+      opened.getTracks().forEach((t) => t.stop()); // turned off while it was opening
+      return;
+    }
+    stream = opened;
     $('video').srcObject = stream;
     show(msg, '');
     delete msg.dataset.code;
@@ -138,9 +169,12 @@ function setUpPicking() {
   document.addEventListener('drop', (e) => {
     e.preventDefault();
     zone.classList.remove('over');
-    const f = [...(e.dataTransfer?.files ?? [])].find((x) => x.type.startsWith('image/')) ?? e.dataTransfer?.files[0];
-    if (f) {
+    const files = [...(e.dataTransfer?.files ?? [])];
+    const f = files.find((x) => x.type.startsWith('image/'));
+    if (f && files.length === 1) {
       choosePhoto(f, f.name);
+    } else if (files.length > 0) {
+      otherFiles(files); // not one image: any kind of file goes to everyone through Files
     }
   });
   document.addEventListener('paste', (e) => {

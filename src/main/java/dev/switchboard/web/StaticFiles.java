@@ -57,20 +57,27 @@ public final class StaticFiles implements HttpHandler {
                     "only GET and HEAD are allowed here");
             return;
         }
-        String path = rewrite.apply(new QueryStringDecoder(req.uri()).path());
+        String requested = new QueryStringDecoder(req.uri()).path();
+        String path = rewrite.apply(requested);
         Asset asset = path == null ? null : asset(path);
+        HttpResponseStatus status = HttpResponseStatus.OK;
+        if (asset == null && NotFoundPage.wanted(req, requested)) {
+            path = NotFoundPage.PATH;
+            asset = asset(path);
+            status = HttpResponseStatus.NOT_FOUND;
+        }
         if (asset == null) {
             HttpResponses.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found", "no such file");
             return;
         }
-        if (asset.etag().equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
+        if (status == HttpResponseStatus.OK && asset.etag().equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
             FullHttpResponse res = HttpResponses.response(HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER, null);
             res.headers().set(HttpHeaderNames.ETAG, asset.etag());
             HttpResponses.send(ctx, req, res);
             return;
         }
         boolean head = req.method().equals(HttpMethod.HEAD);
-        FullHttpResponse res = HttpResponses.response(HttpResponseStatus.OK,
+        FullHttpResponse res = HttpResponses.response(status,
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(asset.bytes()), asset.contentType());
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, asset.bytes().length);
         res.headers().set(HttpHeaderNames.ETAG, asset.etag());

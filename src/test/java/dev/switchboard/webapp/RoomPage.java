@@ -57,6 +57,18 @@ final class RoomPage implements AutoCloseable {
         return p;
     }
 
+    /** The room page of {@code room}, loaded but not waited on to join (a full room, a bad name). */
+    static RoomPage load(Browser browser, String baseUrl, String room) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true));
+        Page page = context.newPage();
+        page.setDefaultTimeout(TIMEOUT_MS);
+        RoomPage p = new RoomPage(context, page);
+        page.onConsoleMessage(m -> p.console.add(m.type() + ": " + m.text()));
+        page.onPageError(e -> p.problems.add("page error: " + e));
+        page.navigate(baseUrl + "/room/" + room);
+        return p;
+    }
+
     void waitJoined() {
         page.locator("[data-testid=connection][data-state=joined]").waitFor();
     }
@@ -118,6 +130,27 @@ final class RoomPage implements AutoCloseable {
         }
         page.getByTestId("rec-start").click();
         page.locator("[data-testid=rec-status][data-state=recording]").waitFor();
+    }
+
+    /** This page at a size of its own: 390x844 (a phone) or 1280x800, say. */
+    RoomPage viewport(int width, int height) {
+        page.setViewportSize(width, height);
+        return this;
+    }
+
+    /** Whether {@code l}'s box lies wholly inside the viewport as the page is scrolled now (not only in the DOM). */
+    boolean inViewport(Locator l) {
+        com.microsoft.playwright.options.BoundingBox box = l.boundingBox();
+        com.microsoft.playwright.options.ViewportSize v = page.viewportSize();
+        return box != null && box.width > 0 && box.height > 0 && box.x >= 0 && box.y >= 0
+                && box.x + box.width <= v.width + 0.5 && box.y + box.height <= v.height + 0.5;
+    }
+
+    /** Makes the page believe it is hidden (another tab in front) or visible again, as document.hidden reads. */
+    void setHidden(boolean hidden) {
+        page.evaluate("h => { for (const [k, v] of [['hidden', h], ['visibilityState', h ? 'hidden' : 'visible']])"
+                + " Object.defineProperty(document, k, { configurable: true, get: () => v });"
+                + " document.dispatchEvent(new Event('visibilitychange')); }", hidden);
     }
 
     static String sha256(byte[] bytes) {

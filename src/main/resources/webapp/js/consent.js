@@ -1,0 +1,58 @@
+/**
+ * Recording consent: while anyone in the room records, every page shows who (a badge in the header,
+ * data-testid "recording-badge") and announces when it starts and stops. The recording person's
+ * page tells the others with its profile (js/profile.js) over signaling; a recording saved is told the
+ * same way, so the gallery and the incoming area say who recorded it.
+ */
+import { announce } from './announce.js';
+import { el } from './dom.js';
+import { t } from './strings.js';
+
+export class RecordingConsent {
+  /** @param badges the header's badge container */
+  constructor(badges) {
+    this.badges = badges;
+    this.shown = new Map(); // peerId (or 'self') -> badge element
+  }
+
+  /** Our own recording started or stopped. */
+  self(on) {
+    this.set('self', on, () => t('consent.you'), () => t('consent.startedSelf'), null);
+  }
+
+  /** Peer {@code peerId} ({@code name}) records ({@code what}: 'call' or 'self') or stopped. */
+  peer(peerId, name, on, what) {
+    this.set(peerId, on, () => t('consent.peer', { peer: name }),
+      () => t('consent.started', { peer: name, what: t(what === 'call' ? 'consent.theCall' : 'consent.theirCamera') }),
+      () => t('consent.stopped', { peer: name }));
+  }
+
+  /** A peer left: its badge goes (it stopped recording with its page). */
+  gone(peerId, name) {
+    this.peer(peerId, name, false);
+  }
+
+  set(key, on, label, started, stopped) {
+    const badge = this.shown.get(key);
+    if (on) {
+      if (!badge) {
+        const b = el('span', { className: 'rec-badge', 'data-testid': 'recording-badge', dataset: { peer: key } }, label());
+        this.badges.append(b);
+        this.shown.set(key, b);
+        announce(started());
+      } else {
+        badge.textContent = label(); // a rename
+      }
+    } else if (badge) {
+      badge.remove();
+      this.shown.delete(key);
+      if (stopped) {
+        announce(stopped());
+      }
+    }
+  }
+
+  get recording() {
+    return this.shown.has('self');
+  }
+}
