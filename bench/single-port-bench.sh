@@ -8,6 +8,8 @@
 # Usage: bench/single-port-bench.sh
 # Environment: CLIENTS (50), MESSAGES (2000), SIZE (171), INTERVAL_MS (5), REQUESTS (40000),
 #              CONNECTIONS (8000), JAR (target/switchboard.jar).
+# Switchboard's per-source budget for unauthenticated answers (turn.unauthenticated-*) is lifted: all
+# load comes from one address here, and coturn has no such budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS=${CLIENTS:-50}
@@ -49,7 +51,7 @@ turnserver -n --listening-ip=127.0.0.1 --listening-port="$COTURN_PORT" --tls-lis
   --no-software-attribute --log-file=stdout --simple-log >"$work/coturn.log" 2>&1 & pids+=($!); COTURN_PID=$!
 sb() { # sb NAME ARGS...: starts a Switchboard, sets SB_PID
   local name=$1; shift
-  SWITCHBOARD_TURN_MAX_ALLOCATIONS_PER_USER=100000 java ${JAVA_OPTS:-} -jar "$JAR" --bind 127.0.0.1 \
+  SWITCHBOARD_TURN_MAX_ALLOCATIONS_PER_USER=100000 SWITCHBOARD_TURN_UNAUTHENTICATED_BURST=100000 SWITCHBOARD_TURN_UNAUTHENTICATED_RATE=100000 java ${JAVA_OPTS:-} -jar "$JAR" --bind 127.0.0.1 \
     --turn-user bench:bench --turn-realm bench --turn-allow-peer 127.0.0.1/32 --tls-cert "$work/cert.pem" \
     --tls-key "$work/key.pem" --data-dir "$work/$name" "$@" >"$work/$name.log" 2>&1 & pids+=($!); SB_PID=$!
 }
