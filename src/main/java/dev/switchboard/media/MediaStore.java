@@ -54,14 +54,25 @@ public final class MediaStore implements AutoCloseable {
      * larger of 256 MiB and 1 % of the volume). Call {@link #reconcile} next, before serving.
      */
     public static MediaStore open(Path dataDir, String databaseUrl, int poolSize, long minFreeBytes) throws IOException {
+        return open(dataDir, dataDir.resolve("media"), databaseUrl, poolSize, minFreeBytes);
+    }
+
+    /**
+     * As above with the media folder at {@code root} (e.g. a mount shared by every node of one PostgreSQL
+     * database). With PostgreSQL the folder is taken as shared (see {@link #shared()}): start-up sweeps
+     * spare what other nodes may be writing.
+     */
+    public static MediaStore open(Path dataDir, Path root, String databaseUrl, int poolSize, long minFreeBytes)
+            throws IOException {
         // The data dir's lock first: a second server on the same data dir stops here instead of sweeping
         // the first one's uploads in progress.
         DataDirLock lock = DataDirLock.acquire(dataDir);
         Database db = null;
         try {
             db = Database.open(dataDir, databaseUrl, poolSize);
-            Path root = dataDir.resolve("media");
-            MediaStore store = new MediaStore(root, new ContentFiles(root), db, minFreeBytes);
+            boolean shared = db.kind() == DatabaseKind.POSTGRESQL;
+            MediaStore store = new MediaStore(root, new ContentFiles(root, shared ? ContentFiles.SHARED_TEMP_GRACE
+                    : java.time.Duration.ZERO), db, minFreeBytes);
             store.lock = lock;
             return store;
         } catch (IOException | RuntimeException e) {
@@ -108,6 +119,15 @@ public final class MediaStore implements AutoCloseable {
         if (!health.writable()) {
             health.probe(rows::ping);
         }
+    }
+
+    /**
+     * Whether other nodes may use the same media folder at once: true with PostgreSQL (nodes sharing the
+     * database share the folder). Then nothing another node may be writing is swept at start, and
+     * resumable uploads are read from the folder when another node began them (see RecordingSessions).
+     */
+    public boolean shared() {
+        return database.kind() == DatabaseKind.POSTGRESQL;
     }
 
     /** Which database holds the rows: "sqlite" or "postgresql". */

@@ -27,6 +27,7 @@ public final class RecordingSession {
     private final long started;
     private final long createdAtMillis;
     private final long length;
+    private java.nio.channels.FileLock held;
 
     /**
      * A session that began at {@code started} on the sessions' nanosecond clock ({@code createdAtMillis}
@@ -122,6 +123,19 @@ public final class RecordingSession {
     public synchronized void release(long now) {
         busy = false;
         lastActive = now;
+        if (held != null) {
+            try {
+                held.release();
+            } catch (java.io.IOException ignored) {
+                // the channel is closed: the kernel dropped the lock with it
+            }
+            held = null;
+        }
+    }
+
+    /** Keeps {@code lock} on the part file (a shared media folder) until {@link #release}. */
+    synchronized void hold(java.nio.channels.FileLock lock) {
+        held = lock;
     }
 
     /** Appends {@code bytes} (consumed) at the offset; only while claimed, on the storage executor. */

@@ -222,6 +222,12 @@ public final class RecordingSessions {
             return 0;
         }
         SessionFiles disk = new SessionFiles(store.sessionDir(folder));
+        if (store.shared()) {
+            // Other nodes may be writing parts now: sessions are read when a client asks for one
+            // (adopt), and abandoned ones are removed by the sweep, never cut back here.
+            files = disk;
+            return 0;
+        }
         int restored = 0;
         int expired = 0;
         long now = now();
@@ -271,6 +277,68 @@ public final class RecordingSessions {
         return sessions.get(id);
     }
 
+    /** Whether sessions may be begun or continued by other nodes (a shared media folder). */
+    public boolean shared() {
+        return store.shared();
+    }
+
+    /**
+     * The session with this id: held here, or, in a shared media folder, read from it (another node
+     * began it); null when there is none. Throws {@link Busy} while another node writes
+     * a part of it. Storage executor only.
+     */
+    public RecordingSession adopt(MediaId id) throws IOException {
+        RecordingSession s = sessions.get(id);
+        if (s != null || !store.shared()) {
+            return s;
+        }
+        s = SessionHandover.read(files(), id, now(), wall.millis());
+        if (s == null) {
+            return null;
+        }
+        RecordingSession raced = sessions.putIfAbsent(id, s);
+        if (raced != null) {
+            s.upload().close();
+            return raced;
+        }
+        log.info("continuing upload {} begun or continued on another server, at offset {}", id.value(), s.offset());
+        return s;
+    }
+
+    /** Thrown by {@link #adopt} while another node writes a part of the session. */
+    public static final class Busy extends IOException {
+        Busy() {
+            super("another server is writing a part of this upload");
+        }
+    }
+
+    /** What {@link #enter} found for a claimed session. */
+    public enum Entry { CURRENT, BUSY, MOVED, GONE }
+
+    /**
+     * Called on the storage executor right after {@link RecordingSession#claim}: in a shared media folder,
+     * locks the part file until the session is released and checks that no other node moved the session
+     * on (MOVED, GONE: this copy is forgotten, the next request reads the session again). Alone: CURRENT.
+     */
+    public Entry enter(RecordingSession s) throws IOException {
+        if (!store.shared()) {
+            return Entry.CURRENT;
+        }
+        SessionHandover.Entry e = SessionHandover.enter(files(), s);
+        if (e == SessionHandover.Entry.MOVED || e == SessionHandover.Entry.GONE) {
+            forget(s);
+        }
+        return Entry.valueOf(e.name());
+    }
+
+    /** Drops this node's copy of a session another node holds now, keeping its files. */
+    private void forget(RecordingSession s) {
+        s.close();
+        sessions.remove(s.id(), s);
+        clients.remove(s.id());
+        s.upload().close();
+    }
+
     /** Forgets the session (finished or rejected) and its sidecar, without touching its data file. */
     public void remove(RecordingSession s) {
         s.close();
@@ -291,14 +359,50 @@ public final class RecordingSessions {
     public int sweep() {
         long cutoff = now() - idleNanos;
         int n = 0;
+        boolean shared = store.shared() && files != null;
+        long wallCutoff = wall.millis() - idleNanos / 1_000_000L;
         for (RecordingSession s : sessions.values()) {
+            if (shared && files.touchedMillis(s.id()) >= wallCutoff && s.closeIfIdleSince(cutoff)) {
+                forget(s); // idle here, but another node wrote a part lately: it holds the session now
+                continue;
+            }
             if (s.closeIfIdleSince(cutoff)) {
                 abandon(s);
                 n++;
             }
         }
+        if (shared) {
+            n += sweepFolder(wallCutoff);
+        }
         if (n > 0) {
             log.info("abandoned {} idle recording upload(s)", n);
+        }
+        return n;
+    }
+
+    private long folderSweptAt;
+
+    /**
+     * A shared folder: removes sessions no node touched within the idle time (their node may be gone for
+     * good), at most once a minute. Not for sessions held here (the loop above decides for those).
+     */
+    private synchronized int sweepFolder(long wallCutoff) {
+        long now = wall.millis();
+        if (now - folderSweptAt < 60_000) {
+            return 0;
+        }
+        folderSweptAt = now;
+        int n = 0;
+        try {
+            for (MediaId id : files.untouchedSince(wallCutoff)) {
+                if (!sessions.containsKey(id)) {
+                    Files.deleteIfExists(files.part(id));
+                    files.delete(id);
+                    n++;
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot sweep idle uploads in {}: {}", files.dir(), e.toString());
         }
         return n;
     }

@@ -128,6 +128,39 @@ final class SessionFiles {
         return found;
     }
 
+    /** The session's sidecar as it is on disk now, or null when there is none (or it cannot be read). */
+    Saved read(MediaId id) {
+        return Files.isRegularFile(meta(id)) ? read(meta(id)) : null;
+    }
+
+    /** When the session's sidecar was last written (every part ends with that), or -1 when it is gone. */
+    long touchedMillis(MediaId id) {
+        try {
+            return Files.getLastModifiedTime(meta(id)).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Ids of the sessions whose sidecar was last written before {@code cutoffMillis}. */
+    List<MediaId> untouchedSince(long cutoffMillis) throws IOException {
+        List<MediaId> out = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + META)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                MediaId id = MediaId.parse(name.substring(0, name.length() - META.length()));
+                try {
+                    if (id != null && Files.getLastModifiedTime(f).toMillis() < cutoffMillis) {
+                        out.add(id);
+                    }
+                } catch (IOException gone) {
+                    // finished meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
     private static Saved read(Path f) {
         try {
             if (Files.size(f) > MAX_META_BYTES) {

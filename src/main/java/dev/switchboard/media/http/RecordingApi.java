@@ -165,6 +165,9 @@ public final class RecordingApi {
         }
         MediaId id = MediaId.parse(parts[0]);
         RecordingSession s = id == null ? null : sessions.find(id);
+        if (s == null && id != null && sessions.shared()) {
+            return fromFolder(ctx, req, id, finish);
+        }
         if (s == null) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_upload",
                     "no " + noun() + " upload with this id (finished, cancelled or expired)"));
@@ -186,7 +189,7 @@ public final class RecordingApi {
             if (!m.equals(HttpMethod.POST)) {
                 return notAllowed(ctx, "POST");
             }
-            return new FinishBody(ctx, Replies.copy(req), s);
+            return new FinishBody(ctx, Replies.copy(req), s, id);
         }
         if (m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.GET)) {
             HttpResponses.send(ctx, req, status(HttpResponseStatus.OK, s));
@@ -197,19 +200,132 @@ public final class RecordingApi {
         }
         if (m.equals(HttpMethod.DELETE)) {
             HttpRequest r = Replies.copy(req);
-            run(ctx, r, () -> {
-                if (s.claim(-1, sessions.now()) == RecordingSession.Claim.CLAIMED) {
-                    sessions.abandon(s);
-                    HttpResponses.send(ctx, r, HttpResponses.response(HttpResponseStatus.NO_CONTENT,
-                            Unpooled.EMPTY_BUFFER, null));
-                } else {
-                    HttpResponses.send(ctx, r, offsetError(HttpResponseStatus.CONFLICT, "busy",
-                            "a part is being uploaded", s.offset()));
-                }
-            });
+            run(ctx, r, () -> delete(ctx, r, s));
             return null;
         }
         return notAllowed(ctx, "GET, HEAD, PUT, PATCH, DELETE");
+    }
+
+    private void delete(ChannelHandlerContext ctx, HttpRequest r, RecordingSession s) throws Exception {
+        if (s.claim(-1, sessions.now()) != RecordingSession.Claim.CLAIMED) {
+            HttpResponses.send(ctx, r, offsetError(HttpResponseStatus.CONFLICT, "busy",
+                    "a part is being uploaded", s.offset()));
+            return;
+        }
+        RecordingSession current = entered(ctx, r, s);
+        if (current == null) {
+            return;
+        }
+        if (current != s) {
+            delete(ctx, r, current);
+            return;
+        }
+        sessions.abandon(s);
+        HttpResponses.send(ctx, r, HttpResponses.response(HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER, null));
+    }
+
+    /**
+     * A shared media folder: a session this node does not hold may be another node's (the client came here
+     * after a failover); it is read from the folder on the executor. A part is answered 409 {@code busy}
+     * at once (its body cannot wait for the disk) while the session is read, so the client asks for the
+     * offset, as after any failed part, and continues here.
+     */
+    private StreamingHandler.Body fromFolder(ChannelHandlerContext ctx, HttpRequest req, MediaId id, boolean finish) {
+        HttpMethod m = req.method();
+        if (finish && m.equals(HttpMethod.POST)) {
+            return new FinishBody(ctx, Replies.copy(req), null, id);
+        }
+        if (!finish && (m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH))) {
+            try {
+                executor.execute(() -> {
+                    try {
+                        sessions.adopt(id);
+                    } catch (Exception e) {
+                        log.debug("cannot read upload {} from the shared folder yet: {}", id.value(), e.toString());
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                return Draining.answer(ctx, Replies.busyResponse());
+            }
+            return Draining.answer(ctx, offsetError(HttpResponseStatus.CONFLICT, "busy",
+                    "this upload continues on this server now; ask for its offset and retry", -1));
+        }
+        if (finish || !(m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.DELETE))) {
+            return notAllowed(ctx, finish ? "POST" : "GET, HEAD, PUT, PATCH, DELETE");
+        }
+        HttpRequest r = Replies.copy(req);
+        run(ctx, r, () -> {
+            RecordingSession s = adopted(ctx, r, id);
+            if (s == null) {
+                return;
+            }
+            if (m.equals(HttpMethod.DELETE)) {
+                delete(ctx, r, s);
+            } else {
+                HttpResponses.send(ctx, r, status(HttpResponseStatus.OK, s));
+            }
+        });
+        return null;
+    }
+
+    /** On the executor: the session read from the shared folder, checked against the token; or null, answered. */
+    private RecordingSession adopted(ChannelHandlerContext ctx, HttpRequest req, MediaId id) throws Exception {
+        RecordingSession s;
+        try {
+            s = sessions.adopt(id);
+        } catch (RecordingSessions.Busy e) {
+            HttpResponses.send(ctx, req, offsetError(HttpResponseStatus.CONFLICT, "busy",
+                    "another part is being uploaded; ask for the offset and retry", -1));
+            return null;
+        }
+        if (s == null) {
+            Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "no_upload",
+                    "no " + noun() + " upload with this id (finished, cancelled or expired)");
+            return null;
+        }
+        try {
+            access.check(Access.tokenOf(req), s.room(), RoomToken.Role.MEMBER);
+        } catch (TokenRefused e) {
+            HttpResponses.send(ctx, req, Replies.errorResponse(HttpResponseStatus.valueOf(Access.httpStatus(e)),
+                    e.reason().code(), e.getMessage()));
+            return null;
+        }
+        return s;
+    }
+
+    /**
+     * On the executor, with {@code s} claimed: {@code s} when no other node moved it on (shared folder),
+     * the session as read again from the folder when one did, or null (answered: busy, or gone).
+     */
+    private RecordingSession entered(ChannelHandlerContext ctx, HttpRequest req, RecordingSession s) throws Exception {
+        switch (sessions.enter(s)) {
+            case CURRENT -> {
+                return s;
+            }
+            case BUSY -> {
+                s.release(sessions.now());
+                HttpResponses.send(ctx, req, offsetError(HttpResponseStatus.CONFLICT, "busy",
+                        "a part is being uploaded on another server", -1));
+                return null;
+            }
+            case MOVED -> {
+                RecordingSession fresh = adopted(ctx, req, s.id());
+                if (fresh == null || fresh.claim(-1, sessions.now()) == RecordingSession.Claim.CLAIMED) {
+                    if (fresh != null) {
+                        fresh.release(sessions.now());
+                    }
+                    return fresh;
+                }
+                HttpResponses.send(ctx, req, offsetError(HttpResponseStatus.CONFLICT, "busy",
+                        "a part is being uploaded", fresh.offset()));
+                return null;
+            }
+            default -> {
+                Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "no_upload",
+                        "the " + noun() + " upload was finished or cancelled on another server");
+                return null;
+            }
+        }
     }
 
     private StreamingHandler.Body part(ChannelHandlerContext ctx, HttpRequest req, RecordingSession s,
@@ -242,13 +358,14 @@ public final class RecordingApi {
             }
         }
         SerialLane lane = new SerialLane(executor, ctx.channel().eventLoop());
+        RecordingPart body = new RecordingPart(ctx, Replies.copy(req), s, sessions, lane, at);
         try {
-            lane.start(() -> { });
+            lane.start(body::enter);
         } catch (RejectedExecutionException e) {
             s.release(sessions.now());
             return Draining.answer(ctx, Replies.busyResponse());
         }
-        return new RecordingPart(ctx, Replies.copy(req), s, sessions, lane, at);
+        return body;
     }
 
     /** The small JSON body of the finish request, gathered on the loop, then the finish step on the executor. */
@@ -256,13 +373,16 @@ public final class RecordingApi {
         private final ChannelHandlerContext ctx;
         private final HttpRequest req;
         private final RecordingSession s;
+        private final MediaId id;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private Draining rejected;
 
-        FinishBody(ChannelHandlerContext ctx, HttpRequest req, RecordingSession s) {
+        /** {@code s} null: a session of another node, read from the shared folder first. */
+        FinishBody(ChannelHandlerContext ctx, HttpRequest req, RecordingSession s, MediaId id) {
             this.ctx = ctx;
             this.req = req;
             this.s = s;
+            this.id = id;
         }
 
         @Override
@@ -304,7 +424,12 @@ public final class RecordingApi {
             }
             String expected = sha.toLowerCase(Locale.ROOT);
             long expectedSize = size;
-            run(ctx, req, () -> finish(ctx, req, s, expected, expectedSize));
+            run(ctx, req, () -> {
+                RecordingSession target = s != null ? s : adopted(ctx, req, id);
+                if (target != null) {
+                    finish(ctx, req, target, expected, expectedSize);
+                }
+            });
         }
 
         @Override
@@ -328,6 +453,13 @@ public final class RecordingApi {
                 Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "no_upload", "the recording upload is gone");
                 return;
             }
+        }
+        RecordingSession current = entered(ctx, req, s);
+        if (current != s) {
+            if (current != null) {
+                finish(ctx, req, current, sha, size);
+            }
+            return;
         }
         Upload upload = s.upload();
         long offset = s.offset();

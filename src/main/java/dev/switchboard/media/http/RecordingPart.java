@@ -128,6 +128,36 @@ final class RecordingPart implements StreamingHandler.Body {
         resume();
     }
 
+    /**
+     * The lane's first task: in a shared media folder, locks the part file for this part and checks that
+     * no other node moved the session on; if one did (or holds it now), nothing is written and the part
+     * is answered 409 {@code busy} (404 when finished elsewhere), so the client asks for the offset.
+     */
+    void enter() {
+        RecordingSessions.Entry e;
+        try {
+            e = sessions.enter(session);
+        } catch (IOException | RuntimeException x) {
+            // e.g. a shared folder without locks (ENOLCK): nothing written, the session kept
+            failed = true;
+            log.warn("cannot lock upload {}: {}", session.id().value(), x.toString());
+            io.netty.handler.codec.http.FullHttpResponse res = Replies.storageFailure(sessions.health(), x);
+            ctx.channel().eventLoop().execute(() -> answerFailure(res));
+            return;
+        }
+        if (e == RecordingSessions.Entry.CURRENT) {
+            return;
+        }
+        failed = true;
+        io.netty.handler.codec.http.FullHttpResponse res = e == RecordingSessions.Entry.GONE
+                ? Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_upload",
+                        "the upload was finished or cancelled on another server")
+                : RecordingApi.offsetError(HttpResponseStatus.CONFLICT, "busy", e == RecordingSessions.Entry.BUSY
+                        ? "another part is being uploaded; ask for the offset and retry"
+                        : "another server took this upload on; ask for the offset and retry", -1);
+        ctx.channel().eventLoop().execute(() -> answerFailure(res));
+    }
+
     /** Makes the bytes written so far and the offset durable before the part is answered (lane). */
     private void checkpoint() {
         if (failed) {
