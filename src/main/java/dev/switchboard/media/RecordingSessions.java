@@ -283,14 +283,27 @@ public final class RecordingSessions {
     }
 
     /**
-     * The session with this id: held here, or, in a shared media folder, read from it (another node
-     * began it); null when there is none. Throws {@link Busy} while another node writes
+     * The session with this id: held here, or, in a shared media folder, as that folder has it now (read
+     * again when another node began it, moved it on, or finished it); null when there is none. Throws {@link Busy} while another node writes
      * a part of it. Storage executor only.
      */
     public RecordingSession adopt(MediaId id) throws IOException {
         RecordingSession s = sessions.get(id);
-        if (s != null || !store.shared()) {
+        if (!store.shared()) {
             return s;
+        }
+        if (s != null) {
+            if (s.busy()) {
+                return s; // a part of it is being written here
+            }
+            SessionFiles.Saved saved = files().read(id);
+            if (saved != null && saved.offset() == s.acknowledged()) {
+                return s;
+            }
+            forget(s); // finished, cancelled or moved on by another node
+            if (saved == null) {
+                return null;
+            }
         }
         s = SessionHandover.read(files(), id, now(), wall.millis());
         if (s == null) {

@@ -165,7 +165,9 @@ public final class RecordingApi {
         }
         MediaId id = MediaId.parse(parts[0]);
         RecordingSession s = id == null ? null : sessions.find(id);
-        if (s == null && id != null && sessions.shared()) {
+        if (id != null && sessions.shared() && (s == null || req.method().equals(HttpMethod.GET)
+                || req.method().equals(HttpMethod.HEAD))) {
+            // The offset as the shared folder has it: another node may have moved the session on.
             return fromFolder(ctx, req, id, finish);
         }
         if (s == null) {
