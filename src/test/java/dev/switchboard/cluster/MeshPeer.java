@@ -38,7 +38,10 @@ final class MeshPeer implements AutoCloseable {
     final Socket socket;
     private final OkHttpClient http;
     volatile String id;
+    /** The peer's current id: the newest one not seen leaving (until a dead node's members are swept, the
+     * room lists the peer's old session beside its new one, under the same name). */
     volatile String peerId;
+    private final java.util.Deque<String> peerIds = new java.util.concurrent.ConcurrentLinkedDeque<>();
     final List<String> ids = new CopyOnWriteArrayList<>();
     final List<Long> joinedAt = new CopyOnWriteArrayList<>();
     final List<Long> disconnectedAt = new CopyOnWriteArrayList<>();
@@ -47,6 +50,7 @@ final class MeshPeer implements AutoCloseable {
     final List<Acked> acked = new CopyOnWriteArrayList<>();
     final Set<Integer> received = ConcurrentHashMap.newKeySet();
     final AtomicInteger duplicates = new AtomicInteger();
+    volatile long lastReceived;
     private final AtomicInteger seq = new AtomicInteger();
 
     MeshPeer(String url, String[] transports, InetAddress source, String room, String name, String peerName) {
@@ -64,24 +68,27 @@ final class MeshPeer implements AutoCloseable {
         socket.on(Socket.EVENT_CONNECT, a -> join());
         socket.on(Socket.EVENT_DISCONNECT, a -> {
             id = null;
+            peerIds.clear(); // the room is joined again, with its members as they are then
+            peerId = null;
             disconnectedAt.add(System.nanoTime());
         });
         socket.on("peer-joined", a -> {
             JSONObject p = (JSONObject) a[0];
             if (peerName.equals(p.optString("name"))) {
-                peerId = p.optString("id");
-                peerJoined.add(new Presence(System.nanoTime(), peerId));
+                peerIds.addLast(p.optString("id"));
+                peerId = peerIds.peekLast();
+                peerJoined.add(new Presence(System.nanoTime(), p.optString("id")));
             }
         });
         socket.on("peer-left", a -> {
             String left = ((JSONObject) a[0]).optString("id");
             peerLeft.add(new Presence(System.nanoTime(), left));
-            if (left.equals(peerId)) {
-                peerId = null;
-            }
+            peerIds.remove(left);
+            peerId = peerIds.peekLast();
         });
         socket.on("signal", a -> {
             JSONObject data = ((JSONObject) a[0]).optJSONObject("data");
+            lastReceived = System.nanoTime();
             if (data != null && !received.add(data.optInt("seq"))) {
                 duplicates.incrementAndGet();
             }
@@ -97,10 +104,12 @@ final class MeshPeer implements AutoCloseable {
             }
             JSONArray peers = r.optJSONArray("peers");
             for (int i = 0; peers != null && i < peers.length(); i++) {
-                if (peerName.equals(peers.getJSONObject(i).optString("name"))) {
-                    peerId = peers.getJSONObject(i).optString("id");
+                JSONObject p = peers.optJSONObject(i);
+                if (p != null && peerName.equals(p.optString("name")) && !peerIds.contains(p.optString("id"))) {
+                    peerIds.addLast(p.optString("id"));
                 }
             }
+            peerId = peerIds.peekLast();
             id = r.optString("id");
             ids.add(id);
             joinedAt.add(System.nanoTime());
