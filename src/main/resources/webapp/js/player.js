@@ -7,9 +7,9 @@
 import { el } from './dom.js';
 import { t } from './strings.js';
 
-/** "m:ss" (or "h:mm:ss") for {@code seconds}. */
+/** "m:ss" (or "h:mm:ss") for {@code seconds}; under a second but more than none reads "0:01". */
 export function formatDuration(seconds) {
-  const s = Math.max(0, Math.round(seconds));
+  const s = seconds > 0 ? Math.max(1, Math.round(seconds)) : 0; // a short clip is not "0:00"
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const ss = String(s % 60).padStart(2, '0');
