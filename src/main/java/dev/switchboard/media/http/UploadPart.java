@@ -1,7 +1,7 @@
 package dev.switchboard.media.http;
 
-import dev.switchboard.media.RecordingSession;
-import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.media.ResumableUpload;
+import dev.switchboard.media.ResumableUploads;
 import dev.switchboard.media.StorageFailure;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
@@ -15,30 +15,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The body of one {@code PUT|PATCH /api/recordings/{id}}: a part appended at the session's offset,
- * which the caller has claimed. Its {@link LaneWriter} carries the bytes to the session's file with
- * back-pressure. Past the recording limit the rest is refused with 413. Whatever reached the
+ * The body of one {@code PUT|PATCH /api/recordings/{id}} (or {@code /api/file-uploads/{id}}): a part
+ * of a {@link ResumableUpload} appended at its offset, which the caller has claimed. Its
+ * {@link LaneWriter} carries the bytes to the upload's file with back-pressure. Past the upload's
+ * limit the rest is refused with 413. Whatever reached the
  * file stays when the part is cut off; before the session is released (in every case) the bytes are
  * fsynced and the offset recorded, so an acknowledged offset survives a restart.
  *
  * <p>Threads: the {@link StreamingHandler.Body} methods run on the event loop; the writes, the
  * checkpoints and the release of the session on the lane (see {@link LaneWriter}).
  */
-final class RecordingPart implements StreamingHandler.Body, LaneWriter.Target {
-    private static final Logger log = LoggerFactory.getLogger(RecordingPart.class);
+final class UploadPart implements StreamingHandler.Body, LaneWriter.Target {
+    private static final Logger log = LoggerFactory.getLogger(UploadPart.class);
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
-    private final RecordingSession session;
-    private final RecordingSessions sessions;
+    private final ResumableUpload session;
+    private final ResumableUploads sessions;
     private final LaneWriter writer;
     private final long start;
 
     // Event-loop state.
     private long received;
 
-    RecordingPart(ChannelHandlerContext ctx, HttpRequest request, RecordingSession session,
-                  RecordingSessions sessions, SerialLane lane, long start) {
+    UploadPart(ChannelHandlerContext ctx, HttpRequest request, ResumableUpload session,
+                  ResumableUploads sessions, SerialLane lane, long start) {
         this.ctx = ctx;
         this.session = session;
         this.sessions = sessions;
@@ -54,8 +55,8 @@ final class RecordingPart implements StreamingHandler.Body, LaneWriter.Target {
         }
         received += part.readableBytes();
         if (start + received > session.limit(sessions.maxBytes())) {
-            writer.reject(RecordingApi.offsetError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "too_large", RecordingApi.limitMessage(session, sessions.maxBytes()), -1));
+            writer.reject(ResumableUploadApi.offsetError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "too_large", ResumableUploadApi.limitMessage(session, sessions.maxBytes()), -1));
             return;
         }
         writer.add(part);
@@ -70,7 +71,7 @@ final class RecordingPart implements StreamingHandler.Body, LaneWriter.Target {
             checkpoint();
             session.release(sessions.now());
             if (!writer.failed()) {
-                HttpResponses.send(ctx, request, RecordingApi.status(HttpResponseStatus.OK, session));
+                HttpResponses.send(ctx, request, ResumableUploadApi.status(HttpResponseStatus.OK, session));
             }
         });
     }

@@ -8,10 +8,11 @@ import dev.switchboard.media.ImageType;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageFailure;
-import dev.switchboard.media.RecordingSession;
-import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.media.ResumableUpload;
+import dev.switchboard.media.ResumableUploads;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.media.Upload;
+import dev.switchboard.media.UploadKind;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;
@@ -59,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * ({@code POST /api/rooms/{room}/file-uploads}, then {@code /api/file-uploads/{id}...}): any bytes, no
  * container check, stored as kind "file", no {@code media-added}; limit {@code media.max-file-bytes}.
  */
-public final class RecordingApi {
-    private static final Logger log = LoggerFactory.getLogger(RecordingApi.class);
+public final class ResumableUploadApi {
+    private static final Logger log = LoggerFactory.getLogger(ResumableUploadApi.class);
     static final String PATH = "/api/recordings/";
     static final String FILE_PATH = "/api/file-uploads/";
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
@@ -68,20 +69,15 @@ public final class RecordingApi {
 
     private final MediaStore store;
     private final StorageExecutor executor;
-    private final RecordingSessions sessions;
+    private final ResumableUploads sessions;
     private final MediaEvents events;
     private final Access access;
-    private final boolean files;
+    private final UploadKind kind;
 
-    public RecordingApi(MediaStore store, StorageExecutor executor, RecordingSessions sessions, MediaEvents events,
-                        Access access) {
-        this(store, executor, sessions, events, access, false);
-    }
-
-    /** With {@code files}, the file uploads of this scheme instead of recordings. */
-    public RecordingApi(MediaStore store, StorageExecutor executor, RecordingSessions sessions, MediaEvents events,
-                        Access access, boolean files) {
-        this.files = files;
+    /** The uploads of the kind {@code sessions} carry ({@link ResumableUploads#kind}). */
+    public ResumableUploadApi(MediaStore store, StorageExecutor executor, ResumableUploads sessions, MediaEvents events,
+                              Access access) {
+        this.kind = sessions.kind();
         this.store = store;
         this.executor = executor;
         this.sessions = sessions;
@@ -90,16 +86,16 @@ public final class RecordingApi {
     }
 
     public Route route() {
-        return Route.streaming(files ? FILE_PATH : PATH, this::session);
+        return Route.streaming(pathOf(kind), this::session);
     }
 
-    /** Where a session's parts go. */
-    static String pathOf(ImageType type) {
-        return type == ImageType.FILE ? FILE_PATH : PATH;
+    /** Where the parts of an upload of this kind go. */
+    static String pathOf(UploadKind kind) {
+        return kind == UploadKind.FILE ? FILE_PATH : PATH;
     }
 
     /** The 413 message for a part that would take {@code s} past its declared length or the limit. */
-    static String limitMessage(RecordingSession s, long maxBytes) {
+    static String limitMessage(ResumableUpload s, long maxBytes) {
         return s.length() >= 0 && s.length() < maxBytes
                 ? "the upload declared Upload-Length " + s.length() + "; parts may not go past it"
                 : limitMessage(s.type(), maxBytes);
@@ -114,7 +110,7 @@ public final class RecordingApi {
 
     /** {@code POST /api/rooms/{room}/recordings}, the room name checked and the member role granted. */
     StreamingHandler.Body create(ChannelHandlerContext ctx, HttpRequest req, String room) {
-        ImageType type = files ? ImageType.FILE
+        ImageType type = kind == UploadKind.FILE ? ImageType.FILE
                 : ImageType.recordingFromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (type == null) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -138,18 +134,18 @@ public final class RecordingApi {
         String client = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
                 ? a.getAddress().getHostAddress() : null;
         run(ctx, r, () -> {
-            RecordingSessions.Refusal full = sessions.quota(room, client);
-            RecordingSession s = full == null ? sessions.create(room, type, declaredTotal, client) : null;
+            ResumableUploads.Refusal full = sessions.quota(room, client);
+            ResumableUpload s = full == null ? sessions.create(room, type, declaredTotal, client) : null;
             if (s == null) {
-                String where = full == RecordingSessions.Refusal.ROOM ? " in this room"
-                        : full == RecordingSessions.Refusal.CLIENT ? " from this client" : "";
+                String where = full == ResumableUploads.Refusal.ROOM ? " in this room"
+                        : full == ResumableUploads.Refusal.CLIENT ? " from this client" : "";
                 Replies.error(ctx, r, HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_uploads",
-                        "too many " + noun() + " uploads are open" + where + "; finish or cancel one");
+                        "too many " + kind.noun() + " uploads are open" + where + "; finish or cancel one");
                 return;
             }
             FullHttpResponse res = status(HttpResponseStatus.CREATED, s,
-                    files ? -1 : sessions.maxDuration().toSeconds());
-            res.headers().set(HttpHeaderNames.LOCATION, pathOf(s.type()) + s.id().value());
+                    kind == UploadKind.FILE ? -1 : sessions.maxDuration().toSeconds());
+            res.headers().set(HttpHeaderNames.LOCATION, pathOf(s.kind()) + s.id().value());
             HttpResponses.send(ctx, r, res);
         });
         return null;
@@ -157,17 +153,17 @@ public final class RecordingApi {
 
     private StreamingHandler.Body session(ChannelHandlerContext ctx, HttpRequest req) {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String[] parts = uri.path().substring((files ? FILE_PATH : PATH).length()).split("/", -1);
+        String[] parts = uri.path().substring(pathOf(kind).length()).split("/", -1);
         boolean finish = parts.length == 2 && parts[1].equals("finish");
         if (parts.length > 2 || (parts.length == 2 && !finish)) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "not_found",
                     "no such resource: " + uri.path()));
         }
         MediaId id = MediaId.parse(parts[0]);
-        RecordingSession s = id == null ? null : sessions.find(id);
+        ResumableUpload s = id == null ? null : sessions.find(id);
         if (s == null) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_upload",
-                    "no " + noun() + " upload with this id (finished, cancelled or expired)"));
+                    "no " + kind.noun() + " upload with this id (finished, cancelled or expired)"));
         }
         try {
             access.check(Access.tokenOf(req), s.room(), RoomToken.Role.MEMBER);
@@ -177,7 +173,7 @@ public final class RecordingApi {
         }
         HttpMethod m = req.method();
         boolean writes = finish || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH);
-        if (writes && !files && sessions.pastDuration(s)) {
+        if (writes && kind == UploadKind.RECORDING && sessions.pastDuration(s)) {
             return Draining.answer(ctx, offsetError(HttpResponseStatus.CONFLICT, "recording_too_long",
                     "recordings are limited to " + sessions.maxDuration().toSeconds()
                             + " s (media.max-recording-duration); this upload is past it", s.offset()));
@@ -198,7 +194,7 @@ public final class RecordingApi {
         if (m.equals(HttpMethod.DELETE)) {
             HttpRequest r = Replies.copy(req);
             run(ctx, r, () -> {
-                if (s.claim(-1, sessions.now()) == RecordingSession.Claim.CLAIMED) {
+                if (s.claim(-1, sessions.now()) == ResumableUpload.Claim.CLAIMED) {
                     sessions.abandon(s);
                     HttpResponses.send(ctx, r, HttpResponses.response(HttpResponseStatus.NO_CONTENT,
                             Unpooled.EMPTY_BUFFER, null));
@@ -212,7 +208,7 @@ public final class RecordingApi {
         return notAllowed(ctx, "GET, HEAD, PUT, PATCH, DELETE");
     }
 
-    private StreamingHandler.Body part(ChannelHandlerContext ctx, HttpRequest req, RecordingSession s,
+    private StreamingHandler.Body part(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s,
                                        QueryStringDecoder uri) {
         List<String> q = uri.parameters().get("offset");
         String given = q != null && !q.isEmpty() ? q.get(0) : req.headers().get("Upload-Offset");
@@ -238,7 +234,7 @@ public final class RecordingApi {
             }
             default -> {
                 return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_upload",
-                        "the " + noun() + " upload is finished or cancelled"));
+                        "the " + kind.noun() + " upload is finished or cancelled"));
             }
         }
         SerialLane lane = new SerialLane(executor, ctx.channel().eventLoop());
@@ -248,18 +244,18 @@ public final class RecordingApi {
             s.release(sessions.now());
             return Draining.answer(ctx, Replies.busyResponse());
         }
-        return new RecordingPart(ctx, Replies.copy(req), s, sessions, lane, at);
+        return new UploadPart(ctx, Replies.copy(req), s, sessions, lane, at);
     }
 
     /** The small JSON body of the finish request, gathered on the loop, then the finish step on the executor. */
     private final class FinishBody implements StreamingHandler.Body {
         private final ChannelHandlerContext ctx;
         private final HttpRequest req;
-        private final RecordingSession s;
+        private final ResumableUpload s;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private Draining rejected;
 
-        FinishBody(ChannelHandlerContext ctx, HttpRequest req, RecordingSession s) {
+        FinishBody(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s) {
             this.ctx = ctx;
             this.req = req;
             this.s = s;
@@ -315,7 +311,7 @@ public final class RecordingApi {
         }
     }
 
-    private void finish(ChannelHandlerContext ctx, HttpRequest req, RecordingSession s, String sha, long size)
+    private void finish(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s, String sha, long size)
             throws Exception {
         switch (s.claim(-1, sessions.now())) {
             case CLAIMED -> { }
@@ -368,26 +364,26 @@ public final class RecordingApi {
         }
         Map<String, Object> json = Replies.json(stored.media());
         HttpResponses.json(ctx, req, stored.created() ? HttpResponseStatus.CREATED : HttpResponseStatus.OK, json);
-        if (stored.created() && !files) {
+        if (stored.created() && kind == UploadKind.RECORDING) {
             events.publish(s.room(), "media-added", json); // files are not gallery items
         }
         sessions.sweep();
     }
 
     /** The session's state: {@code {id, offset, busy, url}} and the Upload-Offset header. */
-    static FullHttpResponse status(HttpResponseStatus status, RecordingSession s) {
+    static FullHttpResponse status(HttpResponseStatus status, ResumableUpload s) {
         return status(status, s, -1);
     }
 
     /** The state with {@code maxDurationSeconds} (0: no limit) when {@code maxSeconds} is not negative. */
-    static FullHttpResponse status(HttpResponseStatus status, RecordingSession s, long maxSeconds) {
+    static FullHttpResponse status(HttpResponseStatus status, ResumableUpload s, long maxSeconds) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("id", s.id().value());
         o.put("room", s.room());
         o.put("contentType", s.type().mime());
         o.put("offset", s.offset());
         o.put("busy", s.busy());
-        o.put("url", pathOf(s.type()) + s.id().value());
+        o.put("url", pathOf(s.kind()) + s.id().value());
         if (maxSeconds >= 0) {
             o.put("maxDurationSeconds", maxSeconds);
         }
@@ -419,10 +415,6 @@ public final class RecordingApi {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private String noun() {
-        return files ? "file" : "recording";
     }
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {
