@@ -86,12 +86,15 @@ class LaneWriterTest {
         part.release();
     }
 
+    /** Runs the storage executor and the event loop until neither has anything left to do. */
     void runStorage() {
-        Runnable r;
-        while ((r = storage.poll()) != null) {
-            r.run();
-        }
-        ch.runPendingTasks();
+        do {
+            Runnable r;
+            while ((r = storage.poll()) != null) {
+                r.run();
+            }
+            ch.runPendingTasks();
+        } while (!storage.isEmpty());
     }
 
     static FullHttpResponse insufficientStorage() {
@@ -191,7 +194,8 @@ class LaneWriterTest {
         FullHttpResponse res = ch.readOutbound();
         assertThat(res).isSameAs(first);
         res.release();
-        assertThat((Object) ch.readOutbound()).isNull();
+        Object none = ch.readOutbound();
+        assertThat(none).isNull();
         assertThat(writer.failed()).isTrue();
     }
 
