@@ -1,10 +1,9 @@
 package dev.switchboard.media.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomToken;
 import dev.switchboard.auth.TokenRefused;
-import dev.switchboard.media.ImageType;
+import dev.switchboard.media.MediaType;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageFailure;
@@ -16,7 +15,6 @@ import dev.switchboard.media.UploadKind;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -26,14 +24,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +58,6 @@ public final class ResumableUploadApi {
     private static final Logger log = LoggerFactory.getLogger(ResumableUploadApi.class);
     static final String PATH = "/api/recordings/";
     static final String FILE_PATH = "/api/file-uploads/";
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final int MAX_FINISH_BODY = 4096;
 
     private final MediaStore store;
     private final StorageExecutor executor;
@@ -102,16 +94,16 @@ public final class ResumableUploadApi {
     }
 
     /** The 413 message for a session of this type. */
-    static String limitMessage(ImageType type, long maxBytes) {
-        return type == ImageType.FILE
+    static String limitMessage(MediaType type, long maxBytes) {
+        return type == MediaType.FILE
                 ? "files sent through the server are limited to " + maxBytes + " bytes (media.max-file-bytes)"
                 : "recordings are limited to " + maxBytes + " bytes";
     }
 
     /** {@code POST /api/rooms/{room}/recordings}, the room name checked and the member role granted. */
     StreamingHandler.Body create(ChannelHandlerContext ctx, HttpRequest req, String room) {
-        ImageType type = kind == UploadKind.FILE ? ImageType.FILE
-                : ImageType.recordingFromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        MediaType type = kind == UploadKind.FILE ? MediaType.FILE
+                : MediaType.recordingFromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (type == null) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                     "unsupported_type", "Content-Type must be video/webm or video/mp4"));
@@ -182,7 +174,8 @@ public final class ResumableUploadApi {
             if (!m.equals(HttpMethod.POST)) {
                 return notAllowed(ctx, "POST");
             }
-            return new FinishBody(ctx, Replies.copy(req), s);
+            HttpRequest r = Replies.copy(req);
+            return new FinishBody(ctx, r, (sha, size) -> run(ctx, r, () -> finish(ctx, r, s, sha, size)));
         }
         if (m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.GET)) {
             HttpResponses.send(ctx, req, status(HttpResponseStatus.OK, s));
@@ -247,70 +240,6 @@ public final class ResumableUploadApi {
         return new UploadPart(ctx, Replies.copy(req), s, sessions, lane, at);
     }
 
-    /** The small JSON body of the finish request, gathered on the loop, then the finish step on the executor. */
-    private final class FinishBody implements StreamingHandler.Body {
-        private final ChannelHandlerContext ctx;
-        private final HttpRequest req;
-        private final ResumableUpload s;
-        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        private Draining rejected;
-
-        FinishBody(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s) {
-            this.ctx = ctx;
-            this.req = req;
-            this.s = s;
-        }
-
-        @Override
-        public void content(ByteBuf part) {
-            if (rejected != null) {
-                rejected.content(part);
-                return;
-            }
-            if (body.size() + part.readableBytes() > MAX_FINISH_BODY) {
-                rejected = Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                        "too_large", "the finish request is JSON {sha256, size}"));
-                return;
-            }
-            byte[] b = new byte[part.readableBytes()];
-            part.getBytes(part.readerIndex(), b);
-            body.writeBytes(b);
-        }
-
-        @Override
-        public void end() {
-            if (rejected != null) {
-                rejected.end();
-                return;
-            }
-            String sha;
-            long size;
-            try {
-                JsonNode json = HttpResponses.JSON.readTree(body.toString(StandardCharsets.UTF_8));
-                sha = json == null || !json.path("sha256").isTextual() ? null : json.get("sha256").asText();
-                size = json != null && json.path("size").canConvertToLong() ? json.get("size").asLong() : -1;
-            } catch (Exception e) {
-                sha = null;
-                size = -1;
-            }
-            if (sha == null || !SHA256.matcher(sha).matches()) {
-                Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_request",
-                        "the finish request is JSON {\"sha256\": 64 hex digits, \"size\": optional bytes}");
-                return;
-            }
-            String expected = sha.toLowerCase(Locale.ROOT);
-            long expectedSize = size;
-            run(ctx, req, () -> finish(ctx, req, s, expected, expectedSize));
-        }
-
-        @Override
-        public void abort(Throwable cause) {
-            if (rejected != null) {
-                rejected.abort(cause);
-            }
-        }
-    }
-
     private void finish(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s, String sha, long size)
             throws Exception {
         switch (s.claim(-1, sessions.now())) {
@@ -340,13 +269,13 @@ public final class ResumableUploadApi {
                     "the " + offset + " bytes received have SHA-256 " + actual + ", not " + sha, offset));
             return;
         }
-        byte[] head = upload.head(ImageType.SNIFF_BYTES);
-        ImageType found = ImageType.detect(head, head.length);
-        if (s.type() != ImageType.FILE && found != s.type()) {
+        byte[] head = upload.head(MediaType.SNIFF_BYTES);
+        MediaType found = MediaType.detect(head, head.length);
+        if (s.type() != MediaType.FILE && found != s.type()) {
             sessions.abandon(s);
             Replies.error(ctx, req, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_type",
                     "the recording is not a " + s.type().mime() + " file"
-                            + (s.type() == ImageType.WEBM ? " (no EBML header)" : " (no ftyp box)"));
+                            + (s.type() == MediaType.WEBM ? " (no EBML header)" : " (no ftyp box)"));
             return;
         }
         MediaStore.Stored stored;
