@@ -18,7 +18,7 @@ public final class ResumableUpload {
 
     private final MediaId id;
     private final String room;
-    private final ImageType type;
+    private final MediaType type;
     private Upload upload;
     private long offset;
     private long acknowledged;
@@ -34,7 +34,7 @@ public final class ResumableUpload {
      * on the wall clock, kept on disk) and was last active {@code now}; its offset is the upload's size.
      * {@code length} is the declared total (Upload-Length), -1 for none.
      */
-    ResumableUpload(MediaId id, String room, ImageType type, Upload upload, long started, long createdAtMillis,
+    ResumableUpload(MediaId id, String room, MediaType type, Upload upload, long started, long createdAtMillis,
                      long now, long length) {
         this.length = length;
         this.started = started;
@@ -88,10 +88,10 @@ public final class ResumableUpload {
 
     /** A file for a peer, or a recording. */
     public UploadKind kind() {
-        return type == ImageType.FILE ? UploadKind.FILE : UploadKind.RECORDING;
+        return type == MediaType.FILE ? UploadKind.FILE : UploadKind.RECORDING;
     }
 
-    public ImageType type() {
+    public MediaType type() {
         return type;
     }
 

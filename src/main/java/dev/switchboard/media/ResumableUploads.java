@@ -128,7 +128,7 @@ public final class ResumableUploads {
     }
 
     /** A new session for {@code room} of {@code length} bytes (-1: not declared), or null when too many are open. */
-    public ResumableUpload create(String room, ImageType type, long length) throws IOException {
+    public ResumableUpload create(String room, MediaType type, long length) throws IOException {
         return create(room, type, length, null);
     }
 
@@ -158,7 +158,7 @@ public final class ResumableUploads {
     }
 
     /** As above, counted against {@code client}'s quota; null when a quota is reached (see {@link #quota}). */
-    public synchronized ResumableUpload create(String room, ImageType type, long length, String client)
+    public synchronized ResumableUpload create(String room, MediaType type, long length, String client)
             throws IOException {
         SessionFiles disk = files();
         if (quota(room, client) != null) {

@@ -36,8 +36,8 @@ final class Thumbnails {
     private Thumbnails() {}
 
     /** The JPEG thumbnail bytes, or null when this image cannot be decoded here. */
-    static byte[] render(FileChannel source, ImageType type) throws IOException {
-        if (type == ImageType.WEBP) {
+    static byte[] render(FileChannel source, MediaType type) throws IOException {
+        if (type == MediaType.WEBP) {
             return null; // no WebP reader in the JDK
         }
         BufferedImage decoded;

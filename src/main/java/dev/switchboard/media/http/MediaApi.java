@@ -3,7 +3,7 @@ package dev.switchboard.media.http;
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomToken;
 import dev.switchboard.auth.TokenRefused;
-import dev.switchboard.media.ImageType;
+import dev.switchboard.media.MediaType;
 import dev.switchboard.media.Media;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.MediaStore;
@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import dev.switchboard.media.MediaKind;
 import dev.switchboard.media.ResumableUploads;
 import dev.switchboard.media.UploadKind;
 import java.io.IOException;
@@ -162,7 +163,7 @@ public final class MediaApi {
             if (refused != null) {
                 return Draining.answer(ctx, refusedResponse(refused));
             }
-            list(ctx, req, room, uri.parameters(), all ? null : "photo");
+            list(ctx, req, room, uri.parameters(), all ? null : MediaKind.PHOTO);
             return null;
         }
         notAllowed(ctx, req, all ? "GET, HEAD" : "GET, HEAD, POST");
@@ -170,7 +171,7 @@ public final class MediaApi {
     }
 
     private StreamingHandler.Body upload(ChannelHandlerContext ctx, HttpRequest req, String room) {
-        ImageType declared = ImageType.fromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        MediaType declared = MediaType.fromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (declared == null) {
             Replies.error(ctx, req, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_type",
                     "Content-Type must be image/jpeg, image/png or image/webp");
@@ -218,7 +219,7 @@ public final class MediaApi {
         UploadBody body = new UploadBody(ctx, Replies.copy(req), store, new SerialLane(executor, ctx.channel().eventLoop()),
                 (c, r, stored) -> HttpResponses.json(c, r, stored.created() ? HttpResponseStatus.CREATED
                         : HttpResponseStatus.OK, Replies.json(stored.media())),
-                room, ImageType.FILE, claimed.trim().toLowerCase(Locale.ROOT), maxFileBytes, "file",
+                room, MediaType.FILE, claimed.trim().toLowerCase(Locale.ROOT), maxFileBytes, "file",
                 " (media.max-file-bytes)");
         try {
             body.open();
@@ -237,7 +238,7 @@ public final class MediaApi {
     }
 
     private void list(ChannelHandlerContext ctx, HttpRequest req, String room, Map<String, List<String>> query,
-                      String kind) {
+                      MediaKind kind) {
         int limit = DEFAULT_PAGE;
         String limitParam = first(query, "limit");
         if (limitParam != null) {

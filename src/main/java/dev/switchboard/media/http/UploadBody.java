@@ -1,6 +1,6 @@
 package dev.switchboard.media.http;
 
-import dev.switchboard.media.ImageType;
+import dev.switchboard.media.MediaType;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageFailure;
 import dev.switchboard.media.Upload;
@@ -35,7 +35,7 @@ final class UploadBody implements StreamingHandler.Body, LaneWriter.Target {
     private final MediaStore store;
     private final UploadCompletion completion;
     private final String room;
-    private final ImageType declared;
+    private final MediaType declared;
     private final String expectedSha256;
     private final long maxBytes;
     private final LaneWriter writer;
@@ -43,7 +43,7 @@ final class UploadBody implements StreamingHandler.Body, LaneWriter.Target {
     private final String limitKey;
 
     // Event-loop state.
-    private final byte[] sniff = new byte[ImageType.SNIFF_BYTES];
+    private final byte[] sniff = new byte[MediaType.SNIFF_BYTES];
     private int sniffed;
     private boolean typeChecked;
     private long received;
@@ -57,12 +57,12 @@ final class UploadBody implements StreamingHandler.Body, LaneWriter.Target {
     }
 
     UploadBody(ChannelHandlerContext ctx, HttpRequest request, MediaStore store, SerialLane lane,
-               UploadCompletion completion, String room, ImageType declared, String expectedSha256, long maxBytes) {
+               UploadCompletion completion, String room, MediaType declared, String expectedSha256, long maxBytes) {
         this(ctx, request, store, lane, completion, room, declared, expectedSha256, maxBytes, "photo", "");
     }
 
     UploadBody(ChannelHandlerContext ctx, HttpRequest request, MediaStore store, SerialLane lane,
-               UploadCompletion completion, String room, ImageType declared, String expectedSha256, long maxBytes,
+               UploadCompletion completion, String room, MediaType declared, String expectedSha256, long maxBytes,
                String what, String limitKey) {
         this.ctx = ctx;
         this.request = request;
@@ -75,7 +75,7 @@ final class UploadBody implements StreamingHandler.Body, LaneWriter.Target {
         this.maxBytes = maxBytes;
         this.what = what;
         this.limitKey = limitKey;
-        this.typeChecked = declared == ImageType.FILE; // any bytes at all: nothing to sniff
+        this.typeChecked = declared == MediaType.FILE; // any bytes at all: nothing to sniff
     }
 
     /** Opens the temporary file on the lane; throws RejectedExecutionException when storage is saturated. */
@@ -117,7 +117,7 @@ final class UploadBody implements StreamingHandler.Body, LaneWriter.Target {
     /** Checks the signature of the first bytes; rejects with 415 and returns false on a mismatch. */
     private boolean checkType() {
         typeChecked = true;
-        ImageType actual = ImageType.detect(sniff, sniffed);
+        MediaType actual = MediaType.detect(sniff, sniffed);
         if (actual == declared) {
             return true;
         }
