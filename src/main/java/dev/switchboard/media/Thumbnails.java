@@ -41,7 +41,7 @@ final class Thumbnails {
         if (type == MediaType.WEBP) {
             return null; // no WebP reader in the JDK
         }
-        int orientation = type == ImageType.JPEG ? ExifOrientation.read(source) : 1;
+        int orientation = type == MediaType.JPEG ? ExifOrientation.read(source) : 1;
         source.position(0);
         BufferedImage decoded;
         try (ImageInputStream in = ImageIO.createImageInputStream(Channels.newInputStream(source))) {
