@@ -124,7 +124,7 @@ public final class MediaStore implements AutoCloseable {
     /**
      * Whether other nodes may use the same media folder at once: true with PostgreSQL (nodes sharing the
      * database share the folder). Then nothing another node may be writing is swept at start, and
-     * resumable uploads are read from the folder when another node began them (see RecordingSessions).
+     * resumable uploads are read from the folder when another node began them (see ResumableUploads).
      */
     public boolean shared() {
         return database.kind() == DatabaseKind.POSTGRESQL;
@@ -151,7 +151,7 @@ public final class MediaStore implements AutoCloseable {
      * existing photo ({@code created} false); bytes the room holds only as a file for a peer (kind
      * "file") become the photo or recording now uploaded ({@code created} true: now a gallery item).
      */
-    public Stored commit(Upload.Written written, String room, ImageType type) throws IOException {
+    public Stored commit(Upload.Written written, String room, MediaType type) throws IOException {
         String sha = written.sha256();
         ReentrantLock lock = stripe(sha);
         lock.lock();
@@ -162,7 +162,7 @@ public final class MediaStore implements AutoCloseable {
             Optional<Media> existing = rows.findInRoom(room, sha);
             if (existing.isPresent()) {
                 Media e = existing.get();
-                if (e.type() == ImageType.FILE && type != ImageType.FILE && rows.changeType(e.id(), type)) {
+                if (e.type() == MediaType.FILE && type != MediaType.FILE && rows.changeType(e.id(), type)) {
                     return new Stored(new Media(e.id(), e.room(), type, e.size(), e.sha256(), e.createdAt()), true);
                 }
                 return new Stored(e, false);
@@ -194,11 +194,11 @@ public final class MediaStore implements AutoCloseable {
 
     /** Photos of {@code room}, newest first, at most {@code limit}, older than {@code before} if given. */
     public List<Media> list(String room, int limit, MediaId before) {
-        return list(room, limit, before, "photo");
+        return list(room, limit, before, MediaKind.PHOTO);
     }
 
-    /** Media of {@code room} of one kind ("photo", "recording"; null: both), newest first. */
-    public List<Media> list(String room, int limit, MediaId before, String kind) {
+    /** Media of {@code room} of one kind (null: photos and recordings), newest first. */
+    public List<Media> list(String room, int limit, MediaId before, MediaKind kind) {
         try {
             return rows.list(room, limit, before, kind);
         } catch (SQLException e) {
@@ -303,8 +303,8 @@ public final class MediaStore implements AutoCloseable {
         }
     }
 
-    /** Media of one kind ("photo", "recording", "file") created before {@code cutoff}, oldest first. */
-    public List<MediaId> createdBefore(java.time.Instant cutoff, int limit, String kind) {
+    /** Media of one kind created before {@code cutoff}, oldest first. */
+    public List<MediaId> createdBefore(java.time.Instant cutoff, int limit, MediaKind kind) {
         try {
             return rows.createdBefore(cutoff, limit, kind);
         } catch (SQLException e) {

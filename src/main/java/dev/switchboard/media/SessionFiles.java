@@ -36,7 +36,7 @@ final class SessionFiles {
     private static final int MAX_META_BYTES = 4096;
 
     /** What a sidecar says about one session. */
-    record Saved(MediaId id, String room, ImageType type, long offset, long createdAtMillis, long length) {}
+    record Saved(MediaId id, String room, MediaType type, long offset, long createdAtMillis, long length) {}
 
     private final Path dir;
 
@@ -176,7 +176,7 @@ final class SessionFiles {
                     || !j.path("offset").canConvertToLong() || !j.path("createdAt").canConvertToLong()) {
                 return null;
             }
-            ImageType type = ImageType.valueOf(j.path("type").asText(""));
+            MediaType type = MediaType.valueOf(j.path("type").asText(""));
             long offset = j.get("offset").asLong();
             long length = j.path("length").canConvertToLong() ? j.get("length").asLong() : -1;
             return offset < 0 ? null

@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * Blocking (files): storage executor only.
  */
 final class SessionHandover {
-    /** What {@link #enter} found (the same names as {@link RecordingSessions.Entry}). */
+    /** What {@link #enter} found (the same names as {@link ResumableUploads.Entry}). */
     enum Entry {
         /** This node's copy is the session on disk; the part file is locked until the session is released. */
         CURRENT,
@@ -32,7 +32,7 @@ final class SessionHandover {
      * The session as kept in {@code disk}, or null when there is none: the part file is locked while it is
      * cut back to the sidecar's offset (bytes past it were never acknowledged) and read for the digest.
      */
-    static RecordingSession read(SessionFiles disk, MediaId id, long now, long nowMillis) throws IOException {
+    static ResumableUpload read(SessionFiles disk, MediaId id, long now, long nowMillis) throws IOException {
         if (disk.read(id) == null) {
             return null;
         }
@@ -45,7 +45,7 @@ final class SessionHandover {
         try {
             FileLock lock = Upload.tryLock(ch);
             if (lock == null) {
-                throw new RecordingSessions.Busy();
+                throw new ResumableUploads.Busy();
             }
             SessionFiles.Saved saved = disk.read(id); // again, under the lock: the last part may have ended
             if (saved == null) {
@@ -55,7 +55,7 @@ final class SessionHandover {
             Upload upload = Upload.resume(disk.part(id), ch, saved.offset());
             lock.release();
             long ageNanos = Math.max(0, nowMillis - saved.createdAtMillis()) * 1_000_000L;
-            return new RecordingSession(id, saved.room(), saved.type(), upload, now - ageNanos,
+            return new ResumableUpload(id, saved.room(), saved.type(), upload, now - ageNanos,
                     saved.createdAtMillis(), now, saved.length());
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -64,7 +64,7 @@ final class SessionHandover {
     }
 
     /** Called with the session claimed: locks its part file and compares it with the sidecar on disk. */
-    static Entry enter(SessionFiles disk, RecordingSession s) throws IOException {
+    static Entry enter(SessionFiles disk, ResumableUpload s) throws IOException {
         FileLock lock;
         try {
             lock = s.upload().tryLock();

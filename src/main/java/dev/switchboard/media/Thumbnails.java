@@ -37,11 +37,11 @@ final class Thumbnails {
     private Thumbnails() {}
 
     /** The JPEG thumbnail bytes, or null when this image cannot be decoded here. */
-    static byte[] render(FileChannel source, ImageType type) throws IOException {
-        if (type == ImageType.WEBP) {
+    static byte[] render(FileChannel source, MediaType type) throws IOException {
+        if (type == MediaType.WEBP) {
             return null; // no WebP reader in the JDK
         }
-        int orientation = type == ImageType.JPEG ? ExifOrientation.read(source) : 1;
+        int orientation = type == MediaType.JPEG ? ExifOrientation.read(source) : 1;
         source.position(0);
         BufferedImage decoded;
         try (ImageInputStream in = ImageIO.createImageInputStream(Channels.newInputStream(source))) {

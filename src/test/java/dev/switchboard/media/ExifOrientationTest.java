@@ -52,7 +52,7 @@ class ExifOrientationTest {
     BufferedImage thumbnail(byte[] jpeg) throws IOException {
         Path f = Files.write(dir.resolve("photo-" + System.nanoTime() + ".jpg"), jpeg);
         try (FileChannel ch = FileChannel.open(f)) {
-            byte[] thumb = Thumbnails.render(ch, ImageType.JPEG);
+            byte[] thumb = Thumbnails.render(ch, MediaType.JPEG);
             assertThat(thumb).isNotNull();
             return ImageIO.read(new ByteArrayInputStream(thumb));
         }

@@ -4,20 +4,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * One resumable recording upload (the offset-append scheme of the recordings API): bytes are appended
- * to a temporary file only at the current offset, one part at a time; a part cut off midway keeps what
- * reached the file, so the client asks for the offset and continues from there. Nothing is visible to
- * readers until the recording is finished and committed to the {@link MediaStore}.
+ * One resumable upload, a recording or a file ({@link UploadKind}), in the offset-append scheme of
+ * the resumable upload API: bytes are appended to a temporary file only at the current offset, one part
+ * at a time; a part cut off midway keeps what reached the file, so the client asks for the offset and
+ * continues from there. Nothing is visible to readers until the upload is finished and committed to
+ * the {@link MediaStore}.
  * <p>State changes are synchronised; file work ({@link #write}, {@link #upload}) happens on the storage
  * executor, one task at a time, ordered by {@link #claim} and {@link #release}.
  */
-public final class RecordingSession {
+public final class ResumableUpload {
     /** What {@link #claim} found. */
     public enum Claim { CLAIMED, BUSY, WRONG_OFFSET, GONE }
 
     private final MediaId id;
     private final String room;
-    private final ImageType type;
+    private final MediaType type;
     private Upload upload;
     private long offset;
     private long acknowledged;
@@ -34,7 +35,7 @@ public final class RecordingSession {
      * on the wall clock, kept on disk) and was last active {@code now}; its offset is the upload's size.
      * {@code length} is the declared total (Upload-Length), -1 for none.
      */
-    RecordingSession(MediaId id, String room, ImageType type, Upload upload, long started, long createdAtMillis,
+    ResumableUpload(MediaId id, String room, MediaType type, Upload upload, long started, long createdAtMillis,
                      long now, long length) {
         this.length = length;
         this.started = started;
@@ -48,7 +49,7 @@ public final class RecordingSession {
         this.lastActive = now;
     }
 
-    /** The offset last made durable and acknowledged (see {@link RecordingSessions#checkpoint}). */
+    /** The offset last made durable and acknowledged (see {@link ResumableUploads#checkpoint}). */
     synchronized long acknowledged() {
         return acknowledged;
     }
@@ -86,7 +87,12 @@ public final class RecordingSession {
         return room;
     }
 
-    public ImageType type() {
+    /** A file for a peer, or a recording. */
+    public UploadKind kind() {
+        return type == MediaType.FILE ? UploadKind.FILE : UploadKind.RECORDING;
+    }
+
+    public MediaType type() {
         return type;
     }
 
