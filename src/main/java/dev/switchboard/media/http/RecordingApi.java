@@ -12,6 +12,7 @@ import dev.switchboard.media.RecordingSession;
 import dev.switchboard.media.RecordingSessions;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.media.Upload;
+import dev.switchboard.web.Draining;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;
@@ -89,8 +90,11 @@ public final class RecordingApi {
         this.access = access;
     }
 
-    public Route route() {
-        return Route.streaming(files ? FILE_PATH : PATH, this::session);
+    /** A session ({@code {id}}) and its finish step; {@link #session} reads the id and the step from the path. */
+    List<Route> routes() {
+        String base = files ? FILE_PATH : PATH;
+        return List.of(Route.on("GET HEAD PUT PATCH DELETE", base + "{id}").stream((c, r, p) -> session(c, r)),
+                Route.on("POST", base + "{id}/finish").stream((c, r, p) -> session(c, r)));
     }
 
     /** Where a session's parts go. */
