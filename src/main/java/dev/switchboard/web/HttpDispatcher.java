@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@link Draining}'s rule. One instance per connection; requests on a connection are handled one after
  * the other, on its event loop.
  */
-final class HttpDispatcher extends ChannelInboundHandlerAdapter {
+public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
 
     private final Router router;
@@ -39,7 +39,12 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private final java.util.concurrent.atomic.AtomicInteger inFlight;
 
     HttpDispatcher(List<Route> routes) {
-        this(new Router(routes), new java.util.concurrent.atomic.AtomicInteger());
+        this(new Router(routes));
+    }
+
+    /** A dispatcher on its own (tests drive one on an EmbeddedChannel); {@link WebServer} makes its own. */
+    public HttpDispatcher(Router router) {
+        this(router, new java.util.concurrent.atomic.AtomicInteger());
     }
 
     HttpDispatcher(Router router, java.util.concurrent.atomic.AtomicInteger inFlight) {
