@@ -184,4 +184,31 @@ class HttpDispatcherTest {
         res.release();
         assertAllReleased(ch);
     }
+
+    @Test
+    void anEarlyAnswerKeepsABodylessConnectionButDrainsABodyAndStopsDrainingPastTheLimit() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("GET", "/a").collect((c, r) ->
+                HttpResponses.text(c, r, HttpResponseStatus.OK, "a")))));
+        ch.writeInbound(request(HttpMethod.DELETE, "/a"), new DefaultLastHttpContent(buf("")));
+        FullHttpResponse notAllowed = response(ch);
+        assertThat(notAllowed.status()).isEqualTo(HttpResponseStatus.METHOD_NOT_ALLOWED);
+        assertThat(notAllowed.headers().get(HttpHeaderNames.ALLOW)).isEqualTo("GET");
+        assertThat(notAllowed.headers().get(HttpHeaderNames.CONNECTION)).as("no body: the connection stays").isNull();
+        notAllowed.release();
+
+        DefaultHttpRequest upload = request(HttpMethod.POST, "/elsewhere");
+        upload.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+        ch.writeInbound(upload);
+        FullHttpResponse notFound = response(ch);
+        assertThat(notFound.status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
+        assertThat(notFound.headers().get(HttpHeaderNames.CONNECTION)).isEqualToIgnoringCase("close");
+        notFound.release();
+        ch.writeInbound(new DefaultHttpContent(buf("x".repeat(1000))));
+        assertThat(ch.isOpen()).as("drained while the client sends").isTrue();
+        ByteBuf big = Unpooled.wrappedBuffer(new byte[(int) Draining.LIMIT]);
+        fed.add(big);
+        ch.writeInbound(new DefaultHttpContent(big));
+        assertThat(ch.isOpen()).as("past the drain limit the connection closes").isFalse();
+        assertAllReleased(ch);
+    }
 }
