@@ -37,7 +37,7 @@ public final class ConformanceFixture implements AutoCloseable {
         engine.listener(sio);
         setUp(sio.namespace("/"));
         setUp(sio.namespace("/custom"));
-        web = new WebServer(loops, List.of(Route.prefix("/socket.io/", engine, cfg.maxPayload())));
+        web = new WebServer(loops, List.of(Route.on("*", "/socket.io/{rest...}").collect(cfg.maxPayload(), engine)));
     }
 
     private static void setUp(Namespace ns) {

@@ -10,6 +10,7 @@ import dev.switchboard.ice.IceServers;
 import dev.switchboard.ice.TurnCredentials;
 import dev.switchboard.media.MediaRetention;
 import dev.switchboard.media.MediaStore;
+import dev.switchboard.media.ShareInbox;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.net.EventLoops;
@@ -118,17 +119,25 @@ public final class Switchboard implements AutoCloseable {
                 bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind, config.turn().externalAddress());
         signaling.iceServers(iceServers::configuration);
         signaling.install(sio);
-        AppRoutes routes = new AppRoutes(this);
+        // Uploads in progress before a restart, and shares waiting for the share page, come back from disk
+        // before any listener opens (blocking file reads, here at start-up).
+        UploadSessions uploads = UploadSessions.open(config.media(), media);
+        uploads.restore();
+        ShareInbox shareInbox = new ShareInbox(media, 2 * config.media().maxFileBytes(), AppRoutes.SHARE_INBOX_SHARES,
+                AppRoutes.SHARE_INBOX_TTL, Clock.systemUTC());
+        // One route list for every listener: HTTP, HTTPS and a port shared with TURN.
+        AppRoutes routes = new AppRoutes(new Services(config, metrics, access, engine, signaling, cluster, iceServers,
+                media, storageExecutor, uploads, shareInbox, this::up, this::ready));
         if (config.http().port() != 0) {
             web = new WebServer(loops, config.tls().redirectHttp() && tls != null && config.tls().httpsPort() != 0
-                    ? routes.redirecting() : routes.all(), null, clientLimits());
+                    ? routes.redirecting() : routes.app(), null, clientLimits());
             if (!ports.shared(ports.http())) {
                 httpAddress = web.start(config.bind(), config.http().port());
                 log.info("HTTP listening on {} ({})", httpAddress, loops.epoll() ? "epoll" : "nio");
             }
         }
         if (config.tls().httpsPort() != 0) {
-            https = new WebServer(loops, routes.all(), tls::context, clientLimits());
+            https = new WebServer(loops, routes.app(), tls::context, clientLimits());
             if (!ports.shared(ports.https())) {
                 httpsAddress = https.start(config.bind(), config.tls().httpsPort());
                 log.info("HTTPS listening on {}", httpsAddress);
@@ -137,7 +146,7 @@ public final class Switchboard implements AutoCloseable {
         startShared();
         startRetention();
         startStorageProbe();
-        Gauges.register(metrics.registry(), this);
+        Gauges.register(metrics.registry(), engine, signaling, turn == null ? null : turn.server(), media);
         ready = true;
     }
 
@@ -240,38 +249,6 @@ public final class Switchboard implements AutoCloseable {
         }
         turnCredentials = new RestCredentials(secret, port, tlsPort, Ticker.SYSTEM);
         log.info("STUN/TURN listening on {}:{} (UDP, TCP){}", config.bind(), port, tlsPort == 0 ? "" : ", TURNS on " + tlsPort);
-    }
-
-    SwitchboardConfig config() {
-        return config;
-    }
-
-    EngineServer engine() {
-        return engine;
-    }
-
-    Signaling signaling() {
-        return signaling;
-    }
-
-    RoomCluster cluster() {
-        return cluster;
-    }
-
-    IceServers iceServers() {
-        return iceServers;
-    }
-
-    Access access() {
-        return access;
-    }
-
-    Metrics metrics() {
-        return metrics;
-    }
-
-    TurnListener turnListener() {
-        return turn;
     }
 
     /** Up: every enabled listener is bound. */

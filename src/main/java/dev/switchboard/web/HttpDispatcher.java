@@ -6,10 +6,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -17,37 +15,40 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes each request to the first matching {@link Route}: collects the body for plain handlers (up to
- * the route's limit, 413 past it) or streams it to a {@link StreamingHandler}. One instance per
- * connection; requests on a connection are handled one after the other.
+ * Routes each request by the {@link Router} (404 and 405 with {@code Allow} answered here), checks the
+ * route's {@link Guard}, then collects the body for plain handlers (up to the route's limit, 413 past
+ * it) or streams it to a {@link StreamingHandler}. Every answer given from the head alone follows
+ * {@link Draining}'s rule. One instance per connection; requests on a connection are handled one after
+ * the other, on its event loop.
  */
-final class HttpDispatcher extends ChannelInboundHandlerAdapter {
+public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
 
-    private final List<Route> routes;
+    private final Router router;
     private HttpRequest head;
     private Route route;
     private CompositeByteBuf body;
     private StreamingHandler.Body stream;
     private boolean discarding;
-    private boolean closeAfterBody;
-    static final long DRAIN_MILLIS = 5000;
 
     private final java.util.concurrent.atomic.AtomicInteger inFlight;
 
     HttpDispatcher(List<Route> routes) {
-        this(routes, new java.util.concurrent.atomic.AtomicInteger());
+        this(new Router(routes));
     }
 
-    HttpDispatcher(List<Route> routes, java.util.concurrent.atomic.AtomicInteger inFlight) {
-        this.routes = routes;
+    /** A dispatcher on its own (tests drive one on an EmbeddedChannel); {@link WebServer} makes its own. */
+    public HttpDispatcher(Router router) {
+        this(router, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    HttpDispatcher(Router router, java.util.concurrent.atomic.AtomicInteger inFlight) {
+        this.router = router;
         this.inFlight = inFlight;
     }
 
@@ -85,34 +86,55 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         String path = new QueryStringDecoder(req.uri()).path();
-        route = null;
-        for (Route r : routes) {
-            if (r.matches(path)) {
-                route = r;
-                break;
-            }
+        Router.Match m = router.match(req.method(), path);
+        if (m instanceof Router.Match.Found f) {
+            start(ctx, req, f.route(), f.params());
+        } else if (m instanceof Router.Match.NotAllowed n) {
+            early(ctx, req, HttpResponses.notAllowedResponse(n.allow()));
+        } else {
+            early(ctx, req, HttpResponses.errorResponse(HttpResponseStatus.NOT_FOUND, "not_found",
+                    "no such resource: " + path));
         }
-        if (route == null) {
-            discarding = true;
-            HttpResponses.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + path);
+    }
+
+    private void start(ChannelHandlerContext ctx, HttpRequest req, Route r, PathParams params) throws Exception {
+        FullHttpResponse refused = r.guard().check(req, params);
+        if (refused != null) {
+            early(ctx, req, refused);
             return;
         }
-        if (route.streaming() != null) {
-            stream = route.streaming().start(ctx, req);
-            if (stream == null) {
+        if (r.streaming() != null) {
+            StreamingHandler.Body s = r.streaming().start(ctx, req, params);
+            if (s == null) {
                 discarding = true; // the handler already answered
             } else {
-                inFlight.incrementAndGet();
+                stream(s);
             }
             return;
         }
+        route = r;
         long declared = HttpUtil.getContentLength(req, -1L);
-        if (declared > route.maxBodyBytes()) {
-            discarding = true;
-            tooLarge(ctx, req);
+        if (declared > r.maxBodyBytes()) {
+            route = null;
+            early(ctx, req, tooLarge());
             return;
         }
         body = ctx.alloc().compositeBuffer();
+    }
+
+    /** Answers from the head alone, by the one early-answer rule ({@link Draining}). */
+    private void early(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+        Draining d = Draining.answer(ctx, req, res);
+        if (d == null) {
+            discarding = true;
+        } else {
+            stream(d);
+        }
+    }
+
+    private void stream(StreamingHandler.Body s) {
+        stream = s;
+        inFlight.incrementAndGet();
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) throws Exception {
@@ -123,9 +145,6 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         if (discarding || head == null) {
             if (content instanceof LastHttpContent) {
                 reset();
-                if (closeAfterBody) {
-                    ctx.close();
-                }
             }
             return;
         }
@@ -135,21 +154,18 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
                 s.content(content.content());
             }
             if (content instanceof LastHttpContent) {
-                stream = null;
-                reset();
-                try {
-                    s.end();
-                } finally {
-                    inFlight.decrementAndGet();
-                }
+                endStream();
             }
             return;
         }
         if (body.readableBytes() + content.content().readableBytes() > route.maxBodyBytes()) {
-            HttpRequest req = head;
-            reset();
-            discarding = true;
-            tooLarge(ctx, req);
+            body.release();
+            body = null;
+            route = null;
+            stream(Draining.answer(ctx, tooLarge())); // a body has begun: drained, then the connection closes
+            if (content instanceof LastHttpContent) {
+                endStream();
+            }
             return;
         }
         if (content.content().isReadable()) {
@@ -169,21 +185,21 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Answers 413 and ends the connection once the client has finished sending (the rest of the body
-     * is read and dropped), so the client reads the answer instead of a reset; a client that keeps
-     * sending is cut off after {@link #DRAIN_MILLIS}.
-     */
-    private void tooLarge(ChannelHandlerContext ctx, HttpRequest req) {
-        FullHttpResponse res = HttpResponses.response(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                Unpooled.copiedBuffer("{\"error\":\"too_large\",\"message\":\"request body too large\"}",
-                        StandardCharsets.UTF_8), "application/json; charset=utf-8");
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(res);
-        closeAfterBody = true;
-        ctx.executor().schedule(() -> {
-            ctx.close();
-        }, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+    private void endStream() throws Exception {
+        StreamingHandler.Body s = stream;
+        stream = null;
+        reset();
+        try {
+            s.end();
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** 413 for a body past the route's limit (declared, or found while collecting it). */
+    private static FullHttpResponse tooLarge() {
+        return HttpResponses.errorResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
+                "request body too large");
     }
 
     /**
@@ -193,7 +209,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
      */
     private void malformedBody(ChannelHandlerContext ctx, Throwable cause) {
         ExpectContinue exchange = ctx.pipeline().get(ExpectContinue.class);
-        boolean answered = discarding || head == null || (exchange != null && exchange.answered());
+        boolean answered = discarding || head == null || stream instanceof Draining
+                || (exchange != null && exchange.answered());
         abortStream(new java.io.IOException("malformed request body", cause));
         reset();
         if (answered) {

@@ -93,4 +93,23 @@ public final class HttpResponses {
         }
         return f;
     }
+
+    /** A JSON error response {@code {"error": code, "message": ...}}, not yet sent. */
+    public static FullHttpResponse errorResponse(HttpResponseStatus status, String code, String message) {
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(Map.of("error", code, "message", message));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return response(status, Unpooled.wrappedBuffer(body), "application/json; charset=utf-8");
+    }
+
+    /** 405 naming the methods {@code allow}ed, in the Allow header too. */
+    public static FullHttpResponse notAllowedResponse(String allow) {
+        FullHttpResponse res = errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                "allowed: " + allow);
+        res.headers().set(HttpHeaderNames.ALLOW, allow);
+        return res;
+    }
 }

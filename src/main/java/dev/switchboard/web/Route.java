@@ -1,24 +1,69 @@
 package dev.switchboard.web;
 
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
 /**
- * A path prefix (or exact path) and the handler that serves it. Exactly one of {@code handler} and
- * {@code streaming} is set; {@code maxBodyBytes} bounds the body an {@link HttpHandler} is given.
+ * One declared route: the methods it answers (empty: any), a {@link PathTemplate}, the {@link Guard}
+ * checked from the head, and exactly one handler: an {@link HttpHandler} given the whole body (up to
+ * {@code maxBodyBytes}, 413 past it) or a {@link StreamingHandler} given the body as it comes.
+ * Built as {@code Route.on("POST", "/api/rooms/{room}/photos").guard(member).stream(upload)}.
  */
-public record Route(String path, boolean prefix, HttpHandler handler, StreamingHandler streaming, int maxBodyBytes) {
+public record Route(Set<HttpMethod> methods, PathTemplate template, Guard guard, HttpHandler handler,
+                    StreamingHandler streaming, int maxBodyBytes) {
 
-    public static Route exact(String path, HttpHandler handler, int maxBodyBytes) {
-        return new Route(path, false, handler, null, maxBodyBytes);
+    public Route {
+        methods = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(methods));
+        if (handler != null && streaming != null) {
+            throw new IllegalArgumentException("a route has one handler: " + template);
+        }
     }
 
-    public static Route prefix(String path, HttpHandler handler, int maxBodyBytes) {
-        return new Route(path, true, handler, null, maxBodyBytes);
+    /**
+     * A route for {@code methods} (names separated by spaces, e.g. {@code "GET HEAD"}, or {@code "*"} for
+     * any method: the handler then answers other methods itself) on {@code template}; give it a handler
+     * with {@link #collect} or {@link #stream}.
+     */
+    public static Route on(String methods, String template) {
+        Set<HttpMethod> set = new LinkedHashSet<>();
+        if (!methods.trim().equals("*")) {
+            for (String m : methods.trim().split("\\s+")) {
+                set.add(HttpMethod.valueOf(m.toUpperCase(Locale.ROOT)));
+            }
+        }
+        return new Route(set, PathTemplate.parse(template), Guard.OPEN, null, null, 0);
     }
 
-    public static Route streaming(String pathPrefix, StreamingHandler handler) {
-        return new Route(pathPrefix, true, null, handler, 0);
+    /**
+     * Any method under {@code template} (which ends in {@code {name...}}) that no more specific route
+     * takes gets the router's 404: a namespace such as {@code /api/} that wider routes (the static app)
+     * must not answer.
+     */
+    public static Route notFound(String template) {
+        return on("*", template).stream(Router.NOT_FOUND);
     }
 
-    boolean matches(String requestPath) {
-        return prefix ? requestPath.startsWith(path) : requestPath.equals(path);
+    public Route guard(Guard g) {
+        return new Route(methods, template, g, handler, streaming, maxBodyBytes);
+    }
+
+    /** The handler is given the whole request, its body at most {@code maxBodyBytes} (413 past it). */
+    public Route collect(int maxBodyBytes, HttpHandler h) {
+        return new Route(methods, template, guard, h, null, maxBodyBytes);
+    }
+
+    /** The same with no body allowed ({@code GET}-like routes). */
+    public Route collect(HttpHandler h) {
+        return collect(0, h);
+    }
+
+    public Route stream(StreamingHandler h) {
+        return new Route(methods, template, guard, null, h, 0);
+    }
+
+    boolean allows(HttpMethod m) {
+        return methods.isEmpty() || methods.contains(m);
     }
 }

@@ -6,12 +6,13 @@ import io.netty.handler.codec.http.HttpRequest;
 
 /**
  * Handles a request whose body is streamed (uploads): the dispatcher calls {@link #start} with the
- * head, then hands each body part to the returned {@link Body}. Parts are released by the dispatcher
- * after {@link Body#content} returns; retain what must outlive the call.
+ * head and the path's parameters, then hands each body part to the returned {@link Body} (null: the
+ * request was answered already and the rest of its body is dropped). Parts are released by the
+ * dispatcher after {@link Body#content} returns; retain what must outlive the call.
  */
 @FunctionalInterface
 public interface StreamingHandler {
-    Body start(ChannelHandlerContext ctx, HttpRequest request) throws Exception;
+    Body start(ChannelHandlerContext ctx, HttpRequest request, PathParams params) throws Exception;
 
     /** The body of one request. Exactly one of {@link #end} or {@link #abort} is called. */
     interface Body {

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  */
 public final class WebServer implements AutoCloseable {
     private final EventLoops loops;
-    private final List<Route> routes;
+    private final Router router;
     private final Supplier<SslContext> tls;
     private Channel channel;
     private final io.netty.channel.group.ChannelGroup connections =
@@ -38,8 +38,13 @@ public final class WebServer implements AutoCloseable {
 
     /** With the timeouts and the per-IP connection limit of {@code limits} (see {@link SlowClients}). */
     public WebServer(EventLoops loops, List<Route> routes, Supplier<SslContext> tls, ClientLimits limits) {
+        this(loops, new Router(routes), tls, limits);
+    }
+
+    /** Serving {@code router}'s routes, which other listeners may share (it is immutable). */
+    public WebServer(EventLoops loops, Router router, Supplier<SslContext> tls, ClientLimits limits) {
         this.loops = loops;
-        this.routes = List.copyOf(routes);
+        this.router = router;
         this.tls = tls;
         this.limits = limits;
         this.perIp = new ConnectionsPerIp(limits.maxConnectionsPerIp());
@@ -82,7 +87,7 @@ public final class WebServer implements AutoCloseable {
                 .addLast("slow", slow)
                 .addLast("in-order", new InOrder())
                 .addLast("continue", new ExpectContinue())
-                .addLast("dispatch", new HttpDispatcher(routes, inFlight));
+                .addLast("dispatch", new HttpDispatcher(router, inFlight));
     }
 
     /**

@@ -65,7 +65,7 @@ public final class UploadBench {
         byte[] base = TestImages.jpegLike(size, 1);
 
         EventLoops loops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
-        WebServer discard = new WebServer(loops, List.of(Route.streaming("/discard", UploadBench::discarding)));
+        WebServer discard = new WebServer(loops, List.of(Route.on("POST", "/discard").stream((c, r, p) -> discarding(c, r))));
         int discardPort = discard.start("127.0.0.1", 0).getPort();
         try (TestServer server = TestServer.start(Map.of())) {
             // Client threads live for the whole run, so their CPU time can be told apart from the server's.

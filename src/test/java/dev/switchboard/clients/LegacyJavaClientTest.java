@@ -126,7 +126,7 @@ class LegacyJavaClientTest {
         CompletableFuture<ArrayNode> answer = new CompletableFuture<>();
         sio.namespace("/").onConnected(s -> s.emitWithAck("ask", answer::complete, "question", new byte[] {1, 2}));
         try (EventLoops loops = new EventLoops(1)) {
-            WebServer web = new WebServer(loops, List.of(Route.prefix("/socket.io/", engine, cfg.maxPayload())));
+            WebServer web = new WebServer(loops, List.of(Route.on("*", "/socket.io/{rest...}").collect(cfg.maxPayload(), engine)));
             try {
                 int port = web.start("127.0.0.1", 0).getPort();
                 try (LegacySioClient c = LegacySioClient.connect("http://127.0.0.1:" + port, new String[] {"polling"}, null, "ask")) {

@@ -53,7 +53,7 @@ class HttpDispatcherTest {
 
     @Test
     void unknownPathIs404WithJson() {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/a", (c, r) -> { }, 10))));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("*", "/a").collect(10, (c, r) -> { }))));
         ch.writeInbound(request(HttpMethod.GET, "/b"), new DefaultLastHttpContent(buf("")));
         FullHttpResponse res = response(ch);
         assertThat(res.status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
@@ -65,10 +65,10 @@ class HttpDispatcherTest {
     @Test
     void bodyIsCollectedAndHandedOverWhole() {
         StringBuilder seen = new StringBuilder();
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/echo", (c, r) -> {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("POST", "/echo").collect(100, (c, r) -> {
             seen.append(r.content().toString(StandardCharsets.UTF_8));
             HttpResponses.text(c, r, HttpResponseStatus.OK, "got it");
-        }, 100))));
+        }))));
         ch.writeInbound(request(HttpMethod.POST, "/echo"),
                 new DefaultHttpContent(buf("hello ")), new DefaultLastHttpContent(buf("world")));
         assertThat(seen.toString()).isEqualTo("hello world");
@@ -81,7 +81,7 @@ class HttpDispatcherTest {
     @Test
     void bodyPastTheRouteLimitIs413AndNeverReachesTheHandler() {
         List<String> calls = new ArrayList<>();
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/small", (c, r) -> calls.add("called"), 8))));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("POST", "/small").collect(8, (c, r) -> calls.add("called")))));
         ch.writeInbound(request(HttpMethod.POST, "/small"),
                 new DefaultHttpContent(buf("12345")), new DefaultHttpContent(buf("67890")), new DefaultLastHttpContent(buf("x")));
         FullHttpResponse res = response(ch);
@@ -94,7 +94,7 @@ class HttpDispatcherTest {
 
     @Test
     void declaredContentLengthPastTheLimitIsRefusedBeforeTheBody() {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/small", (c, r) -> { }, 8))));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("POST", "/small").collect(8, (c, r) -> { }))));
         DefaultHttpRequest req = request(HttpMethod.POST, "/small");
         req.headers().set(HttpHeaderNames.CONTENT_LENGTH, 1_000_000);
         ch.writeInbound(req);
@@ -107,7 +107,7 @@ class HttpDispatcherTest {
     @Test
     void streamingHandlerGetsEveryPartThenEndOrAbort() {
         List<String> events = new ArrayList<>();
-        StreamingHandler h = (c, r) -> new StreamingHandler.Body() {
+        StreamingHandler h = (c, r, p) -> new StreamingHandler.Body() {
             public void content(ByteBuf part) {
                 events.add("part:" + part.toString(StandardCharsets.UTF_8));
             }
@@ -120,7 +120,7 @@ class HttpDispatcherTest {
                 events.add("abort");
             }
         };
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.streaming("/up", h))));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("POST", "/up").stream(h))));
         ch.writeInbound(request(HttpMethod.POST, "/up"),
                 new DefaultHttpContent(buf("ab")), new DefaultLastHttpContent(buf("cd")));
         assertThat(events).containsExactly("part:ab", "part:cd", "end");
@@ -135,7 +135,7 @@ class HttpDispatcherTest {
     @Test
     void aFramingErrorInAStreamedBodyAbortsItAnswers400AndCloses() {
         List<String> events = new ArrayList<>();
-        StreamingHandler h = (c, r) -> new StreamingHandler.Body() {
+        StreamingHandler h = (c, r, p) -> new StreamingHandler.Body() {
             public void content(ByteBuf part) {
                 events.add("part:" + part.toString(StandardCharsets.UTF_8));
             }
@@ -148,7 +148,7 @@ class HttpDispatcherTest {
                 events.add("abort");
             }
         };
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.streaming("/up", h))));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("POST", "/up").stream(h))));
         DefaultLastHttpContent broken = new DefaultLastHttpContent(buf(""));
         broken.setDecoderResult(DecoderResult.failure(new NumberFormatException("bad chunk size")));
         ch.writeInbound(request(HttpMethod.POST, "/up"), new DefaultHttpContent(buf("ab")), broken);
@@ -163,7 +163,7 @@ class HttpDispatcherTest {
 
     @Test
     void malformedRequestIs400() {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.prefix("/", (c, r) -> { }, 10))));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("*", "/{path...}").collect(10, (c, r) -> { }))));
         DefaultHttpRequest bad = request(HttpMethod.GET, "/x");
         bad.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("broken")));
         ch.writeInbound(bad, new DefaultLastHttpContent(buf("")));
@@ -175,13 +175,40 @@ class HttpDispatcherTest {
 
     @Test
     void handlerFailureIs500AndReleasesTheRequest() {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.exact("/boom", (c, r) -> {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("POST", "/boom").collect(100, (c, r) -> {
             throw new IllegalStateException("boom");
-        }, 100))));
+        }))));
         ch.writeInbound(request(HttpMethod.POST, "/boom"), new DefaultLastHttpContent(buf("body")));
         FullHttpResponse res = response(ch);
         assertThat(res.status()).isEqualTo(HttpResponseStatus.INTERNAL_SERVER_ERROR);
         res.release();
+        assertAllReleased(ch);
+    }
+
+    @Test
+    void anEarlyAnswerKeepsABodylessConnectionButDrainsABodyAndStopsDrainingPastTheLimit() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("GET", "/a").collect((c, r) ->
+                HttpResponses.text(c, r, HttpResponseStatus.OK, "a")))));
+        ch.writeInbound(request(HttpMethod.DELETE, "/a"), new DefaultLastHttpContent(buf("")));
+        FullHttpResponse notAllowed = response(ch);
+        assertThat(notAllowed.status()).isEqualTo(HttpResponseStatus.METHOD_NOT_ALLOWED);
+        assertThat(notAllowed.headers().get(HttpHeaderNames.ALLOW)).isEqualTo("GET");
+        assertThat(notAllowed.headers().get(HttpHeaderNames.CONNECTION)).as("no body: the connection stays").isNull();
+        notAllowed.release();
+
+        DefaultHttpRequest upload = request(HttpMethod.POST, "/elsewhere");
+        upload.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+        ch.writeInbound(upload);
+        FullHttpResponse notFound = response(ch);
+        assertThat(notFound.status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
+        assertThat(notFound.headers().get(HttpHeaderNames.CONNECTION)).isEqualToIgnoringCase("close");
+        notFound.release();
+        ch.writeInbound(new DefaultHttpContent(buf("x".repeat(1000))));
+        assertThat(ch.isOpen()).as("drained while the client sends").isTrue();
+        ByteBuf big = Unpooled.wrappedBuffer(new byte[(int) Draining.LIMIT]);
+        fed.add(big);
+        ch.writeInbound(new DefaultHttpContent(big));
+        assertThat(ch.isOpen()).as("past the drain limit the connection closes").isFalse();
         assertAllReleased(ch);
     }
 }

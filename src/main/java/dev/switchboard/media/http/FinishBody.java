@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.web.Draining;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;

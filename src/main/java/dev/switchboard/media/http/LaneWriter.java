@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.web.Draining;
 import dev.switchboard.web.HttpResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;

@@ -3,30 +3,24 @@ package dev.switchboard.media.http;
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomToken;
 import dev.switchboard.auth.TokenRefused;
+import dev.switchboard.media.MediaKind;
 import dev.switchboard.media.MediaType;
 import dev.switchboard.media.Media;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.MediaStore;
+import dev.switchboard.media.ResumableUploads;
 import dev.switchboard.media.StorageExecutor;
-import dev.switchboard.signaling.RoomName;
+import dev.switchboard.web.Draining;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import dev.switchboard.media.MediaKind;
-import dev.switchboard.media.ResumableUploads;
-import dev.switchboard.media.UploadKind;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Clock;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,44 +72,24 @@ public final class MediaApi {
     private final MediaDownloads downloads;
 
     private final Access access;
+    private final RoomGuards guards;
     private final ResumableUploadApi recordings;
     private final ResumableUploadApi fileUploads;
-
-    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events) {
-        this(store, executor, maxPhotoBytes, events, Access.open());
-    }
-
-    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access) {
-        this(store, executor, maxPhotoBytes, events, access, new ResumableUploads(store, DEFAULT_MAX_RECORDING_BYTES,
-                Duration.ofHours(1), MAX_RECORDING_UPLOADS, System::nanoTime));
-    }
 
     /**
      * With room tokens enabled: uploading needs the member role in the room, listing the viewer role,
      * deleting the admin role for the photo's room. Photo bytes and thumbnails are served to whoever has
-     * the (random, unguessable) id, so that {@code <img>} tags work.
+     * the (random, unguessable) id, so that {@code <img>} tags work. {@code recordingSessions} and
+     * {@code fileSessions} are the resumable uploads (restored from disk by the caller at start-up);
+     * {@code maxFileBytes} bounds {@code POST /api/rooms/{room}/files}.
      */
-    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access,
-                    ResumableUploads recordingSessions) {
-        this(store, executor, maxPhotoBytes, events, access, recordingSessions, DEFAULT_MAX_FILE_BYTES);
-    }
-
-    /** As above, with the largest file accepted by {@code POST /api/rooms/{room}/files}. */
-    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access,
-                    ResumableUploads recordingSessions, long maxFileBytes) {
+    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, long maxFileBytes, MediaEvents events,
+                    Access access, ResumableUploads recordingSessions, ResumableUploads fileSessions) {
         this.maxFileBytes = maxFileBytes;
         this.access = access;
+        this.guards = new RoomGuards(access);
         this.recordings = new ResumableUploadApi(store, executor, recordingSessions, events, access);
-        ResumableUploads fileSessions = new ResumableUploads(store, UploadKind.FILE, maxFileBytes,
-                Duration.ofHours(1), Duration.ZERO, MAX_RECORDING_UPLOADS, System::nanoTime, Clock.systemUTC());
         this.fileUploads = new ResumableUploadApi(store, executor, fileSessions, events, access);
-        try {
-            // Uploads in progress before a restart (blocking: this runs at start, before any listener).
-            recordingSessions.restore();
-            fileSessions.restore();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot restore the uploads in progress", e);
-        }
         this.store = store;
         this.executor = executor;
         this.maxPhotoBytes = maxPhotoBytes;
@@ -123,51 +97,28 @@ public final class MediaApi {
         this.downloads = new MediaDownloads(store, events, executor);
     }
 
-    /** The API's routes, to be placed before the catch-all static route. */
+    /** The API's routes; {@code /api/...} paths none of them takes are 404. */
     public List<Route> routes() {
-        return List.of(Route.streaming(ROOMS, this::rooms), Route.prefix(MEDIA, this::media, 0), recordings.route(),
-                fileUploads.route());
-    }
-
-    private StreamingHandler.Body rooms(ChannelHandlerContext ctx, HttpRequest req) {
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String[] parts = uri.path().substring(ROOMS.length()).split("/", -1);
-        boolean recording = parts.length == 2 && parts[1].equals("recordings");
-        boolean all = parts.length == 2 && parts[1].equals("media");
-        boolean file = parts.length == 2 && parts[1].equals("files");
-        boolean fileUpload = parts.length == 2 && parts[1].equals("file-uploads");
-        if (parts.length != 2 || !(parts[1].equals("photos") || recording || all || file || fileUpload)) {
-            Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + uri.path());
-            return null;
-        }
-        String room = parts[0];
-        if (!RoomName.isValid(room)) {
-            Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_room",
-                    "room names are 1 to 64 characters of A-Z a-z 0-9 _ -");
-            return null;
-        }
-        if (req.method().equals(HttpMethod.POST) && !all) {
-            TokenRefused refused = refusal(req, room, RoomToken.Role.MEMBER);
-            if (refused != null) {
-                return Draining.answer(ctx, refusedResponse(refused));
-            }
-            return recording ? recordings.create(ctx, req, room) : fileUpload ? fileUploads.create(ctx, req, room)
-                    : file ? uploadFile(ctx, req, room) : upload(ctx, req, room);
-        }
-        if (recording || file || fileUpload) {
-            notAllowed(ctx, req, "POST");
-            return null;
-        }
-        if (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD)) {
-            TokenRefused refused = refusal(req, room, RoomToken.Role.VIEWER);
-            if (refused != null) {
-                return Draining.answer(ctx, refusedResponse(refused));
-            }
-            list(ctx, req, room, uri.parameters(), all ? null : MediaKind.PHOTO);
-            return null;
-        }
-        notAllowed(ctx, req, all ? "GET, HEAD" : "GET, HEAD, POST");
-        return null;
+        List<Route> routes = new ArrayList<>(List.of(
+                Route.on("GET HEAD", ROOMS + "{room}/photos").guard(guards.viewer())
+                        .stream((c, r, p) -> list(c, r, p.get("room"), MediaKind.PHOTO)),
+                Route.on("POST", ROOMS + "{room}/photos").guard(guards.member())
+                        .stream((c, r, p) -> upload(c, r, p.get("room"))),
+                Route.on("GET HEAD", ROOMS + "{room}/media").guard(guards.viewer())
+                        .stream((c, r, p) -> list(c, r, p.get("room"), null)),
+                Route.on("POST", ROOMS + "{room}/files").guard(guards.member())
+                        .stream((c, r, p) -> uploadFile(c, r, p.get("room"))),
+                Route.on("POST", ROOMS + "{room}/recordings").guard(guards.member())
+                        .stream((c, r, p) -> recordings.create(c, r, p.get("room"))),
+                Route.on("POST", ROOMS + "{room}/file-uploads").guard(guards.member())
+                        .stream((c, r, p) -> fileUploads.create(c, r, p.get("room"))),
+                Route.on("GET HEAD", MEDIA + "{id}").stream((c, r, p) -> read(c, r, p.get("id"), false)),
+                Route.on("DELETE", MEDIA + "{id}").stream((c, r, p) -> delete(c, r, p.get("id"))),
+                Route.on("GET HEAD", MEDIA + "{id}/thumbnail").stream((c, r, p) -> read(c, r, p.get("id"), true))));
+        routes.addAll(recordings.routes());
+        routes.addAll(fileUploads.routes());
+        routes.add(Route.notFound("/api/{rest...}"));
+        return routes;
     }
 
     private StreamingHandler.Body upload(ChannelHandlerContext ctx, HttpRequest req, String room) {
@@ -237,8 +188,8 @@ public final class MediaApi {
         }
     }
 
-    private void list(ChannelHandlerContext ctx, HttpRequest req, String room, Map<String, List<String>> query,
-                      MediaKind kind) {
+    private StreamingHandler.Body list(ChannelHandlerContext ctx, HttpRequest req, String room, MediaKind kind) {
+        Map<String, List<String>> query = new QueryStringDecoder(req.uri()).parameters();
         int limit = DEFAULT_PAGE;
         String limitParam = first(query, "limit");
         if (limitParam != null) {
@@ -250,14 +201,14 @@ public final class MediaApi {
             if (limit < 1 || limit > MAX_PAGE) {
                 Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_request",
                         "limit must be between 1 and " + MAX_PAGE);
-                return;
+                return null;
             }
         }
         String beforeParam = first(query, "before");
         MediaId before = beforeParam == null || beforeParam.isEmpty() ? null : MediaId.parse(beforeParam);
         if (beforeParam != null && !beforeParam.isEmpty() && before == null) {
             Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_request", "before must be a photo id");
-            return;
+            return null;
         }
         int pageSize = limit;
         HttpRequest r = Replies.copy(req);
@@ -272,72 +223,57 @@ public final class MediaApi {
             }
             HttpResponses.send(ctx, r, res);
         });
+        return null;
     }
 
-    private void media(ChannelHandlerContext ctx, FullHttpRequest full) {
-        HttpRequest req = Replies.copy(full);
-        String path = new QueryStringDecoder(req.uri()).path();
-        String[] parts = path.substring(MEDIA.length()).split("/", -1);
-        boolean thumbnail = parts.length == 2 && parts[1].equals("thumbnail");
-        if (parts.length > 2 || (parts.length == 2 && !thumbnail)) {
-            Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + path);
-            return;
-        }
-        MediaId id = MediaId.parse(parts[0]);
+    private StreamingHandler.Body read(ChannelHandlerContext ctx, HttpRequest head, String idText, boolean thumbnail) {
+        HttpRequest req = Replies.copy(head);
+        MediaId id = MediaId.parse(idText);
         if (id == null) {
             Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_id", "not a photo id");
-            return;
-        }
-        HttpMethod m = req.method();
-        boolean read = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD);
-        if (read) {
-            run(ctx, req, () -> {
-                if (thumbnail) {
-                    downloads.thumbnail(ctx, req, id);
-                } else {
-                    downloads.original(ctx, req, id);
-                }
-            });
-        } else if (m.equals(HttpMethod.DELETE) && !thumbnail) {
-            RoomToken token;
-            try {
-                token = access.verify(Access.tokenOf(req));
-                if (token != null && !token.role().atLeast(RoomToken.Role.ADMIN)) {
-                    throw new TokenRefused(TokenRefused.Reason.FORBIDDEN);
-                }
-            } catch (TokenRefused e) {
-                access.count(e);
-                HttpResponses.send(ctx, req, refusedResponse(e));
-                return;
-            }
-            run(ctx, req, () -> {
-                if (token != null) {
-                    var found = store.find(id);
-                    if (found.isPresent() && !token.allowsRoom(found.get().room())) {
-                        TokenRefused wrong = new TokenRefused(TokenRefused.Reason.WRONG_ROOM);
-                        access.count(wrong);
-                        HttpResponses.send(ctx, req, refusedResponse(wrong));
-                        return;
-                    }
-                }
-                downloads.delete(ctx, req, id);
-            });
-        } else {
-            notAllowed(ctx, req, thumbnail ? "GET, HEAD" : "GET, HEAD, DELETE");
-        }
-    }
-
-    private TokenRefused refusal(HttpRequest req, String room, RoomToken.Role role) {
-        try {
-            access.check(Access.tokenOf(req), room, role);
             return null;
-        } catch (TokenRefused e) {
-            return e;
         }
+        run(ctx, req, () -> {
+            if (thumbnail) {
+                downloads.thumbnail(ctx, req, id);
+            } else {
+                downloads.original(ctx, req, id);
+            }
+        });
+        return null;
     }
 
-    private static io.netty.handler.codec.http.FullHttpResponse refusedResponse(TokenRefused e) {
-        return Replies.errorResponse(HttpResponseStatus.valueOf(Access.httpStatus(e)), e.reason().code(), e.getMessage());
+    /** Needs the admin role of the item's room when room tokens are enabled. */
+    private StreamingHandler.Body delete(ChannelHandlerContext ctx, HttpRequest head, String idText) {
+        HttpRequest req = Replies.copy(head);
+        MediaId id = MediaId.parse(idText);
+        if (id == null) {
+            Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_id", "not a photo id");
+            return null;
+        }
+        RoomToken token;
+        try {
+            token = access.verify(Access.tokenOf(req));
+            if (token != null && !token.role().atLeast(RoomToken.Role.ADMIN)) {
+                throw new TokenRefused(TokenRefused.Reason.FORBIDDEN);
+            }
+        } catch (TokenRefused e) {
+            access.count(e);
+            return Draining.answer(ctx, req, RoomGuards.refused(e));
+        }
+        run(ctx, req, () -> {
+            if (token != null) {
+                var found = store.find(id);
+                if (found.isPresent() && !token.allowsRoom(found.get().room())) {
+                    TokenRefused wrong = new TokenRefused(TokenRefused.Reason.WRONG_ROOM);
+                    access.count(wrong);
+                    HttpResponses.send(ctx, req, RoomGuards.refused(wrong));
+                    return;
+                }
+            }
+            downloads.delete(ctx, req, id);
+        });
+        return null;
     }
 
     /** A blocking step of a request, on the storage executor; 503 when saturated, 500 when it fails. */
@@ -347,10 +283,6 @@ public final class MediaApi {
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, Step step) {
         Replies.onStorage(executor, store.health(), ctx, req, log, "media", step);
-    }
-
-    private static void notAllowed(ChannelHandlerContext ctx, HttpRequest req, String allow) {
-        HttpResponses.send(ctx, req, Replies.notAllowedResponse(allow));
     }
 
     private static String first(Map<String, List<String>> query, String name) {

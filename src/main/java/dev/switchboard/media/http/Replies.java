@@ -113,10 +113,7 @@ final class Replies {
 
     /** 405 naming the methods {@code allow}ed, in the Allow header too. */
     static FullHttpResponse notAllowedResponse(String allow) {
-        FullHttpResponse res = errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                "allowed: " + allow);
-        res.headers().set(HttpHeaderNames.ALLOW, allow);
-        return res;
+        return HttpResponses.notAllowedResponse(allow);
     }
 
     /** The request line and headers, kept past the dispatcher's release of the request. */
@@ -125,12 +122,6 @@ final class Replies {
     }
 
     static FullHttpResponse errorResponse(HttpResponseStatus status, String code, String message) {
-        byte[] body;
-        try {
-            body = HttpResponses.JSON.writeValueAsBytes(Map.of("error", code, "message", message));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return HttpResponses.response(status, Unpooled.wrappedBuffer(body), "application/json; charset=utf-8");
+        return HttpResponses.errorResponse(status, code, message);
     }
 }

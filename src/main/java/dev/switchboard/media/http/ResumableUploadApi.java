@@ -12,6 +12,7 @@ import dev.switchboard.media.ResumableUploads;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.media.Upload;
 import dev.switchboard.media.UploadKind;
+import dev.switchboard.web.Draining;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;
@@ -77,8 +78,11 @@ public final class ResumableUploadApi {
         this.access = access;
     }
 
-    public Route route() {
-        return Route.streaming(pathOf(kind), this::session);
+    /** A session ({@code {id}}) and its finish step; {@link #session} reads the id and the step from the path. */
+    List<Route> routes() {
+        String base = pathOf(kind);
+        return List.of(Route.on("GET HEAD PUT PATCH DELETE", base + "{id}").stream((c, r, p) -> session(c, r)),
+                Route.on("POST", base + "{id}/finish").stream((c, r, p) -> session(c, r)));
     }
 
     /** Where the parts of an upload of this kind go. */

@@ -6,6 +6,7 @@ import dev.switchboard.auth.TokenRefused;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.ShareInbox;
 import dev.switchboard.media.StorageExecutor;
+import dev.switchboard.web.Draining;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;
@@ -74,7 +75,10 @@ public final class ShareTargetApi {
     }
 
     public List<Route> routes() {
-        return List.of(Route.streaming(TARGET, this::target), Route.streaming(INBOX, this::inbox));
+        return List.of(Route.on("POST", TARGET).stream((c, r, p) -> target(c, r)),
+                Route.on("GET HEAD DELETE", INBOX + "{id}").stream((c, r, p) -> inbox(c, r)),
+                Route.on("GET HEAD", INBOX + "{id}/files/{index}").stream((c, r, p) -> inbox(c, r)),
+                Route.on("*", INBOX + "{rest...}").stream((c, r, p) -> inbox(c, r))); // 404 no_share
     }
 
     private StreamingHandler.Body target(ChannelHandlerContext ctx, HttpRequest req) {

@@ -2,6 +2,7 @@ package dev.switchboard.media.http;
 
 import dev.switchboard.media.ShareInbox;
 import dev.switchboard.media.StorageFailure;
+import dev.switchboard.web.Draining;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;

@@ -4,6 +4,7 @@ import dev.switchboard.media.MediaType;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageFailure;
 import dev.switchboard.media.Upload;
+import dev.switchboard.web.Draining;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;

@@ -1,6 +1,5 @@
-package dev.switchboard.media.http;
+package dev.switchboard.web;
 
-import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -9,16 +8,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The rest of a request body that was already answered with an error (413, 415, 503): the answer says
- * {@code Connection: close}, but the connection closes only once the body has ended, or
- * {@link #LIMIT} more bytes or {@link #SECONDS} have passed. Closing while the client is still sending
- * would make its TCP stack drop our answer on the reset.
+ * The one rule for answering a request before its body is read (404, 405, 401/403, 413, 415, 503...):
+ * a request that has no body is answered as any other (the connection stays open when it may); one
+ * that has, or may have, a body is answered with {@code Connection: close}, and the rest of the body is
+ * read and dropped here, the connection closing once the body has ended, or {@link #LIMIT} more bytes or
+ * {@link #SECONDS} have passed. Closing while the client is still sending would make its TCP stack drop
+ * our answer on the reset. Lives on the channel's event loop.
  */
-final class Draining implements StreamingHandler.Body {
+public final class Draining implements StreamingHandler.Body {
     static final long LIMIT = 8L << 20;
     static final long SECONDS = 10;
 
@@ -32,8 +35,20 @@ final class Draining implements StreamingHandler.Body {
         this.timer = channel.eventLoop().schedule(() -> close(), SECONDS, TimeUnit.SECONDS);
     }
 
-    /** Sends {@code res} and drains what remains of the body. */
-    static Draining answer(ChannelHandlerContext ctx, FullHttpResponse res) {
+    /**
+     * Answers {@code req} early with {@code res}: drains the body if the head announces one (returns the
+     * body that does so), else sends {@code res} as usual and returns null (nothing follows the head).
+     */
+    public static Draining answer(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+        if (!HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0) {
+            HttpResponses.send(ctx, req, res);
+            return null;
+        }
+        return answer(ctx, res);
+    }
+
+    /** Sends {@code res} and drains what remains of a body that has begun (or may follow). */
+    public static Draining answer(ChannelHandlerContext ctx, FullHttpResponse res) {
         res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.channel().config().setAutoRead(true);
         return new Draining(ctx.writeAndFlush(res), ctx.channel());
