@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.log.LogLimiter;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -225,7 +226,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         abortStream(cause);
         reset();
         if (!(cause instanceof java.io.IOException)) {
-            log.warn("HTTP handler failed on {}", ctx.channel().remoteAddress(), cause);
+            LogLimiter.of(log).warn("handler", "HTTP handler failed on {}", ctx.channel().remoteAddress(), cause);
         }
         if (ctx.channel().isActive()) {
             HttpResponses.error(ctx, null, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");

@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.media.RecordingSession;
 import dev.switchboard.media.RecordingSessions;
 import dev.switchboard.media.StorageFailure;
@@ -153,7 +154,7 @@ final class RecordingPart implements StreamingHandler.Body {
             return;
         }
         sessions.abandon(session); // the file and its digest may disagree now
-        log.warn(message, session.id().value(), e);
+        LogLimiter.of(log).warn(message, message, session.id().value(), e);
         HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 "internal", "cannot write the recording"));
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.media.ShareInbox;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
@@ -243,7 +244,7 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
         if (dev.switchboard.media.StorageFailure.isStorage(e)) {
             return Replies.storageFailure(inbox.health(), e);
         }
-        log.warn("cannot keep a share", e);
+        LogLimiter.of(log).warn("keep", "cannot keep a share", e);
         return Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot keep the share");
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.media.ImageType;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageFailure;
@@ -270,7 +271,7 @@ final class UploadBody implements StreamingHandler.Body {
             if (StorageFailure.isStorage(e)) {
                 HttpResponses.send(ctx, request, Replies.storageFailure(store.health(), e));
             } else {
-                log.warn("cannot store a {} for room {}", what, room, e);
+                LogLimiter.of(log).warn("commit-" + what, "cannot store a {} for room {}", what, room, e);
                 Replies.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot store the " + what);
             }
             return;
@@ -286,7 +287,7 @@ final class UploadBody implements StreamingHandler.Body {
             ctx.channel().eventLoop().execute(() -> answerFailure(res));
             return;
         }
-        log.warn("{} (room {})", what, room, e);
+        LogLimiter.of(log).warn(what, "{} (room {})", what, room, e);
         HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 "internal", what)); // 5xx: the connection closes after the answer
     }
