@@ -225,9 +225,13 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         abortStream(cause);
         reset();
-        if (!(cause instanceof java.io.IOException)) {
-            LogLimiter.of(log).warn("handler", "HTTP handler failed on {}", ctx.channel().remoteAddress(), cause);
+        if (cause instanceof java.io.IOException || cause instanceof io.netty.handler.codec.DecoderException) {
+            // The connection failed, or the client's bytes could not be decoded (e.g. plain HTTP or junk on
+            // the TLS port): nothing to log per connection, nothing left to answer on.
+            ctx.close();
+            return;
         }
+        LogLimiter.of(log).warn("handler", "HTTP handler failed on {}", ctx.channel().remoteAddress(), cause);
         if (ctx.channel().isActive()) {
             HttpResponses.error(ctx, null, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
         }
