@@ -1,6 +1,7 @@
 package dev.switchboard;
 
 import dev.switchboard.auth.TokenEndpoint;
+import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.media.RecordingSessions;
 import dev.switchboard.media.ShareInbox;
 import dev.switchboard.media.http.MediaApi;
@@ -26,7 +27,6 @@ import java.util.Map;
 /** The HTTP routes of the server, in match order (the static web app last). */
 final class AppRoutes {
     /** Shares waiting for the share page: at most this many, this long, twice media.max-file-bytes in all. */
-    static final int SHARE_INBOX_SHARES = 32;
     static final Duration SHARE_INBOX_TTL = Duration.ofHours(1);
 
     private final Switchboard sb;
@@ -56,11 +56,12 @@ final class AppRoutes {
      */
     private List<Route> mediaRoutes() {
         if (mediaRoutes == null) {
-            mediaRoutes = new MediaApi(sb.media(), sb.storageExecutor(), sb.config().media().maxPhotoBytes(),
-                    sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(),
-                            sb.config().media().maxRecordingBytes(), sb.config().media().recordingIdleTimeout(),
-                            sb.config().media().maxRecordingDuration(),
-                            MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime), sb.config().media().maxFileBytes()).routes();
+            SwitchboardConfig.MediaConfig m = sb.config().media();
+            mediaRoutes = new MediaApi(sb.media(), sb.storageExecutor(), m.maxPhotoBytes(),
+                    sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(), RecordingSessions.RECORDINGS,
+                            m.maxRecordingBytes(), m.recordingIdleTimeout(), m.maxRecordingDuration(), m.maxUploads(),
+                            m.maxUploadsPerRoom(), m.maxUploadsPerClient(), System::nanoTime, Clock.systemUTC()),
+                    m.maxFileBytes(), m.maxUploads(), m.maxUploadsPerRoom(), m.maxUploadsPerClient()).routes();
             mediaRoutes = new ArrayList<>(mediaRoutes);
             mediaRoutes.addAll(shareTarget());
         }
@@ -71,7 +72,7 @@ final class AppRoutes {
     private List<Route> shareTarget() {
         long max = sb.config().media().maxFileBytes();
         try {
-            ShareInbox inbox = new ShareInbox(sb.media(), 2 * max, SHARE_INBOX_SHARES,
+            ShareInbox inbox = new ShareInbox(sb.media(), 2 * max, sb.config().media().shareInboxShares(),
                     SHARE_INBOX_TTL, Clock.systemUTC());
             return new ShareTargetApi(inbox, sb.storageExecutor(), max, sb.access()).routes();
         } catch (IOException e) {

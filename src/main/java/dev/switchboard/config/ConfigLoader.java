@@ -120,7 +120,11 @@ public final class ConfigLoader {
                         r.longIn("media.max-recording-bytes", 1024, 1L << 40),
                         r.duration("media.recording-idle-timeout", Duration.ofMillis(100), Duration.ofDays(7)),
                         r.longIn("media.max-file-bytes", 1024, 1L << 40),
-                        r.duration("media.max-recording-duration", Duration.ZERO, Duration.ofDays(7))),
+                        r.duration("media.max-recording-duration", Duration.ZERO, Duration.ofDays(7)),
+                        r.intIn("media.max-uploads", 1, 1_000_000),
+                        r.intIn("media.max-uploads-per-room", 1, 1_000_000),
+                        r.intIn("media.max-uploads-per-client", 1, 1_000_000),
+                        r.intIn("media.share-inbox-shares", 1, 1_000_000)),
                 new SwitchboardConfig.StorageConfig(
                         r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
                         r.intIn("storage.executor-threads", 1, 256),

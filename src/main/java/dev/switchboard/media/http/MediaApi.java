@@ -101,11 +101,23 @@ public final class MediaApi {
     /** As above, with the largest file accepted by {@code POST /api/rooms/{room}/files}. */
     public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access,
                     RecordingSessions recordingSessions, long maxFileBytes) {
+        this(store, executor, maxPhotoBytes, events, access, recordingSessions, maxFileBytes, MAX_RECORDING_UPLOADS,
+                RecordingSessions.MAX_PER_ROOM, RecordingSessions.MAX_PER_CLIENT);
+    }
+
+    /**
+     * As above, with the quotas of resumable file uploads ({@code POST /api/rooms/{room}/file-uploads}):
+     * open at once in all, in one room, from one client address (media.max-uploads, -per-room, -per-client).
+     */
+    public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access,
+                    RecordingSessions recordingSessions, long maxFileBytes, int maxUploads, int maxUploadsPerRoom,
+                    int maxUploadsPerClient) {
         this.maxFileBytes = maxFileBytes;
         this.access = access;
         this.recordings = new RecordingApi(store, executor, recordingSessions, events, access);
         RecordingSessions fileSessions = new RecordingSessions(store, RecordingSessions.FILES, maxFileBytes,
-                Duration.ofHours(1), Duration.ZERO, MAX_RECORDING_UPLOADS, System::nanoTime, Clock.systemUTC());
+                Duration.ofHours(1), Duration.ZERO, maxUploads, maxUploadsPerRoom, maxUploadsPerClient, System::nanoTime,
+                Clock.systemUTC());
         this.fileUploads = new RecordingApi(store, executor, fileSessions, events, access, true);
         try {
             // Uploads in progress before a restart (blocking: this runs at start, before any listener).

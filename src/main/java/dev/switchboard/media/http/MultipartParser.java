@@ -125,6 +125,11 @@ final class MultipartParser {
         }
     }
 
+    /** Bytes held between pieces (the buffer's size): bounded whatever the body, which the fuzz test checks. */
+    int retained() {
+        return buf.length;
+    }
+
     /** The body ended: it must have ended with the closing delimiter. */
     void finish() throws MultipartException {
         if (state != State.DONE) {
