@@ -65,7 +65,7 @@ final class MultipartParser {
         if (contentType == null) {
             return null;
         }
-        String[] params = contentType.split(";");
+        String[] params = contentType.split(";", -1); // ";" alone would give no element (found by fuzzing)
         if (!params[0].trim().toLowerCase(Locale.ROOT).equals("multipart/form-data")) {
             return null;
         }
