@@ -192,10 +192,8 @@ public final class ConfigLoader {
     }
 
     private static SwitchboardConfig.TlsConfig tls(Reader r) {
-        String cert = r.string("tls.cert", v -> v.isEmpty() || java.nio.file.Files.isReadable(Path.of(v)) ? null
-                : "cannot read the certificate file");
-        String key = r.string("tls.key", v -> v.isEmpty() || java.nio.file.Files.isReadable(Path.of(v)) ? null
-                : "cannot read the key file");
+        String cert = r.string("tls.cert", v -> v.isEmpty() || readable(v) ? null : "cannot read the certificate file");
+        String key = r.string("tls.key", v -> v.isEmpty() || readable(v) ? null : "cannot read the key file");
         if (cert != null && key != null && cert.isEmpty() != key.isEmpty()) {
             r.problem(cert.isEmpty() ? "tls.cert" : "tls.key", "tls.cert and tls.key must be given together");
         }
@@ -203,6 +201,15 @@ public final class ConfigLoader {
         return new SwitchboardConfig.TlsConfig(r.port("https.port"), r.bool("https.redirect-http"),
                 own ? Path.of(cert) : null, own ? Path.of(key) : null,
                 r.duration("tls.reload-interval", Duration.ofMillis(100), Duration.ofDays(1)));
+    }
+
+    /** False for a file that cannot be read and for text that is no path at all (a NUL, found by fuzzing). */
+    private static boolean readable(String path) {
+        try {
+            return java.nio.file.Files.isReadable(Path.of(path));
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            return false;
+        }
     }
 
     /** SWITCHBOARD_HTTP_PORT -> http.port for every leaf key of the defaults. */
@@ -302,8 +309,8 @@ public final class ConfigLoader {
         }
 
         Path path(String key) {
-            String v = string(key, s -> s.isBlank() ? "must not be empty" : null);
-            return v == null || v.isBlank() ? Path.of(".") : Path.of(v);
+            String v = string(key, s -> s.isBlank() ? "must not be empty" : s.indexOf('\0') >= 0 ? "not a path" : null);
+            return v == null || v.isBlank() || v.indexOf('\0') >= 0 ? Path.of(".") : Path.of(v);
         }
 
         int port(String key) {
