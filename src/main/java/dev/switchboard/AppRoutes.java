@@ -2,7 +2,8 @@ package dev.switchboard;
 
 import dev.switchboard.auth.TokenEndpoint;
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.media.ResumableUploads;
+import dev.switchboard.media.UploadKind;
 import dev.switchboard.media.ShareInbox;
 import dev.switchboard.media.http.MediaApi;
 import dev.switchboard.media.http.ShareTargetApi;
@@ -58,7 +59,7 @@ final class AppRoutes {
         if (mediaRoutes == null) {
             SwitchboardConfig.MediaConfig m = sb.config().media();
             mediaRoutes = new MediaApi(sb.media(), sb.storageExecutor(), m.maxPhotoBytes(),
-                    sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(), RecordingSessions.RECORDINGS,
+                    sb.signaling()::publish, sb.access(), new ResumableUploads(sb.media(), UploadKind.RECORDING,
                             m.maxRecordingBytes(), m.recordingIdleTimeout(), m.maxRecordingDuration(), m.maxUploads(),
                             m.maxUploadsPerRoom(), m.maxUploadsPerClient(), System::nanoTime, Clock.systemUTC()),
                     m.maxFileBytes(), m.maxUploads(), m.maxUploadsPerRoom(), m.maxUploadsPerClient()).routes();

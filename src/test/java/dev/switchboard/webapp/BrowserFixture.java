@@ -146,6 +146,21 @@ final class BrowserFixture implements BeforeAllCallback, AfterAllCallback {
         return RoomPage.open(browser(), server.url(), room, query);
     }
 
+    /**
+     * As {@link #open(String, String)}, but the page is told there are no ICE servers: with {@code ?relay=1}
+     * it then has no candidate at all, so its peer channels never open (the server paths take over).
+     * The built-in TURN server would otherwise relay between two pages on this machine.
+     */
+    RoomPage openWithoutIceServers(String room, String query) {
+        return RoomPage.open(browser(), server.url(), room, query, BrowserFixture::noIceServers);
+    }
+
+    /** Answers the pages of {@code context} that there are no ICE servers (see {@link #openWithoutIceServers}). */
+    static void noIceServers(com.microsoft.playwright.BrowserContext context) {
+        context.route("**/api/ice-servers", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+                .setStatus(200).setContentType("application/json").setBody("{\"iceServers\":[]}")));
+    }
+
     /** A room name no other test uses, with this class's prefix. */
     String newRoom() {
         return newRoom(roomPrefix);

@@ -139,12 +139,12 @@ class FileRobustnessBrowserTest {
 
     @Test
     void aPeerWithNoDirectPathGetsTheFileViaTheServerHashChecked() throws Exception {
-        // relay-only with no TURN server configured: ICE has no candidate, so no channel ever opens
+        // relay-only and told of no ICE servers: ICE has no candidate, so no channel ever opens
         Path file = dir.resolve("report.pdf");
         long size = 20 * MB + 1;
         String sha = write(file, size, 15);
         String room = web.newRoom();
-        try (RoomPage a = web.open(room, "?relay=1&fallback=1500"); RoomPage b = web.open(room, "?relay=1&fallback=1500")) {
+        try (RoomPage a = web.openWithoutIceServers(room, "?relay=1&fallback=1500"); RoomPage b = web.openWithoutIceServers(room, "?relay=1&fallback=1500")) {
             // the second part of the upload fails once: the sender asks the server's offset and goes on
             AtomicInteger puts = new AtomicInteger();
             a.page.route("**/api/file-uploads/**", route -> {
@@ -180,7 +180,8 @@ class FileRobustnessBrowserTest {
         Path file = dir.resolve("taken-back.txt");
         write(file, MB, 19);
         String room = web.newRoom();
-        try (RoomPage a = web.open(room, "?relay=1&fallback=1000"); RoomPage b = web.open(room, "?relay=1&fallback=1000")) {
+        try (RoomPage a = web.openWithoutIceServers(room, "?relay=1&fallback=1000");
+                RoomPage b = web.openWithoutIceServers(room, "?relay=1&fallback=1000")) {
             a.page.getByTestId("files-input").setInputFiles(file);
             row(b, "in", "offered").waitFor(new Locator.WaitForOptions().setTimeout(60_000));
             row(a, "out", "sent").getByTestId("file-cancel").click();

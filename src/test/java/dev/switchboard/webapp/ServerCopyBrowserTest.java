@@ -93,9 +93,9 @@ class ServerCopyBrowserTest {
 
     @Test
     void aPeerWhoseDataChannelNeverOpensGetsThePhotoViaTheServer() throws Exception {
-        // relay-only with no TURN server configured: ICE has no candidate at all, so no channel opens
+        // relay-only and told of no ICE servers: ICE has no candidate at all, so no channel opens
         String room = web.newRoom();
-        try (RoomPage a = web.open(room, "?relay=1&fallback=1500"); RoomPage b = web.open(room, "?relay=1&fallback=1500")) {
+        try (RoomPage a = web.openWithoutIceServers(room, "?relay=1&fallback=1500"); RoomPage b = web.openWithoutIceServers(room, "?relay=1&fallback=1500")) {
             String sha = a.snap();
             a.send();
             assertThat(b.received(0).getAttribute("data-sha256")).isEqualTo(sha);

@@ -74,7 +74,7 @@ class HttpInputsFuzzTest {
             assertThat(r.length()).isPositive();
         }
         String number = in.consumeRemainingAsString();
-        long n = RecordingApi.parseLong(number);
+        long n = ResumableUploadApi.parseLong(number);
         if (n != -1) {
             assertThat(number.trim()).matches("[0-9]+");
             assertThat(n).isNotNegative().isEqualTo(Long.parseLong(number.trim()));
