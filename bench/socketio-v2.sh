@@ -20,6 +20,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND=1000000 SWITCHBOARD_SIGNALING_MESSAGE_BURST=1000000 \
+SWITCHBOARD_SIGNALING_NEW_SESSIONS_PER_SECOND=1000000 SWITCHBOARD_SIGNALING_NEW_SESSION_BURST=1000000 \
     java -jar target/switchboard.jar --bind 127.0.0.1 --http-port "$sb_port" --https-port 0 --turn-port 0 \
     --data-dir "$data" >"$data/switchboard.log" 2>&1 &
 pids+=($!)

@@ -27,7 +27,6 @@ import java.util.Map;
  */
 final class AppRoutes {
     /** Shares waiting for the share page: at most this many, this long, twice media.max-file-bytes in all. */
-    static final int SHARE_INBOX_SHARES = 32;
     static final Duration SHARE_INBOX_TTL = Duration.ofHours(1);
 
     private final Services s;

@@ -31,7 +31,7 @@ public final class ConformanceFixture implements AutoCloseable {
         SignalingConfig cfg = new SignalingConfig(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(1000),
                 1_000_000, List.of("*"), base.roomCapacity(), base.codelabRoomCapacity(), base.maxMessageBytes(),
                 base.messagesPerSecond(), base.messageBurst(), base.roomsPerConnection(), base.outboundQueueBytes(),
-                base.allowEio3());
+                base.allowEio3(), 1_000_000, 1_000_000);
         engine = new EngineServer(cfg, "/socket.io/");
         SioServer sio = new SioServer(cfg);
         engine.listener(sio);

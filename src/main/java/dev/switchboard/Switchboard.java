@@ -123,7 +123,7 @@ public final class Switchboard implements AutoCloseable {
         // before any listener opens (blocking file reads, here at start-up).
         UploadSessions uploads = UploadSessions.open(config.media(), media);
         uploads.restore();
-        ShareInbox shareInbox = new ShareInbox(media, 2 * config.media().maxFileBytes(), AppRoutes.SHARE_INBOX_SHARES,
+        ShareInbox shareInbox = new ShareInbox(media, 2 * config.media().maxFileBytes(), config.media().shareInboxShares(),
                 AppRoutes.SHARE_INBOX_TTL, Clock.systemUTC());
         // One route list for every listener: HTTP, HTTPS and a port shared with TURN.
         AppRoutes routes = new AppRoutes(new Services(config, metrics, access, engine, signaling, cluster, iceServers,
@@ -252,6 +252,11 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /** Up: every enabled listener is bound. */
+    /** The Engine.IO server (sessions open now), for tests in this package. */
+    EngineServer engine() {
+        return engine;
+    }
+
     boolean up() {
         return (config.http().port() == 0 || (web != null && web.isUp()))
                 && (config.tls().httpsPort() == 0 || (https != null && https.isUp()));

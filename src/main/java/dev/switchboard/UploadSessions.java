@@ -17,10 +17,12 @@ record UploadSessions(ResumableUploads recordings, ResumableUploads files) {
 
     static UploadSessions open(SwitchboardConfig.MediaConfig media, MediaStore store) {
         return new UploadSessions(
-                new ResumableUploads(store, media.maxRecordingBytes(), media.recordingIdleTimeout(),
-                        media.maxRecordingDuration(), MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime),
+                new ResumableUploads(store, UploadKind.RECORDING, media.maxRecordingBytes(), media.recordingIdleTimeout(),
+                        media.maxRecordingDuration(), media.maxUploads(), media.maxUploadsPerRoom(),
+                        media.maxUploadsPerClient(), System::nanoTime, Clock.systemUTC()),
                 new ResumableUploads(store, UploadKind.FILE, media.maxFileBytes(), Duration.ofHours(1),
-                        Duration.ZERO, MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime, Clock.systemUTC()));
+                        Duration.ZERO, media.maxUploads(), media.maxUploadsPerRoom(), media.maxUploadsPerClient(),
+                        System::nanoTime, Clock.systemUTC()));
     }
 
     /** Loads the sessions a restart interrupted (blocking: file reads). */

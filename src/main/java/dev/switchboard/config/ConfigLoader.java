@@ -113,12 +113,18 @@ public final class ConfigLoader {
                         r.intIn("signaling.message-burst", 1, 1_000_000),
                         r.intIn("signaling.rooms-per-connection", 1, 1024),
                         r.intIn("signaling.outbound-queue-bytes", 4096, 1 << 30),
-                        r.bool("signaling.allow-eio3")),
+                        r.bool("signaling.allow-eio3"),
+                        r.intIn("signaling.new-sessions-per-second", 1, 1_000_000),
+                        r.intIn("signaling.new-session-burst", 1, 1_000_000)),
                 new SwitchboardConfig.MediaConfig(r.intIn("media.max-photo-bytes", 1024, 1 << 30),
                         r.longIn("media.max-recording-bytes", 1024, 1L << 40),
                         r.duration("media.recording-idle-timeout", Duration.ofMillis(100), Duration.ofDays(7)),
                         r.longIn("media.max-file-bytes", 1024, 1L << 40),
-                        r.duration("media.max-recording-duration", Duration.ZERO, Duration.ofDays(7))),
+                        r.duration("media.max-recording-duration", Duration.ZERO, Duration.ofDays(7)),
+                        r.intIn("media.max-uploads", 1, 1_000_000),
+                        r.intIn("media.max-uploads-per-room", 1, 1_000_000),
+                        r.intIn("media.max-uploads-per-client", 1, 1_000_000),
+                        r.intIn("media.share-inbox-shares", 1, 1_000_000)),
                 new SwitchboardConfig.StorageConfig(
                         r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
                         r.intIn("storage.executor-threads", 1, 256),
@@ -191,10 +197,8 @@ public final class ConfigLoader {
     }
 
     private static SwitchboardConfig.TlsConfig tls(Reader r) {
-        String cert = r.string("tls.cert", v -> v.isEmpty() || java.nio.file.Files.isReadable(Path.of(v)) ? null
-                : "cannot read the certificate file");
-        String key = r.string("tls.key", v -> v.isEmpty() || java.nio.file.Files.isReadable(Path.of(v)) ? null
-                : "cannot read the key file");
+        String cert = r.string("tls.cert", v -> v.isEmpty() || readable(v) ? null : "cannot read the certificate file");
+        String key = r.string("tls.key", v -> v.isEmpty() || readable(v) ? null : "cannot read the key file");
         if (cert != null && key != null && cert.isEmpty() != key.isEmpty()) {
             r.problem(cert.isEmpty() ? "tls.cert" : "tls.key", "tls.cert and tls.key must be given together");
         }
@@ -202,6 +206,15 @@ public final class ConfigLoader {
         return new SwitchboardConfig.TlsConfig(r.port("https.port"), r.bool("https.redirect-http"),
                 own ? Path.of(cert) : null, own ? Path.of(key) : null,
                 r.duration("tls.reload-interval", Duration.ofMillis(100), Duration.ofDays(1)));
+    }
+
+    /** False for a file that cannot be read and for text that is no path at all (a NUL, found by fuzzing). */
+    private static boolean readable(String path) {
+        try {
+            return java.nio.file.Files.isReadable(Path.of(path));
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            return false;
+        }
     }
 
     /** SWITCHBOARD_HTTP_PORT -> http.port for every leaf key of the defaults. */
@@ -301,8 +314,8 @@ public final class ConfigLoader {
         }
 
         Path path(String key) {
-            String v = string(key, s -> s.isBlank() ? "must not be empty" : null);
-            return v == null || v.isBlank() ? Path.of(".") : Path.of(v);
+            String v = string(key, s -> s.isBlank() ? "must not be empty" : s.indexOf('\0') >= 0 ? "not a path" : null);
+            return v == null || v.isBlank() || v.indexOf('\0') >= 0 ? Path.of(".") : Path.of(v);
         }
 
         int port(String key) {

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * Engine.IO / Socket.IO transport settings and the per-connection and per-room limits.
  * {@code allowEio3}: also serve Engine.IO v3 / Socket.IO protocol v4 (Socket.IO 2.x clients).
+ * {@code newSessionsPerSecond} and {@code newSessionBurst}: Engine.IO sessions one client address (an
+ * IPv4 address or an IPv6 /64) may open, a burst and then a rate a second; past it a handshake is 429.
  */
 public record SignalingConfig(
         Duration pingInterval,
@@ -20,10 +22,26 @@ public record SignalingConfig(
         int messageBurst,
         int roomsPerConnection,
         int outboundQueueBytes,
-        boolean allowEio3) {
+        boolean allowEio3,
+        int newSessionsPerSecond,
+        int newSessionBurst) {
+
+    /** The built-in defaults of signaling.new-sessions-per-second and signaling.new-session-burst. */
+    public static final int DEFAULT_NEW_SESSIONS_PER_SECOND = 20;
+    public static final int DEFAULT_NEW_SESSION_BURST = 100;
 
     public SignalingConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /** The settings with the default per-address limit on new sessions. */
+    public SignalingConfig(Duration pingInterval, Duration pingTimeout, Duration connectTimeout, int maxPayload,
+                           List<String> allowedOrigins, int roomCapacity, int codelabRoomCapacity, int maxMessageBytes,
+                           int messagesPerSecond, int messageBurst, int roomsPerConnection, int outboundQueueBytes,
+                           boolean allowEio3) {
+        this(pingInterval, pingTimeout, connectTimeout, maxPayload, allowedOrigins, roomCapacity, codelabRoomCapacity,
+                maxMessageBytes, messagesPerSecond, messageBurst, roomsPerConnection, outboundQueueBytes, allowEio3,
+                DEFAULT_NEW_SESSIONS_PER_SECOND, DEFAULT_NEW_SESSION_BURST);
     }
 
     /** The settings with Engine.IO v3 (Socket.IO 2.x clients) allowed, as by default. */

@@ -26,10 +26,13 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
     /**
      * The media API: the largest photo accepted; the largest recording, and how long a recording upload
      * may sit idle before it is dropped; the largest file relayed through the server for a peer that
-     * cannot be reached directly; the longest a recording session may last (zero: no limit).
+     * cannot be reached directly; the longest a recording session may last (zero: no limit); resumable
+     * uploads (recordings, and files for peers without a direct path, each kind apart) open at once in all, in
+     * one room and from one client address; shares waiting in the share-target inbox.
      */
     public record MediaConfig(int maxPhotoBytes, long maxRecordingBytes, java.time.Duration recordingIdleTimeout,
-                              long maxFileBytes, java.time.Duration maxRecordingDuration) {}
+                              long maxFileBytes, java.time.Duration maxRecordingDuration, int maxUploads,
+                              int maxUploadsPerRoom, int maxUploadsPerClient, int shareInboxShares) {}
 
     /**
      * The media store's database ({@code databaseUrl} empty: embedded SQLite under the data dir; or a

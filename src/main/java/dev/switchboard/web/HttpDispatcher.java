@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.log.LogLimiter;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -241,9 +242,13 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         abortStream(cause);
         reset();
-        if (!(cause instanceof java.io.IOException)) {
-            log.warn("HTTP handler failed on {}", ctx.channel().remoteAddress(), cause);
+        if (cause instanceof java.io.IOException || cause instanceof io.netty.handler.codec.DecoderException) {
+            // The connection failed, or the client's bytes could not be decoded (e.g. plain HTTP or junk on
+            // the TLS port): nothing to log per connection, nothing left to answer on.
+            ctx.close();
+            return;
         }
+        LogLimiter.of(log).warn("handler", "HTTP handler failed on {}", ctx.channel().remoteAddress(), cause);
         if (ctx.channel().isActive()) {
             HttpResponses.error(ctx, null, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
         }

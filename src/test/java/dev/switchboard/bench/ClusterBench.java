@@ -104,7 +104,8 @@ public final class ClusterBench {
             cmd.addAll(List.of("--redis-url", redisUrl));
         }
         Map<String, String> env = Map.of("SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND", "1000000",
-                "SWITCHBOARD_SIGNALING_MESSAGE_BURST", "1000000");
+                "SWITCHBOARD_SIGNALING_MESSAGE_BURST", "1000000",
+                "SWITCHBOARD_SIGNALING_NEW_SESSIONS_PER_SECOND", "1000000", "SWITCHBOARD_SIGNALING_NEW_SESSION_BURST", "1000000");
         return ServerProcess.start(ServerProcess.Kind.SWITCHBOARD, name, cmd, env, port, work.resolve(name + ".log"));
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.web.HttpResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -193,7 +194,7 @@ final class FileResponse {
         reading = false;
         held--;
         if (!ended) {
-            log.warn("reading a file for a response failed; closing the connection", e);
+            LogLimiter.of(log).warn("read", "reading a file for a response failed; closing the connection", e);
             stop();
             ctx.close();
         }

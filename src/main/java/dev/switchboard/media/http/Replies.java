@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.media.Media;
 import dev.switchboard.media.StorageFailure;
 import dev.switchboard.media.StorageHealth;
@@ -71,7 +72,7 @@ final class Replies {
                         HttpResponses.send(ctx, req, storageFailure(health, e));
                         return;
                     }
-                    log.warn("{} request {} {} failed", what, req.method(), req.uri(), e);
+                    LogLimiter.of(log).warn(what + "-failed", "{} request {} {} failed", what, req.method(), req.uri(), e);
                     error(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
                 }
             });

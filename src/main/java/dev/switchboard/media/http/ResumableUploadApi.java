@@ -490,7 +490,8 @@ public final class ResumableUploadApi {
         return Draining.answer(ctx, Replies.notAllowedResponse(allow));
     }
 
-    private static long parseLong(String s) {
+    /** A non-negative byte count or offset from a header or query (Upload-Length, Upload-Offset), else -1. */
+    static long parseLong(String s) {
         try {
             long v = Long.parseLong(s.trim());
             return v < 0 ? -1 : v;

@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.log.LogLimiter;
 import io.netty.channel.EventLoop;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -84,7 +85,7 @@ final class SerialLane implements Runnable {
             try {
                 t.run();
             } catch (Throwable e) {
-                log.warn("media task failed", e);
+                LogLimiter.of(log).warn("task", "media task failed", e);
             }
         }
         scheduled.set(false);

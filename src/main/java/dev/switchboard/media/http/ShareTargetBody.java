@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.media.ShareInbox;
 import dev.switchboard.media.StorageFailure;
 import dev.switchboard.web.Draining;
@@ -238,7 +239,7 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
         if (StorageFailure.isStorage(e)) {
             return Replies.storageFailure(inbox.health(), e);
         }
-        log.warn("cannot keep a share", e);
+        LogLimiter.of(log).warn("keep", "cannot keep a share", e);
         return Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot keep the share");
     }
 

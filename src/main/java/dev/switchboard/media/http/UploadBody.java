@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.media.MediaType;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageFailure;
@@ -198,7 +199,7 @@ final class UploadBody implements StreamingHandler.Body, LaneWriter.Target {
             if (StorageFailure.isStorage(e)) {
                 HttpResponses.send(ctx, request, Replies.storageFailure(store.health(), e));
             } else {
-                log.warn("cannot store a {} for room {}", what, room, e);
+                LogLimiter.of(log).warn("commit-" + what, "cannot store a {} for room {}", what, room, e);
                 Replies.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot store the " + what);
             }
             return;
@@ -213,7 +214,7 @@ final class UploadBody implements StreamingHandler.Body, LaneWriter.Target {
             writer.fail(Replies.storageFailure(store.health(), e));
             return;
         }
-        log.warn("{} (room {})", what, room, e);
+        LogLimiter.of(log).warn(what, "{} (room {})", what, room, e);
         writer.failNow(Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", what));
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.media.http;
 
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.media.ResumableUpload;
 import dev.switchboard.media.ResumableUploads;
 import dev.switchboard.media.StorageFailure;
@@ -150,7 +151,7 @@ final class UploadPart implements StreamingHandler.Body, LaneWriter.Target {
             return;
         }
         sessions.abandon(session); // the file and its digest may disagree now
-        log.warn(message, session.id().value(), e);
+        LogLimiter.of(log).warn(message, message, session.id().value(), e);
         writer.failNow(Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 "internal", "cannot write the recording"));
     }

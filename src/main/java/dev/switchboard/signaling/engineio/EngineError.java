@@ -9,7 +9,9 @@ enum EngineError {
     BAD_HANDSHAKE_METHOD(2, "Bad handshake method", HttpResponseStatus.BAD_REQUEST),
     BAD_REQUEST(3, "Bad request", HttpResponseStatus.BAD_REQUEST),
     FORBIDDEN(4, "Forbidden", HttpResponseStatus.FORBIDDEN),
-    UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version", HttpResponseStatus.BAD_REQUEST);
+    UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version", HttpResponseStatus.BAD_REQUEST),
+    /** Ours, not the protocol's: a handshake past the per-address budget (the client retries later). */
+    TOO_MANY_SESSIONS(3, "Too many new sessions from this address", HttpResponseStatus.TOO_MANY_REQUESTS);
 
     final int code;
     final String message;

@@ -24,6 +24,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import dev.switchboard.log.LogLimiter;
+import dev.switchboard.net.PerSourceRate;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -31,6 +34,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,14 +51,26 @@ public final class EngineServer implements HttpHandler {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_PACKETS_PER_PAYLOAD = 10_000;
 
+    /** Client addresses whose new-session budget is tracked one by one; past it they share one bucket. */
+    static final int SESSION_BUDGET_SOURCES = 65_536;
+
     private final SignalingConfig config;
     private final String path;
     private final Map<String, EngineSocket> sessions = new ConcurrentHashMap<>();
-    private volatile EngineListener listener;
+    private final PerSourceRate newSessions;
+    private final LongSupplier nanoClock;
+        private volatile EngineListener listener;
 
     public EngineServer(SignalingConfig config, String path) {
+        this(config, path, System::nanoTime);
+    }
+
+    EngineServer(SignalingConfig config, String path, LongSupplier nanoClock) {
         this.config = config;
         this.path = path;
+        this.nanoClock = nanoClock;
+        this.newSessions = new PerSourceRate(config.newSessionsPerSecond(), config.newSessionBurst(),
+                SESSION_BUDGET_SOURCES);
     }
 
     public void listener(EngineListener l) {
@@ -79,7 +95,7 @@ public final class EngineServer implements HttpHandler {
 
     void remove(EngineSocket s, String reason) {
         sessions.remove(s.id(), s);
-        log.info("engine.io session {} closed: {} ({} left)", s.id(), reason, sessions.size());
+        log.debug("engine.io session {} closed: {} ({} left)", s.id(), reason, sessions.size());
     }
 
     @Override
@@ -116,6 +132,9 @@ public final class EngineServer implements HttpHandler {
         }
         boolean upgradeRequest = "websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE));
         String sid = first(q, "sid");
+        if (sid == null && !admitNewSession(ctx, origin, keepAlive)) {
+            return;
+        }
         if (sid == null) {
             if ("websocket".equals(transport)) {
                 if (!upgradeRequest || !req.method().equals(HttpMethod.GET)) {
@@ -173,6 +192,27 @@ public final class EngineServer implements HttpHandler {
         } else {
             writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
         }
+    }
+
+    /**
+     * The per-address budget of new sessions ({@code signaling.new-sessions-per-second} and
+     * {@code new-session-burst}): past it the handshake is answered 429 with Retry-After and nothing is kept.
+     */
+    private boolean admitNewSession(ChannelHandlerContext ctx, String origin, boolean keepAlive) {
+        if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress remote) || remote.getAddress() == null) {
+            return true;
+        }
+        long now = nanoClock.getAsLong();
+        if (newSessions.take(remote.getAddress(), now)) {
+            return true;
+        }
+        LogLimiter.of(log).warn("new-sessions", "refused new Engine.IO sessions from {} and others past the per-address limit"
+                + " (signaling.new-sessions-per-second {}, new-session-burst {})", remote.getAddress().getHostAddress(),
+                config.newSessionsPerSecond(), config.newSessionBurst());
+        FullHttpResponse res = errorResponse(origin, EngineError.TOO_MANY_SESSIONS);
+        res.headers().set(HttpHeaderNames.RETRY_AFTER, newSessions.retryAfterSeconds(remote.getAddress(), now));
+        write(ctx, keepAlive, res);
+        return false;
     }
 
     private void openPollingSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin, String host,
@@ -272,7 +312,7 @@ public final class EngineServer implements HttpHandler {
         Handshake hs = new Handshake(q.parameters(), origin, null, ctx.channel().remoteAddress(), host);
         EngineSocket s = new EngineSocket(id, this, ctx.channel().eventLoop(), hs, transport, protocol);
         sessions.put(id, s);
-        log.info("engine.io {} session {} opened over {} from {}", protocol, id, transport == EngineSocket.Transport.POLLING
+        log.debug("engine.io {} session {} opened over {} from {}", protocol, id, transport == EngineSocket.Transport.POLLING
                 ? "polling" : "websocket", ctx.channel().remoteAddress());
         return s;
     }
@@ -347,13 +387,17 @@ public final class EngineServer implements HttpHandler {
     }
 
     void writeError(ChannelHandlerContext ctx, boolean keepAlive, String origin, EngineError error) {
+        write(ctx, keepAlive, errorResponse(origin, error));
+    }
+
+    private FullHttpResponse errorResponse(String origin, EngineError error) {
         ObjectNode o = JSON.createObjectNode();
         o.put("code", error.code);
         o.put("message", error.message);
         FullHttpResponse res = HttpResponses.response(error.status,
                 Unpooled.copiedBuffer(o.toString(), StandardCharsets.UTF_8), "application/json");
         cors(res, origin);
-        write(ctx, keepAlive, res);
+        return res;
     }
 
     private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {

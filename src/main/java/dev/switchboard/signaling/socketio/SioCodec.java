@@ -237,7 +237,12 @@ public final class SioCodec {
         }
         SioPacket.Type type = p.type();
         if (!buffers.isEmpty()) {
-            type = type == SioPacket.Type.ACK ? SioPacket.Type.BINARY_ACK : SioPacket.Type.BINARY_EVENT;
+            type = type == SioPacket.Type.ACK || type == SioPacket.Type.BINARY_ACK ? SioPacket.Type.BINARY_ACK
+                    : SioPacket.Type.BINARY_EVENT;
+        } else if (type == SioPacket.Type.BINARY_EVENT || type == SioPacket.Type.BINARY_ACK) {
+            // A binary packet with no attachment (a client may send "50-..."): without this it went out as
+            // "5..." with no attachment count, which no decoder accepts. Found by SioFuzzTest.
+            type = type == SioPacket.Type.BINARY_ACK ? SioPacket.Type.ACK : SioPacket.Type.EVENT;
         }
         StringBuilder sb = new StringBuilder(64);
         sb.append(type.code());

@@ -63,4 +63,23 @@ class UploadQuotaTest {
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("from this client");
     }
+
+    @Test
+    void theQuotasAreConfigKeys() {
+        server.close();
+        server = TestServer.start(Map.of("media.max-uploads-per-room", 2, "media.max-uploads-per-client", 3,
+                "media.max-uploads", 4));
+        http = new Http(server.url());
+        assertThat(create("a").statusCode()).isEqualTo(201);
+        assertThat(create("a").statusCode()).isEqualTo(201);
+        assertThat(new String(create("a").body(), StandardCharsets.UTF_8)).as("per room").contains("in this room");
+        assertThat(create("b").statusCode()).isEqualTo(201);
+        HttpResponse<byte[]> client = create("c");
+        assertThat(client.statusCode()).isEqualTo(429);
+        assertThat(new String(client.body(), StandardCharsets.UTF_8)).as("per client").contains("from this client");
+        for (int i = 0; i < 3; i++) {
+            assertThat(FileApiTest.createUpload(http, "f" + i, 10).statusCode()).as("file uploads too").isEqualTo(201);
+        }
+        assertThat(FileApiTest.createUpload(http, "f9", 10).statusCode()).isEqualTo(429);
+    }
 }
