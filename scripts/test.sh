@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(coturn chromium chromium-driver iproute2 util-linux nftables postgresql curl redis-server)
+packages=(coturn chromium chromium-driver iproute2 util-linux nftables postgresql curl redis-server nginx)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

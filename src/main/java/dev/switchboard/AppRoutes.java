@@ -1,7 +1,7 @@
 package dev.switchboard;
 
 import dev.switchboard.auth.TokenEndpoint;
-import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.media.ResumableUploads;
 import dev.switchboard.media.ShareInbox;
 import dev.switchboard.media.http.MediaApi;
 import dev.switchboard.media.http.ShareTargetApi;
@@ -57,7 +57,7 @@ final class AppRoutes {
     private List<Route> mediaRoutes() {
         if (mediaRoutes == null) {
             mediaRoutes = new MediaApi(sb.media(), sb.storageExecutor(), sb.config().media().maxPhotoBytes(),
-                    sb.signaling()::publish, sb.access(), new RecordingSessions(sb.media(),
+                    sb.signaling()::publish, sb.access(), new ResumableUploads(sb.media(),
                             sb.config().media().maxRecordingBytes(), sb.config().media().recordingIdleTimeout(),
                             sb.config().media().maxRecordingDuration(),
                             MediaApi.MAX_RECORDING_UPLOADS, System::nanoTime), sb.config().media().maxFileBytes()).routes();

@@ -76,6 +76,10 @@ public final class Main implements Callable<Integer> {
             description = "Media metadata database (empty: embedded SQLite under the data dir).")
     String databaseUrl;
 
+    @Option(names = "--media-dir", paramLabel = "DIR", descriptionKey = "storage.media-dir",
+            description = "Media folder (empty: media in the data dir); nodes sharing one PostgreSQL database share it too.")
+    String mediaDir;
+
     @Option(names = "--redis-url", paramLabel = "URL", descriptionKey = "cluster.redis-url",
             description = "Share rooms with other nodes through this Redis (redis://[:PASSWORD@]HOST:PORT or rediss://); empty: rooms stay in this process.")
     String redisUrl;

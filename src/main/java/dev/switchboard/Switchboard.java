@@ -90,7 +90,8 @@ public final class Switchboard implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         // Storage first: files swept and database migrated before anything can upload.
         storageExecutor = new StorageExecutor(config.storage().executorThreads(), config.storage().executorQueue());
-        media = MediaStore.open(config.dataDir(), config.storage().databaseUrl(), config.storage().executorThreads() + 1,
+        media = MediaStore.open(config.dataDir(), config.storage().mediaDir(config.dataDir()),
+                config.storage().databaseUrl(), config.storage().executorThreads() + 1,
                 config.storage().minFreeBytes());
         // Orphan files and rows without a file (a crash between the two halves of a commit or a delete)
         // are removed before anything is served; both counts go to the log and to /metrics.

@@ -123,7 +123,8 @@ public final class ConfigLoader {
                         r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
                         r.intIn("storage.executor-threads", 1, 256),
                         r.intIn("storage.executor-queue", 1, 1_000_000),
-                        r.longIn("storage.min-free-bytes", -1, Long.MAX_VALUE)),
+                        r.longIn("storage.min-free-bytes", -1, Long.MAX_VALUE),
+                        mediaDir(r.string("storage.media-dir", v -> null))),
                 TurnSettings.read(r),
                 tls(r),
                 new SwitchboardConfig.AuthConfig(r.string("auth.secret",
@@ -142,6 +143,10 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    private static Path mediaDir(String value) {
+        return value.isBlank() ? null : Path.of(value);
     }
 
     private static SwitchboardConfig.ClusterConfig cluster(Reader r) {

@@ -34,15 +34,23 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
     /**
      * The media store's database ({@code databaseUrl} empty: embedded SQLite under the data dir; or a
      * {@code jdbc:postgresql:} URL), the bounded executor that runs its disk and database work, and the
-     * free-space reserve below which new uploads are refused ({@link #AUTO_MIN_FREE}: the default).
+     * free-space reserve below which new uploads are refused ({@link #AUTO_MIN_FREE}: the default), and
+     * the media folder ({@code mediaDir} null: {@code <data-dir>/media}; several nodes on one PostgreSQL
+     * database share one, e.g. an NFS mount).
      */
-    public record StorageConfig(String databaseUrl, int executorThreads, int executorQueue, long minFreeBytes) {
+    public record StorageConfig(String databaseUrl, int executorThreads, int executorQueue, long minFreeBytes,
+                                Path mediaDir) {
         /** {@code minFreeBytes} when none is configured: the larger of 256 MiB and 1 % of the volume. */
         public static final long AUTO_MIN_FREE = -1;
 
-        /** Without a configured reserve (the default one applies). */
+        /** Without a configured reserve (the default one applies) and with the media folder in the data dir. */
         public StorageConfig(String databaseUrl, int executorThreads, int executorQueue) {
-            this(databaseUrl, executorThreads, executorQueue, AUTO_MIN_FREE);
+            this(databaseUrl, executorThreads, executorQueue, AUTO_MIN_FREE, null);
+        }
+
+        /** The media folder: {@code mediaDir}, or {@code media} in {@code dataDir}. */
+        public Path mediaDir(Path dataDir) {
+            return mediaDir != null ? mediaDir : dataDir.resolve("media");
         }
     }
 

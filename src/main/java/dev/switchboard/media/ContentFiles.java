@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,20 +31,45 @@ final class ContentFiles {
     private final Path tmp;
     private final Path thumbs;
 
+    /**
+     * With a media folder shared by several nodes, temporary files untouched for this long are taken as
+     * left by a crash; younger ones may be another node's uploads in progress (each write touches the file,
+     * and an upload that sends nothing for minutes is cut off by the slow-client limits long before).
+     */
+    static final Duration SHARED_TEMP_GRACE = Duration.ofMinutes(15);
+
     ContentFiles(Path root) throws IOException {
+        this(root, Duration.ZERO);
+    }
+
+    /** {@code tempGrace} zero: this process alone uses the folder, and every temporary file is swept. */
+    ContentFiles(Path root, Duration tempGrace) throws IOException {
         this.root = root;
         this.tmp = root.resolve("tmp");
         this.thumbs = root.resolve("thumbs");
         Files.createDirectories(tmp);
         Files.createDirectories(thumbs);
-        sweepTemporaryFiles();
+        sweepTemporaryFiles(tempGrace);
     }
 
-    /** Removes what an interrupted upload or a crash left in {@code tmp/}; never visible as content. */
-    int sweepTemporaryFiles() throws IOException {
+    /**
+     * Removes what an interrupted upload or a crash left in {@code tmp/} (never visible as content); with
+     * a grace, only files last modified longer ago than that.
+     */
+    int sweepTemporaryFiles(Duration grace) throws IOException {
         int removed = 0;
+        java.time.Instant cutoff = java.time.Instant.now().minus(grace);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
             for (Path f : files) {
+                if (!grace.isZero()) {
+                    try {
+                        if (!Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+                            continue;
+                        }
+                    } catch (NoSuchFileException gone) {
+                        continue; // committed or discarded by its node meanwhile
+                    }
+                }
                 Files.deleteIfExists(f);
                 removed++;
             }

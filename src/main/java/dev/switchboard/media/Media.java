@@ -3,10 +3,10 @@ package dev.switchboard.media;
 import java.time.Instant;
 
 /** One stored photo as the API describes it; the bytes live in the content file named by {@code sha256}. */
-public record Media(MediaId id, String room, ImageType type, long size, String sha256, Instant createdAt) {
+public record Media(MediaId id, String room, MediaType type, long size, String sha256, Instant createdAt) {
 
-    /** "photo" or "recording". */
-    public String kind() {
+    /** A photo, a recording or a file for a peer. */
+    public MediaKind kind() {
         return type.kind();
     }
 

@@ -39,7 +39,7 @@ final class MediaRepository {
             ps.setString(4, m.type().mime());
             ps.setLong(5, m.size());
             dialect.setInstant(ps, 6, m.createdAt());
-            ps.setString(7, m.kind());
+            ps.setString(7, m.kind().wire());
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -51,11 +51,11 @@ final class MediaRepository {
     }
 
     /** Gives row {@code id} another type (and so kind); false when there is no such row. */
-    boolean changeType(MediaId id, ImageType type) throws SQLException {
+    boolean changeType(MediaId id, MediaType type) throws SQLException {
         try (Connection c = writer.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE media SET content_type = ?, kind = ? WHERE id = ?")) {
             ps.setString(1, type.mime());
-            ps.setString(2, type.kind());
+            ps.setString(2, type.kind().wire());
             ps.setString(3, id.value());
             return ps.executeUpdate() == 1;
         }
@@ -74,7 +74,7 @@ final class MediaRepository {
      * than that photo; with {@code kind}, only that kind (null: photos and recordings, not the files
      * kept for peers without a direct path). Empty when {@code before} is not in the room.
      */
-    List<Media> list(String room, int limit, MediaId before, String kind) throws SQLException {
+    List<Media> list(String room, int limit, MediaId before, MediaKind kind) throws SQLException {
         String sql = "SELECT " + COLUMNS + " FROM media WHERE room = ?"
                 + (kind == null ? " AND kind <> 'file'" : " AND kind = ?")
                 + (before == null ? "" : " AND seq < (SELECT seq FROM media WHERE id = ? AND room = ?)")
@@ -83,7 +83,7 @@ final class MediaRepository {
             int i = 1;
             ps.setString(i++, room);
             if (kind != null) {
-                ps.setString(i++, kind);
+                ps.setString(i++, kind.wire());
             }
             if (before != null) {
                 ps.setString(i++, before.value());
@@ -121,12 +121,12 @@ final class MediaRepository {
     }
 
     /** Ids of rows of one kind created before {@code cutoff}, oldest first, at most {@code limit}. */
-    List<MediaId> createdBefore(Instant cutoff, int limit, String kind) throws SQLException {
+    List<MediaId> createdBefore(Instant cutoff, int limit, MediaKind kind) throws SQLException {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "SELECT id FROM media WHERE created_at < ? AND kind = ? ORDER BY seq LIMIT ?")) {
             dialect.setInstant(ps, 1, cutoff);
-            ps.setString(2, kind);
+            ps.setString(2, kind.wire());
             ps.setInt(3, limit);
             return ids(ps);
         }
@@ -244,7 +244,7 @@ final class MediaRepository {
     private Media read(ResultSet rs) throws SQLException {
         Instant created = dialect.getInstant(rs, "created_at");
         return new Media(new MediaId(rs.getString("id")), rs.getString("room"),
-                ImageType.fromMime(rs.getString("content_type")), rs.getLong("size"),
+                MediaType.fromMime(rs.getString("content_type")), rs.getLong("size"),
                 rs.getString("sha256"), created);
     }
 }

@@ -50,7 +50,7 @@ public final class MediaRetention implements Runnable {
         if (!fileMaxAge.isZero()) {
             List<MediaId> expired;
             do {
-                expired = store.createdBefore(clock.instant().minus(fileMaxAge), BATCH, "file");
+                expired = store.createdBefore(clock.instant().minus(fileMaxAge), BATCH, MediaKind.FILE);
                 for (MediaId id : expired) {
                     deleted += delete(id);
                 }
@@ -85,7 +85,7 @@ public final class MediaRetention implements Runnable {
 
     private int delete(MediaId id) {
         return store.delete(id).map(m -> {
-            if (!m.type().equals(ImageType.FILE)) { // files were never gallery items
+            if (!m.type().equals(MediaType.FILE)) { // files were never gallery items
                 removed.accept(m.room(), Map.of("id", id.value(), "room", m.room()));
             }
             return 1;

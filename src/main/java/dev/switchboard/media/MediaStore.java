@@ -54,14 +54,25 @@ public final class MediaStore implements AutoCloseable {
      * larger of 256 MiB and 1 % of the volume). Call {@link #reconcile} next, before serving.
      */
     public static MediaStore open(Path dataDir, String databaseUrl, int poolSize, long minFreeBytes) throws IOException {
+        return open(dataDir, dataDir.resolve("media"), databaseUrl, poolSize, minFreeBytes);
+    }
+
+    /**
+     * As above with the media folder at {@code root} (e.g. a mount shared by every node of one PostgreSQL
+     * database). With PostgreSQL the folder is taken as shared (see {@link #shared()}): start-up sweeps
+     * spare what other nodes may be writing.
+     */
+    public static MediaStore open(Path dataDir, Path root, String databaseUrl, int poolSize, long minFreeBytes)
+            throws IOException {
         // The data dir's lock first: a second server on the same data dir stops here instead of sweeping
         // the first one's uploads in progress.
         DataDirLock lock = DataDirLock.acquire(dataDir);
         Database db = null;
         try {
             db = Database.open(dataDir, databaseUrl, poolSize);
-            Path root = dataDir.resolve("media");
-            MediaStore store = new MediaStore(root, new ContentFiles(root), db, minFreeBytes);
+            boolean shared = db.kind() == DatabaseKind.POSTGRESQL;
+            MediaStore store = new MediaStore(root, new ContentFiles(root, shared ? ContentFiles.SHARED_TEMP_GRACE
+                    : java.time.Duration.ZERO), db, minFreeBytes);
             store.lock = lock;
             return store;
         } catch (IOException | RuntimeException e) {
@@ -110,6 +121,15 @@ public final class MediaStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether other nodes may use the same media folder at once: true with PostgreSQL (nodes sharing the
+     * database share the folder). Then nothing another node may be writing is swept at start, and
+     * resumable uploads are read from the folder when another node began them (see ResumableUploads).
+     */
+    public boolean shared() {
+        return database.kind() == DatabaseKind.POSTGRESQL;
+    }
+
     /** Which database holds the rows: "sqlite" or "postgresql". */
     public String databaseKind() {
         return database.kind().name().toLowerCase(java.util.Locale.ROOT);
@@ -131,7 +151,7 @@ public final class MediaStore implements AutoCloseable {
      * existing photo ({@code created} false); bytes the room holds only as a file for a peer (kind
      * "file") become the photo or recording now uploaded ({@code created} true: now a gallery item).
      */
-    public Stored commit(Upload.Written written, String room, ImageType type) throws IOException {
+    public Stored commit(Upload.Written written, String room, MediaType type) throws IOException {
         String sha = written.sha256();
         ReentrantLock lock = stripe(sha);
         lock.lock();
@@ -142,7 +162,7 @@ public final class MediaStore implements AutoCloseable {
             Optional<Media> existing = rows.findInRoom(room, sha);
             if (existing.isPresent()) {
                 Media e = existing.get();
-                if (e.type() == ImageType.FILE && type != ImageType.FILE && rows.changeType(e.id(), type)) {
+                if (e.type() == MediaType.FILE && type != MediaType.FILE && rows.changeType(e.id(), type)) {
                     return new Stored(new Media(e.id(), e.room(), type, e.size(), e.sha256(), e.createdAt()), true);
                 }
                 return new Stored(e, false);
@@ -174,11 +194,11 @@ public final class MediaStore implements AutoCloseable {
 
     /** Photos of {@code room}, newest first, at most {@code limit}, older than {@code before} if given. */
     public List<Media> list(String room, int limit, MediaId before) {
-        return list(room, limit, before, "photo");
+        return list(room, limit, before, MediaKind.PHOTO);
     }
 
-    /** Media of {@code room} of one kind ("photo", "recording"; null: both), newest first. */
-    public List<Media> list(String room, int limit, MediaId before, String kind) {
+    /** Media of {@code room} of one kind (null: photos and recordings), newest first. */
+    public List<Media> list(String room, int limit, MediaId before, MediaKind kind) {
         try {
             return rows.list(room, limit, before, kind);
         } catch (SQLException e) {
@@ -283,8 +303,8 @@ public final class MediaStore implements AutoCloseable {
         }
     }
 
-    /** Media of one kind ("photo", "recording", "file") created before {@code cutoff}, oldest first. */
-    public List<MediaId> createdBefore(java.time.Instant cutoff, int limit, String kind) {
+    /** Media of one kind created before {@code cutoff}, oldest first. */
+    public List<MediaId> createdBefore(java.time.Instant cutoff, int limit, MediaKind kind) {
         try {
             return rows.createdBefore(cutoff, limit, kind);
         } catch (SQLException e) {

@@ -36,7 +36,7 @@ final class SessionFiles {
     private static final int MAX_META_BYTES = 4096;
 
     /** What a sidecar says about one session. */
-    record Saved(MediaId id, String room, ImageType type, long offset, long createdAtMillis, long length) {}
+    record Saved(MediaId id, String room, MediaType type, long offset, long createdAtMillis, long length) {}
 
     private final Path dir;
 
@@ -128,6 +128,39 @@ final class SessionFiles {
         return found;
     }
 
+    /** The session's sidecar as it is on disk now, or null when there is none (or it cannot be read). */
+    Saved read(MediaId id) {
+        return Files.isRegularFile(meta(id)) ? read(meta(id)) : null;
+    }
+
+    /** When the session's sidecar was last written (every part ends with that), or -1 when it is gone. */
+    long touchedMillis(MediaId id) {
+        try {
+            return Files.getLastModifiedTime(meta(id)).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Ids of the sessions whose sidecar was last written before {@code cutoffMillis}. */
+    List<MediaId> untouchedSince(long cutoffMillis) throws IOException {
+        List<MediaId> out = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + META)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                MediaId id = MediaId.parse(name.substring(0, name.length() - META.length()));
+                try {
+                    if (id != null && Files.getLastModifiedTime(f).toMillis() < cutoffMillis) {
+                        out.add(id);
+                    }
+                } catch (IOException gone) {
+                    // finished meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
     private static Saved read(Path f) {
         try {
             if (Files.size(f) > MAX_META_BYTES) {
@@ -143,7 +176,7 @@ final class SessionFiles {
                     || !j.path("offset").canConvertToLong() || !j.path("createdAt").canConvertToLong()) {
                 return null;
             }
-            ImageType type = ImageType.valueOf(j.path("type").asText(""));
+            MediaType type = MediaType.valueOf(j.path("type").asText(""));
             long offset = j.get("offset").asLong();
             long length = j.path("length").canConvertToLong() ? j.get("length").asLong() : -1;
             return offset < 0 ? null

@@ -72,10 +72,14 @@ public final class ShareInbox {
         this.maxShares = maxShares;
         this.ttl = ttl;
         this.clock = clock;
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
-            for (Path p : all) {
-                if (!Files.exists(p.resolve(META))) {
-                    deleteTree(p);
+        // A folder still arriving is another node's when the media folder is shared: the ttl sweep takes
+        // it if it never completes.
+        if (!store.shared()) {
+            try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+                for (Path p : all) {
+                    if (!Files.exists(p.resolve(META))) {
+                        deleteTree(p);
+                    }
                 }
             }
         }

@@ -39,7 +39,11 @@ public final class Upload {
      * digest. The upload's size is what the file holds, at most {@code keep}.
      */
     static Upload resume(Path file, long keep) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return resume(file, FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE), keep);
+    }
+
+    /** As above on {@code ch}, already open on {@code file} for reading and writing (closed on failure). */
+    static Upload resume(Path file, FileChannel ch, long keep) throws IOException {
         try {
             if (ch.size() > keep) {
                 ch.truncate(keep);
@@ -72,6 +76,22 @@ public final class Upload {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An exclusive lock on the file (fcntl: other processes on this host, and NFS clients, see it), or
+     * null when another holder has it; throws when the upload is closed. Storage executor only.
+     */
+    java.nio.channels.FileLock tryLock() throws IOException {
+        return tryLock(channel);
+    }
+
+    static java.nio.channels.FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+            return null; // another node in this JVM (tests) holds it
         }
     }
 

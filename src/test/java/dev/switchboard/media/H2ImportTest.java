@@ -59,7 +59,7 @@ class H2ImportTest {
             // New uploads continue the sequence after the imported rows.
             Upload u = store.begin();
             u.write(ByteBuffer.wrap(TestImages.jpeg(64, 48, 10)));
-            store.commit(u.finish(), "old", ImageType.JPEG);
+            store.commit(u.finish(), "old", MediaType.JPEG);
             assertThat(store.list("old", 10, null)).hasSize(2);
         }
         assertThat(h2).doesNotExist();

@@ -59,7 +59,7 @@ class MediaStoreTest {
         assertThat(store.contentPath(sha)).doesNotExist();
         assertThat(store.count()).isZero();
 
-        MediaStore.Stored s = store.commit(w, "room-1", ImageType.JPEG);
+        MediaStore.Stored s = store.commit(w, "room-1", MediaType.JPEG);
         assertThat(s.created()).isTrue();
         assertThat(store.contentPath(sha)).isEqualTo(dataDir.resolve("media").resolve(sha.substring(0, 2)).resolve(sha.substring(2)));
         assertThat(Files.readAllBytes(store.contentPath(sha))).isEqualTo(photo);
@@ -73,7 +73,7 @@ class MediaStoreTest {
         Upload.Written w = write(photo);
         Path temp = files(store.temporaryFiles()).get(0);
         Object inode = Files.readAttributes(temp, BasicFileAttributes.class).fileKey();
-        store.commit(w, "r", ImageType.PNG);
+        store.commit(w, "r", MediaType.PNG);
         Object after = Files.readAttributes(store.contentPath(w.sha256()), BasicFileAttributes.class).fileKey();
         assertThat(inode).as("file key (device, inode) is available on Linux").isNotNull();
         assertThat(after).as("same inode: an atomic rename, not a copy").isEqualTo(inode);
@@ -83,9 +83,9 @@ class MediaStoreTest {
     @Test
     void equalBytesAreOneFileAndOneRowPerRoom() throws IOException {
         byte[] photo = TestImages.jpeg(40, 40, 3);
-        MediaStore.Stored first = store.commit(write(photo), "a", ImageType.JPEG);
-        MediaStore.Stored again = store.commit(write(photo), "a", ImageType.JPEG);
-        MediaStore.Stored otherRoom = store.commit(write(photo), "b", ImageType.JPEG);
+        MediaStore.Stored first = store.commit(write(photo), "a", MediaType.JPEG);
+        MediaStore.Stored again = store.commit(write(photo), "a", MediaType.JPEG);
+        MediaStore.Stored otherRoom = store.commit(write(photo), "b", MediaType.JPEG);
         assertThat(again.created()).isFalse();
         assertThat(again.media()).isEqualTo(first.media());
         assertThat(otherRoom.created()).isTrue();
@@ -99,8 +99,8 @@ class MediaStoreTest {
     @Test
     void theFileGoesWithTheLastRowThatUsesIt() throws IOException {
         byte[] photo = TestImages.jpeg(40, 40, 4);
-        Media a = store.commit(write(photo), "a", ImageType.JPEG).media();
-        Media b = store.commit(write(photo), "b", ImageType.JPEG).media();
+        Media a = store.commit(write(photo), "a", MediaType.JPEG).media();
+        Media b = store.commit(write(photo), "b", MediaType.JPEG).media();
         assertThat(store.delete(a.id())).contains(a);
         assertThat(store.contentPath(a.sha256())).exists();
         assertThat(store.delete(a.id())).isEmpty();
@@ -124,7 +124,7 @@ class MediaStoreTest {
 
     @Test
     void leftoversOfACrashAreSweptAtOpenAndRowsSurvive() throws IOException {
-        Media kept = store.commit(write(TestImages.jpeg(20, 20, 6)), "a", ImageType.JPEG).media();
+        Media kept = store.commit(write(TestImages.jpeg(20, 20, 6)), "a", MediaType.JPEG).media();
         Upload interrupted = store.begin();
         interrupted.write(ByteBuffer.wrap(new byte[4096]));
         store.close();
@@ -148,9 +148,9 @@ class MediaStoreTest {
     void listingIsNewestFirstAndPagesByTheLastId() throws IOException {
         Media[] m = new Media[5];
         for (int i = 0; i < 5; i++) {
-            m[i] = store.commit(write(TestImages.jpegLike(100 + i, i)), "gallery", ImageType.JPEG).media();
+            m[i] = store.commit(write(TestImages.jpegLike(100 + i, i)), "gallery", MediaType.JPEG).media();
         }
-        store.commit(write(TestImages.jpegLike(99, 42)), "elsewhere", ImageType.JPEG);
+        store.commit(write(TestImages.jpegLike(99, 42)), "elsewhere", MediaType.JPEG);
         assertThat(store.list("gallery", 2, null)).containsExactly(m[4], m[3]);
         assertThat(store.list("gallery", 2, m[3].id())).containsExactly(m[2], m[1]);
         assertThat(store.list("gallery", 2, m[1].id())).containsExactly(m[0]);
@@ -160,22 +160,22 @@ class MediaStoreTest {
 
     @Test
     void thumbnailsAreSmallJpegsCachedOnDiskAndWebPHasNone() throws IOException {
-        Media big = store.commit(write(TestImages.png(1200, 800, 7)), "t", ImageType.PNG).media();
+        Media big = store.commit(write(TestImages.png(1200, 800, 7)), "t", MediaType.PNG).media();
         byte[] thumb;
         try (FileChannel ch = store.thumbnail(big)) {
             thumb = read(ch);
         }
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(thumb));
-        assertThat(ImageType.detect(thumb, thumb.length)).isEqualTo(ImageType.JPEG);
+        assertThat(MediaType.detect(thumb, thumb.length)).isEqualTo(MediaType.JPEG);
         assertThat(img.getWidth()).isEqualTo(320);
         assertThat(img.getHeight()).isEqualTo(213);
         try (FileChannel again = store.thumbnail(big)) {
             assertThat(read(again)).isEqualTo(thumb);
         }
 
-        Media webp = store.commit(write(TestImages.webp(2000, 8)), "t", ImageType.WEBP).media();
+        Media webp = store.commit(write(TestImages.webp(2000, 8)), "t", MediaType.WEBP).media();
         assertThat(store.thumbnail(webp)).isNull();
-        Media broken = store.commit(write(TestImages.jpegLike(3000, 9)), "t", ImageType.JPEG).media();
+        Media broken = store.commit(write(TestImages.jpegLike(3000, 9)), "t", MediaType.JPEG).media();
         assertThat(store.thumbnail(broken)).as("undecodable JPEG").isNull();
 
         store.delete(big.id());

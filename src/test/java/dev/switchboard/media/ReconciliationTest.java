@@ -28,7 +28,7 @@ class ReconciliationTest {
     private Media put(String room, byte[] bytes) throws IOException {
         Upload u = store.begin();
         u.write(ByteBuffer.wrap(bytes));
-        return store.commit(u.finish(), room, ImageType.JPEG).media();
+        return store.commit(u.finish(), room, MediaType.JPEG).media();
     }
 
     private MediaStore reopen() throws IOException {

@@ -38,13 +38,13 @@ abstract class RepositoryContract {
 
     private static final Instant T0 = Instant.parse("2026-01-02T03:04:05.678Z");
 
-    private static Media media(String room, char digest, ImageType type, long size, Instant at) {
+    private static Media media(String room, char digest, MediaType type, long size, Instant at) {
         return new Media(MediaId.random(), room, type, size, String.valueOf(digest).repeat(64), at);
     }
 
     @Test
     void aRowComesBackAsWrittenWithItsInstantToTheMillisecond() throws Exception {
-        Media m = media("r", 'a', ImageType.JPEG, 1234, T0);
+        Media m = media("r", 'a', MediaType.JPEG, 1234, T0);
         assertThat(rows.insert(m)).isTrue();
         assertThat(rows.find(m.id())).contains(m);
         assertThat(rows.findInRoom("r", m.sha256())).contains(m);
@@ -53,56 +53,56 @@ abstract class RepositoryContract {
 
     @Test
     void theSameBytesTwiceInOneRoomAreOneRowButTwoRoomsShareTheFile() throws Exception {
-        assertThat(rows.insert(media("r", 'a', ImageType.JPEG, 1, T0))).isTrue();
-        assertThat(rows.insert(media("r", 'a', ImageType.PNG, 1, T0))).as("unique (room, sha256)").isFalse();
-        assertThat(rows.insert(media("s", 'a', ImageType.JPEG, 1, T0))).isTrue();
+        assertThat(rows.insert(media("r", 'a', MediaType.JPEG, 1, T0))).isTrue();
+        assertThat(rows.insert(media("r", 'a', MediaType.PNG, 1, T0))).as("unique (room, sha256)").isFalse();
+        assertThat(rows.insert(media("s", 'a', MediaType.JPEG, 1, T0))).isTrue();
         assertThat(rows.references("a".repeat(64))).isEqualTo(2);
         assertThat(rows.digests()).containsExactly("a".repeat(64));
     }
 
     @Test
     void listingIsNewestFirstPagedByBeforeAndFilteredByKind() throws Exception {
-        Media p1 = media("r", '1', ImageType.JPEG, 1, T0);
-        Media p2 = media("r", '2', ImageType.PNG, 1, T0.plusSeconds(1));
-        Media file = media("r", '3', ImageType.FILE, 1, T0.plusSeconds(2));
-        Media rec = media("r", '4', ImageType.WEBM, 1, T0.plusSeconds(3));
-        Media other = media("o", '5', ImageType.JPEG, 1, T0);
+        Media p1 = media("r", '1', MediaType.JPEG, 1, T0);
+        Media p2 = media("r", '2', MediaType.PNG, 1, T0.plusSeconds(1));
+        Media file = media("r", '3', MediaType.FILE, 1, T0.plusSeconds(2));
+        Media rec = media("r", '4', MediaType.WEBM, 1, T0.plusSeconds(3));
+        Media other = media("o", '5', MediaType.JPEG, 1, T0);
         for (Media m : List.of(p1, p2, file, rec, other)) {
             assertThat(rows.insert(m)).isTrue();
         }
-        assertThat(rows.list("r", 10, null, "photo")).containsExactly(p2, p1);
+        assertThat(rows.list("r", 10, null, MediaKind.PHOTO)).containsExactly(p2, p1);
         assertThat(rows.list("r", 10, null, null)).as("gallery: no files").containsExactly(rec, p2, p1);
         assertThat(rows.list("r", 1, null, null)).containsExactly(rec);
         assertThat(rows.list("r", 10, rec.id(), null)).containsExactly(p2, p1);
         assertThat(rows.list("r", 10, other.id(), null)).as("before from another room").isEmpty();
-        assertThat(rows.list("r", 10, null, "file")).containsExactly(file);
+        assertThat(rows.list("r", 10, null, MediaKind.FILE)).containsExactly(file);
     }
 
     @Test
     void changeTypeDeleteAndDeleteByDigest() throws Exception {
-        Media f = media("r", 'a', ImageType.FILE, 5, T0);
+        Media f = media("r", 'a', MediaType.FILE, 5, T0);
         rows.insert(f);
-        assertThat(rows.changeType(f.id(), ImageType.JPEG)).isTrue();
-        assertThat(rows.list("r", 10, null, "photo")).hasSize(1);
+        assertThat(rows.changeType(f.id(), MediaType.JPEG)).isTrue();
+        assertThat(rows.list("r", 10, null, MediaKind.PHOTO)).hasSize(1);
         assertThat(rows.delete(f.id())).isTrue();
         assertThat(rows.delete(f.id())).isFalse();
         assertThat(rows.find(f.id())).isEmpty();
-        rows.insert(media("r", 'b', ImageType.JPEG, 1, T0));
-        rows.insert(media("s", 'b', ImageType.JPEG, 1, T0));
+        rows.insert(media("r", 'b', MediaType.JPEG, 1, T0));
+        rows.insert(media("s", 'b', MediaType.JPEG, 1, T0));
         assertThat(rows.deleteByDigest("b".repeat(64))).isEqualTo(2);
         assertThat(rows.count()).isZero();
     }
 
     @Test
     void retentionQueriesCompareInstantsAndSumSizes() throws Exception {
-        Media old = media("r", 'a', ImageType.JPEG, 10_000, T0);
-        Media mid = media("r", 'b', ImageType.FILE, 20_000, T0.plusSeconds(60));
-        Media young = media("s", 'c', ImageType.JPEG, 5, T0.plusSeconds(3600));
+        Media old = media("r", 'a', MediaType.JPEG, 10_000, T0);
+        Media mid = media("r", 'b', MediaType.FILE, 20_000, T0.plusSeconds(60));
+        Media young = media("s", 'c', MediaType.JPEG, 5, T0.plusSeconds(3600));
         for (Media m : List.of(old, mid, young)) {
             rows.insert(m);
         }
         assertThat(rows.createdBefore(T0.plusSeconds(61), 10)).containsExactly(old.id(), mid.id());
-        assertThat(rows.createdBefore(T0.plusSeconds(61), 10, "file")).containsExactly(mid.id());
+        assertThat(rows.createdBefore(T0.plusSeconds(61), 10, MediaKind.FILE)).containsExactly(mid.id());
         assertThat(rows.createdBefore(T0, 10)).as("strictly before").isEmpty();
         assertThat(rows.roomBytes("r")).isEqualTo(30_000);
         assertThat(rows.roomBytes("nobody")).isZero();
@@ -112,7 +112,7 @@ abstract class RepositoryContract {
 
     @Test
     void aReopenedDatabaseKeepsItsRowsAndMigratesNothingTwice() throws Exception {
-        Media m = media("r", 'a', ImageType.JPEG, 1, T0);
+        Media m = media("r", 'a', MediaType.JPEG, 1, T0);
         rows.insert(m);
         db.close();
         db = Database.open(dataDir, url(), 2);

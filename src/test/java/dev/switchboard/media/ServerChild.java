@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * (e.g. {@code unshare -m sh -c ...}; it must exec the server so the PID is the server's). Ready when
  * {@code /healthz} answers. {@link #kill} is kill -9; {@link #close} a normal stop, by PID.
  */
-final class ServerChild implements AutoCloseable {
+public final class ServerChild implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
@@ -35,7 +35,7 @@ final class ServerChild implements AutoCloseable {
      * The server command line: java, the class path, the main class; or {@code java -jar JAR} when the
      * system property {@code server.jar} names one (to run a harness against another build).
      */
-    static List<String> javaCommand() {
+    public static List<String> javaCommand() {
         String jar = System.getProperty("server.jar", "");
         if (!jar.isEmpty()) {
             return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
@@ -45,7 +45,7 @@ final class ServerChild implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.switchboard.Main");
     }
 
-    static ServerChild start(List<String> command, Path dataDir, int port, Map<String, String> settings, Path log)
+    public static ServerChild start(List<String> command, Path dataDir, int port, Map<String, String> settings, Path log)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -80,21 +80,21 @@ final class ServerChild implements AutoCloseable {
         }
     }
 
-    static String tail(Path log) throws IOException {
+    public static String tail(Path log) throws IOException {
         List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** kill -9, and wait until the process is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

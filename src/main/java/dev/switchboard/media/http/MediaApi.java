@@ -3,7 +3,7 @@ package dev.switchboard.media.http;
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomToken;
 import dev.switchboard.auth.TokenRefused;
-import dev.switchboard.media.ImageType;
+import dev.switchboard.media.MediaType;
 import dev.switchboard.media.Media;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.MediaStore;
@@ -20,7 +20,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.media.MediaKind;
+import dev.switchboard.media.ResumableUploads;
+import dev.switchboard.media.UploadKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -44,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET|HEAD /api/media/{id}} and {@code /api/media/{id}/thumbnail}: see {@link MediaDownloads}.</li>
  * <li>{@code GET /api/rooms/{room}/media?limit=&before=}: photos and recordings together, each with its
  *     {@code kind}; the photos listing shows photos only.</li>
- * <li>{@code POST /api/rooms/{room}/recordings} and {@code /api/recordings/...}: see {@link RecordingApi}.</li>
+ * <li>{@code POST /api/rooms/{room}/recordings} and {@code /api/recordings/...}: see {@link ResumableUploadApi}.</li>
  * <li>{@code POST /api/rooms/{room}/file-uploads} and {@code /api/file-uploads/...}: the same as one
- *     resumable upload in parts, as for recordings (see {@link RecordingApi}).</li>
+ *     resumable upload in parts, as for recordings (see {@link ResumableUploadApi}).</li>
  * <li>{@code POST /api/rooms/{room}/files}: any file, raw body, {@code X-Content-SHA256} required, for a
  *     peer the sender cannot reach directly; streamed to disk like photos, stored as kind "file" (served
  *     by {@code /api/media/{id}}, left out of the listings); 413 past {@code media.max-file-bytes}.</li>
@@ -76,15 +78,15 @@ public final class MediaApi {
     private final MediaDownloads downloads;
 
     private final Access access;
-    private final RecordingApi recordings;
-    private final RecordingApi fileUploads;
+    private final ResumableUploadApi recordings;
+    private final ResumableUploadApi fileUploads;
 
     public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events) {
         this(store, executor, maxPhotoBytes, events, Access.open());
     }
 
     public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access) {
-        this(store, executor, maxPhotoBytes, events, access, new RecordingSessions(store, DEFAULT_MAX_RECORDING_BYTES,
+        this(store, executor, maxPhotoBytes, events, access, new ResumableUploads(store, DEFAULT_MAX_RECORDING_BYTES,
                 Duration.ofHours(1), MAX_RECORDING_UPLOADS, System::nanoTime));
     }
 
@@ -94,19 +96,19 @@ public final class MediaApi {
      * the (random, unguessable) id, so that {@code <img>} tags work.
      */
     public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access,
-                    RecordingSessions recordingSessions) {
+                    ResumableUploads recordingSessions) {
         this(store, executor, maxPhotoBytes, events, access, recordingSessions, DEFAULT_MAX_FILE_BYTES);
     }
 
     /** As above, with the largest file accepted by {@code POST /api/rooms/{room}/files}. */
     public MediaApi(MediaStore store, StorageExecutor executor, int maxPhotoBytes, MediaEvents events, Access access,
-                    RecordingSessions recordingSessions, long maxFileBytes) {
+                    ResumableUploads recordingSessions, long maxFileBytes) {
         this.maxFileBytes = maxFileBytes;
         this.access = access;
-        this.recordings = new RecordingApi(store, executor, recordingSessions, events, access);
-        RecordingSessions fileSessions = new RecordingSessions(store, RecordingSessions.FILES, maxFileBytes,
+        this.recordings = new ResumableUploadApi(store, executor, recordingSessions, events, access);
+        ResumableUploads fileSessions = new ResumableUploads(store, UploadKind.FILE, maxFileBytes,
                 Duration.ofHours(1), Duration.ZERO, MAX_RECORDING_UPLOADS, System::nanoTime, Clock.systemUTC());
-        this.fileUploads = new RecordingApi(store, executor, fileSessions, events, access, true);
+        this.fileUploads = new ResumableUploadApi(store, executor, fileSessions, events, access);
         try {
             // Uploads in progress before a restart (blocking: this runs at start, before any listener).
             recordingSessions.restore();
@@ -161,7 +163,7 @@ public final class MediaApi {
             if (refused != null) {
                 return Draining.answer(ctx, refusedResponse(refused));
             }
-            list(ctx, req, room, uri.parameters(), all ? null : "photo");
+            list(ctx, req, room, uri.parameters(), all ? null : MediaKind.PHOTO);
             return null;
         }
         notAllowed(ctx, req, all ? "GET, HEAD" : "GET, HEAD, POST");
@@ -169,7 +171,7 @@ public final class MediaApi {
     }
 
     private StreamingHandler.Body upload(ChannelHandlerContext ctx, HttpRequest req, String room) {
-        ImageType declared = ImageType.fromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        MediaType declared = MediaType.fromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (declared == null) {
             Replies.error(ctx, req, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_type",
                     "Content-Type must be image/jpeg, image/png or image/webp");
@@ -217,7 +219,7 @@ public final class MediaApi {
         UploadBody body = new UploadBody(ctx, Replies.copy(req), store, new SerialLane(executor, ctx.channel().eventLoop()),
                 (c, r, stored) -> HttpResponses.json(c, r, stored.created() ? HttpResponseStatus.CREATED
                         : HttpResponseStatus.OK, Replies.json(stored.media())),
-                room, ImageType.FILE, claimed.trim().toLowerCase(Locale.ROOT), maxFileBytes, "file",
+                room, MediaType.FILE, claimed.trim().toLowerCase(Locale.ROOT), maxFileBytes, "file",
                 " (media.max-file-bytes)");
         try {
             body.open();
@@ -236,7 +238,7 @@ public final class MediaApi {
     }
 
     private void list(ChannelHandlerContext ctx, HttpRequest req, String room, Map<String, List<String>> query,
-                      String kind) {
+                      MediaKind kind) {
         int limit = DEFAULT_PAGE;
         String limitParam = first(query, "limit");
         if (limitParam != null) {

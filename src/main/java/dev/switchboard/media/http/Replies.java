@@ -34,7 +34,7 @@ final class Replies {
         o.put("sha256", m.sha256());
         o.put("createdAt", m.createdAt().toString());
         o.put("url", m.url());
-        o.put("kind", m.kind());
+        o.put("kind", m.kind().wire());
         return o;
     }
 

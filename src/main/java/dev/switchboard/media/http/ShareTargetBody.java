@@ -1,6 +1,7 @@
 package dev.switchboard.media.http;
 
 import dev.switchboard.media.ShareInbox;
+import dev.switchboard.media.StorageFailure;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;
@@ -14,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +22,13 @@ import org.slf4j.LoggerFactory;
  * The body of a {@code POST /share-target} that no service worker took: the multipart form (the
  * manifest's share_target params: title, text, url, files) is parsed on the event loop as it arrives
  * ({@link MultipartParser}); file contents go to a {@link ShareInbox} draft through the request's
- * {@link SerialLane}, with the same back-pressure as uploads. The answer is 303 to the share page
+ * {@link LaneWriter}, with the same back-pressure as uploads. The answer is 303 to the share page
  * with the inbox id; 400 for a malformed form, 413 past the size limit, 503 when the inbox is full.
+ *
+ * <p>Threads: the {@link StreamingHandler.Body} and {@link MultipartParser.Sink} methods run on the
+ * event loop; the draft belongs to the lane (see {@link LaneWriter}).
  */
-final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Sink {
+final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Sink, LaneWriter.Target {
     private static final Logger log = LoggerFactory.getLogger(ShareTargetBody.class);
     static final int MAX_TEXT_BYTES = 8192;
     static final int MAX_FILES = 100;
@@ -33,13 +36,11 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
     private final ShareInbox inbox;
-    private final SerialLane lane;
+    private final LaneWriter writer;
     private final long maxBytes;
     private final MultipartParser parser;
 
     // Event-loop state.
-    private Draining rejected;
-    private boolean ended;
     private long fileBytes;
     private int files;
     private String field; // the plain field being read (title, text, url), or null
@@ -48,40 +49,34 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
     private String title = "";
     private String shared = "";
     private String url = "";
-    private final AtomicLong pending = new AtomicLong();
-    private boolean paused;
 
     // Lane state.
     private ShareInbox.Draft draft;
-    private volatile boolean failed;
 
     ShareTargetBody(ChannelHandlerContext ctx, HttpRequest request, ShareInbox inbox, SerialLane lane, long maxBytes,
                     String boundary) {
         this.ctx = ctx;
         this.request = request;
         this.inbox = inbox;
-        this.lane = lane;
+        this.writer = new LaneWriter(ctx, request, lane, this);
         this.maxBytes = maxBytes;
         this.parser = new MultipartParser(boundary, this);
     }
 
     /** Opens the draft on the lane; throws RejectedExecutionException when the executor is saturated. */
     void open() {
-        lane.start(() -> {
+        writer.open(() -> {
             try {
                 draft = inbox.begin();
-            } catch (ShareInbox.Full e) {
-                fail(full(e.getMessage()));
-            } catch (IOException | RuntimeException e) {
-                fail(failure(e));
+            } catch (ShareInbox.Full | IOException | RuntimeException e) {
+                writeFailed(e);
             }
         });
     }
 
     @Override
     public void content(ByteBuf part) {
-        if (rejected != null) {
-            rejected.content(part);
+        if (writer.draining(part)) {
             return;
         }
         byte[] b = new byte[part.readableBytes()];
@@ -95,9 +90,7 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
 
     @Override
     public void end() {
-        ended = true;
-        if (rejected != null) {
-            rejected.end();
+        if (writer.end()) {
             return;
         }
         try {
@@ -110,8 +103,8 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
         String s = shared;
         String u = url;
         boolean nothing = files == 0 && t.isEmpty() && s.isEmpty() && u.isEmpty();
-        lane.submit(() -> {
-            if (failed || draft == null) {
+        writer.submit(() -> {
+            if (writer.stopped() || draft == null) {
                 return;
             }
             try {
@@ -135,17 +128,14 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
 
     @Override
     public void abort(Throwable cause) {
-        if (rejected != null) {
-            rejected.abort(cause);
-        }
-        stop();
+        writer.abort(cause);
     }
 
     // ---- MultipartParser.Sink, on the event loop ----
 
     @Override
     public void begin(MultipartParser.Part part) throws MultipartException {
-        if (rejected != null) {
+        if (writer.answeredEarly()) {
             return;
         }
         field = null;
@@ -160,8 +150,8 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
             inFile = true;
             String name = clip(part.filename(), 255);
             String type = part.contentType() == null ? "" : clip(part.contentType(), 127);
-            lane.submit(() -> {
-                if (!failed && draft != null) {
+            writer.submit(() -> {
+                if (!writer.stopped() && draft != null) {
                     try {
                         draft.newFile(name, type);
                     } catch (IOException | RuntimeException e) {
@@ -179,7 +169,7 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
 
     @Override
     public void data(byte[] bytes, int offset, int length) throws MultipartException {
-        if (rejected != null) {
+        if (writer.answeredEarly()) {
             return;
         }
         if (field != null) {
@@ -197,24 +187,11 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
             reject(tooLarge());
             return;
         }
-        ByteBuffer copy = ByteBuffer.wrap(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
-        pending.addAndGet(length);
-        lane.submit(() -> {
-            try {
-                if (!failed && draft != null) {
-                    draft.write(copy);
-                }
-            } catch (ShareInbox.Full e) {
-                fail(full(e.getMessage()));
-            } catch (IOException | RuntimeException e) {
-                writeFailed(e);
-            } finally {
-                drained(length);
-            }
-        });
-        if (!paused && pending.get() > UploadBody.HIGH_WATER) {
-            paused = true;
-            ctx.channel().config().setAutoRead(false);
+        ByteBuf copy = Unpooled.copiedBuffer(bytes, offset, length); // the parser reuses its array
+        try {
+            writer.add(copy);
+        } finally {
+            copy.release();
         }
     }
 
@@ -232,81 +209,48 @@ final class ShareTargetBody implements StreamingHandler.Body, MultipartParser.Si
         inFile = false;
     }
 
-    // ---- failures ----
+    // ---- lane side ----
 
-    private void writeFailed(Exception e) {
-        fail(failure(e));
+    @Override
+    public void write(ByteBuffer[] buffers) throws IOException, ShareInbox.Full {
+        if (draft != null) {
+            for (ByteBuffer b : buffers) {
+                draft.write(b);
+            }
+        }
+    }
+
+    @Override
+    public void writeFailed(Exception e) {
+        fail(e instanceof ShareInbox.Full full ? full(full.getMessage()) : failure(e));
+    }
+
+    @Override
+    public void cancelled() {
+        if (!writer.failed() && draft != null) {
+            draft.discard(); // a failure discarded it already
+        }
     }
 
     /** 507/503 for a storage failure (logged once a minute by the store's health), else a logged 500. */
     private FullHttpResponse failure(Exception e) {
-        if (dev.switchboard.media.StorageFailure.isStorage(e)) {
+        if (StorageFailure.isStorage(e)) {
             return Replies.storageFailure(inbox.health(), e);
         }
         log.warn("cannot keep a share", e);
         return Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "cannot keep the share");
     }
 
-    /** On the lane: drops the draft and answers from the loop. */
+    /** Drops the draft and answers from the loop (the first failure only). */
     private void fail(FullHttpResponse res) {
-        if (failed) {
-            res.release();
-            return;
-        }
-        failed = true;
-        if (draft != null) {
+        if (!writer.failed() && draft != null) {
             draft.discard();
         }
-        ctx.channel().eventLoop().execute(() -> {
-            if (ended && rejected == null) {
-                res.headers().set(HttpHeaderNames.CONNECTION, "close");
-                HttpResponses.send(ctx, request, res);
-            } else {
-                reject(res);
-            }
-        });
+        writer.fail(res);
     }
 
-    /** On the loop: answers now, drains the rest of the body and drops what the lane has. */
     private void reject(FullHttpResponse res) {
-        if (rejected != null) {
-            res.release();
-            return;
-        }
-        rejected = Draining.answer(ctx, res);
-        if (ended) {
-            rejected.end();
-        }
-        stop();
-    }
-
-    private void stop() {
-        lane.submit(() -> {
-            if (!failed) {
-                failed = true;
-                if (draft != null) {
-                    draft.discard();
-                }
-            }
-        });
-        resume();
-    }
-
-    private void drained(int n) {
-        if (pending.addAndGet(-n) <= UploadBody.LOW_WATER) {
-            ctx.channel().eventLoop().execute(() -> {
-                if (pending.get() <= UploadBody.LOW_WATER) {
-                    resume();
-                }
-            });
-        }
-    }
-
-    private void resume() {
-        if (paused) {
-            paused = false;
-            ctx.channel().config().setAutoRead(true);
-        }
+        writer.reject(res);
     }
 
     private FullHttpResponse tooLarge() {

@@ -1,67 +1,55 @@
 package dev.switchboard.media.http;
 
-import dev.switchboard.media.ImageType;
+import dev.switchboard.media.MediaType;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageFailure;
 import dev.switchboard.media.Upload;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.StreamingHandler;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The body of one {@code POST /api/rooms/{room}/photos} (or {@code /files}, which skips the signature
- * check and needs the digest). On the event loop it counts the bytes against
- * the limit (413), checks the first bytes' signature against the declared type (415) and gathers the
- * parts, retained, into batches of up to {@link #BATCH_BYTES} that the upload's {@link SerialLane}
- * writes to the temporary file and hashes. Back-pressure: past {@link #HIGH_WATER} bytes waiting for the disk, the connection stops
- * reading (autoRead off) until the lane has drained below {@link #LOW_WATER}. At the end the lane
- * checks the size and the client's digest (422), commits the photo and answers 201 (200 when the room
- * already had these exact bytes). A dropped connection discards the temporary file: no row, no file.
+ * check and needs the digest). On the event loop it counts the bytes against the limit (413) and checks
+ * the first bytes' signature against the declared type (415); its {@link LaneWriter} carries the bytes
+ * to the temporary file (hashed as written) with back-pressure. At the end the lane checks the size and
+ * the client's digest (422), commits the photo and answers 201 (200 when the room already had these
+ * exact bytes). A dropped connection discards the temporary file: no row, no file.
+ *
+ * <p>Threads: the {@link StreamingHandler.Body} methods and the signature check run on the event loop;
+ * {@link #open}'s task, the writes, {@link #finish} and the upload file belong to the lane (see
+ * {@link LaneWriter}).
  */
-final class UploadBody implements StreamingHandler.Body {
+final class UploadBody implements StreamingHandler.Body, LaneWriter.Target {
     private static final Logger log = LoggerFactory.getLogger(UploadBody.class);
-    static final int HIGH_WATER = 4 << 20;
-    static final int LOW_WATER = 1 << 20;
-    /** Parts are gathered up to this many bytes per disk write (fewer tasks and system calls). */
-    static final int BATCH_BYTES = 256 << 10;
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
     private final MediaStore store;
     private final UploadCompletion completion;
     private final String room;
-    private final ImageType declared;
+    private final MediaType declared;
     private final String expectedSha256;
     private final long maxBytes;
-    private final SerialLane lane;
+    private final LaneWriter writer;
     private final String what;
     private final String limitKey;
 
     // Event-loop state.
-    private final byte[] sniff = new byte[ImageType.SNIFF_BYTES];
+    private final byte[] sniff = new byte[MediaType.SNIFF_BYTES];
     private int sniffed;
     private boolean typeChecked;
     private long received;
-    private Draining rejected;
-    private boolean ended;
-    private CompositeByteBuf batch;
 
-    // Shared between the loop and the lane.
-    private final AtomicLong pending = new AtomicLong();
-    private volatile boolean paused;
-    private volatile boolean cancelled;
-
-    // Lane state (touched only by lane tasks, which run one at a time).
+    // Lane state.
     private Upload upload;
-    private boolean failed;
 
     /** What happens once a photo is stored: answer the client and tell the room. */
     interface UploadCompletion {
@@ -69,17 +57,17 @@ final class UploadBody implements StreamingHandler.Body {
     }
 
     UploadBody(ChannelHandlerContext ctx, HttpRequest request, MediaStore store, SerialLane lane,
-               UploadCompletion completion, String room, ImageType declared, String expectedSha256, long maxBytes) {
+               UploadCompletion completion, String room, MediaType declared, String expectedSha256, long maxBytes) {
         this(ctx, request, store, lane, completion, room, declared, expectedSha256, maxBytes, "photo", "");
     }
 
     UploadBody(ChannelHandlerContext ctx, HttpRequest request, MediaStore store, SerialLane lane,
-               UploadCompletion completion, String room, ImageType declared, String expectedSha256, long maxBytes,
+               UploadCompletion completion, String room, MediaType declared, String expectedSha256, long maxBytes,
                String what, String limitKey) {
         this.ctx = ctx;
         this.request = request;
         this.store = store;
-        this.lane = lane;
+        this.writer = new LaneWriter(ctx, request, lane, this);
         this.completion = completion;
         this.room = room;
         this.declared = declared;
@@ -87,14 +75,14 @@ final class UploadBody implements StreamingHandler.Body {
         this.maxBytes = maxBytes;
         this.what = what;
         this.limitKey = limitKey;
-        this.typeChecked = declared == ImageType.FILE; // any bytes at all: nothing to sniff
+        this.typeChecked = declared == MediaType.FILE; // any bytes at all: nothing to sniff
     }
 
     /** Opens the temporary file on the lane; throws RejectedExecutionException when storage is saturated. */
     void open() {
-        lane.start(() -> {
+        writer.open(() -> {
             try {
-                if (!cancelled) {
+                if (!writer.stopped()) {
                     upload = store.begin();
                 }
             } catch (IOException | RuntimeException e) {
@@ -105,11 +93,10 @@ final class UploadBody implements StreamingHandler.Body {
 
     @Override
     public void content(ByteBuf part) {
-        int n = part.readableBytes();
-        if (rejected != null) {
-            rejected.content(part);
+        if (writer.draining(part)) {
             return;
         }
+        int n = part.readableBytes();
         received += n;
         if (received > maxBytes) {
             reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
@@ -124,27 +111,13 @@ final class UploadBody implements StreamingHandler.Body {
                 return;
             }
         }
-        pending.addAndGet(n);
-        if (batch == null) {
-            batch = ctx.alloc().compositeBuffer(64);
-        }
-        batch.addComponent(true, part.retain());
-        if (batch.readableBytes() >= BATCH_BYTES) {
-            flushBatch();
-        }
-        if (!paused && pending.get() > HIGH_WATER) {
-            paused = true;
-            ctx.channel().config().setAutoRead(false);
-            if (pending.get() <= LOW_WATER) {
-                resume(); // the lane drained meanwhile and may have missed the pause
-            }
-        }
+        writer.add(part);
     }
 
     /** Checks the signature of the first bytes; rejects with 415 and returns false on a mismatch. */
     private boolean checkType() {
         typeChecked = true;
-        ImageType actual = ImageType.detect(sniff, sniffed);
+        MediaType actual = MediaType.detect(sniff, sniffed);
         if (actual == declared) {
             return true;
         }
@@ -156,96 +129,50 @@ final class UploadBody implements StreamingHandler.Body {
 
     @Override
     public void end() {
-        ended = true;
-        if (rejected != null) {
-            rejected.end();
+        if (writer.end()) {
             return;
         }
         if (received == 0) {
-            cancel();
+            writer.cancel();
             Replies.error(ctx, request, HttpResponseStatus.BAD_REQUEST, "empty_body", "the request has no " + what);
             return;
         }
         if (!typeChecked && !checkType()) {
-            rejected.end();
             return;
         }
-        flushBatch();
-        lane.submit(this::finish);
-    }
-
-    private void flushBatch() {
-        if (batch != null) {
-            lane.submit(new Chunk(batch));
-            batch = null;
-        }
-    }
-
-    private void releaseBatch() {
-        if (batch != null) {
-            batch.release();
-            batch = null;
-        }
+        writer.submit(this::finish);
     }
 
     @Override
     public void abort(Throwable cause) {
-        cancel();
-        if (rejected != null) {
-            rejected.abort(cause);
-        }
+        writer.abort(cause);
+    }
+
+    private void reject(HttpResponseStatus status, String code, String message) {
+        writer.reject(Replies.errorResponse(status, code, message));
     }
 
     // ---- lane side ----
 
-    /** One received part on its way to the file; released exactly once (written, dropped or closed). */
-    private final class Chunk implements Runnable, AutoCloseable {
-        private final ByteBuf buf;
-
-        Chunk(ByteBuf buf) {
-            this.buf = buf;
-        }
-
-        @Override
-        public void run() {
-            int n = buf.readableBytes();
-            try {
-                if (!cancelled && !failed && upload != null) {
-                    upload.write(buf.nioBuffers());
-                }
-            } catch (IOException | RuntimeException e) {
-                fail("cannot write the upload", e);
-            } finally {
-                buf.release();
-                drained(n);
-            }
-        }
-
-        @Override
-        public void close() {
-            buf.release();
+    @Override
+    public void write(ByteBuffer[] buffers) throws IOException {
+        if (upload != null) {
+            upload.write(buffers);
         }
     }
 
-    private void drained(int n) {
-        if (pending.addAndGet(-n) <= LOW_WATER && paused) {
-            ctx.channel().eventLoop().execute(() -> {
-                if (pending.get() <= LOW_WATER) {
-                    resume();
-                }
-            });
-        }
+    @Override
+    public void writeFailed(Exception e) {
+        fail("cannot write the upload", e);
     }
 
-    private void resume() {
-        if (paused) {
-            paused = false;
-            ctx.channel().config().setAutoRead(true);
-        }
+    @Override
+    public void cancelled() {
+        discardUpload();
     }
 
     private void finish() {
-        if (cancelled || failed || upload == null) {
+        if (writer.stopped() || upload == null) {
             discardUpload();
             return;
         }
@@ -278,17 +205,15 @@ final class UploadBody implements StreamingHandler.Body {
         completion.stored(ctx, request, stored);
     }
 
+    /** A failed write: 507/503 for storage (logged once a minute by the store's health), else a logged 500. */
     private void fail(String what, Exception e) {
-        failed = true;
         discardUpload();
-        if (StorageFailure.isStorage(e)) { // 507/503, logged once a minute by the store's health
-            io.netty.handler.codec.http.FullHttpResponse res = Replies.storageFailure(store.health(), e);
-            ctx.channel().eventLoop().execute(() -> answerFailure(res));
+        if (StorageFailure.isStorage(e)) {
+            writer.fail(Replies.storageFailure(store.health(), e));
             return;
         }
         log.warn("{} (room {})", what, room, e);
-        HttpResponses.send(ctx, request, Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                "internal", what)); // 5xx: the connection closes after the answer
+        writer.failNow(Replies.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", what));
     }
 
     private void discardUpload() {
@@ -296,35 +221,5 @@ final class UploadBody implements StreamingHandler.Body {
             upload.discard();
             upload = null;
         }
-    }
-
-    // ---- loop side: cancellation and early errors ----
-
-    /** The answer to a failed write; the rest of a body still arriving is drained first (see {@link Draining}). */
-    private void answerFailure(io.netty.handler.codec.http.FullHttpResponse res) {
-        if (rejected != null) {
-            res.release();
-            return;
-        }
-        if (ended) {
-            HttpResponses.send(ctx, request, res);
-            return;
-        }
-        cancel();
-        rejected = Draining.answer(ctx, res);
-    }
-
-    private void cancel() {
-        releaseBatch();
-        if (!cancelled) {
-            cancelled = true;
-            lane.submit(this::discardUpload);
-        }
-        resume();
-    }
-
-    private void reject(HttpResponseStatus status, String code, String message) {
-        cancel();
-        rejected = Draining.answer(ctx, Replies.errorResponse(status, code, message));
     }
 }

@@ -3,7 +3,7 @@ package dev.switchboard.media.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.media.ImageType;
+import dev.switchboard.media.MediaType;
 import dev.switchboard.media.Media;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.Upload;
@@ -81,7 +81,7 @@ class DownloadStreamingTest {
         Files.createDirectories(target.getParent());
         Files.move(file, target);
         Upload.Written none = store.begin().finish();
-        return store.commit(new Upload.Written(none.upload(), sha, Files.size(target)), room, ImageType.FILE).media();
+        return store.commit(new Upload.Written(none.upload(), sha, Files.size(target)), room, MediaType.FILE).media();
     }
 
     static String sha256(Path file) throws Exception {

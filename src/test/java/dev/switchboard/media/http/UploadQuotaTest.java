@@ -2,7 +2,7 @@ package dev.switchboard.media.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.media.ResumableUploads;
 import dev.switchboard.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Resumable upload quotas: one room holds at most {@link RecordingSessions#MAX_PER_ROOM} open sessions
- * and one client at most {@link RecordingSessions#MAX_PER_CLIENT}, so a greedy room or client gets 429
+ * Resumable upload quotas: one room holds at most {@link ResumableUploads#MAX_PER_ROOM} open sessions
+ * and one client at most {@link ResumableUploads#MAX_PER_CLIENT}, so a greedy room or client gets 429
  * too_many_uploads while the others go on.
  */
 class UploadQuotaTest {
@@ -39,7 +39,7 @@ class UploadQuotaTest {
 
     @Test
     void aGreedyRoomIsRefusedAndOtherRoomsAreNot() {
-        for (int i = 0; i < RecordingSessions.MAX_PER_ROOM; i++) {
+        for (int i = 0; i < ResumableUploads.MAX_PER_ROOM; i++) {
             assertThat(create("greedy").statusCode()).as("session " + i).isEqualTo(201);
         }
         HttpResponse<byte[]> refused = create("greedy");
@@ -53,9 +53,9 @@ class UploadQuotaTest {
 
     @Test
     void aGreedyClientIsRefusedAcrossRooms() {
-        int rooms = RecordingSessions.MAX_PER_CLIENT / RecordingSessions.MAX_PER_ROOM;
+        int rooms = ResumableUploads.MAX_PER_CLIENT / ResumableUploads.MAX_PER_ROOM;
         for (int r = 0; r < rooms; r++) {
-            for (int i = 0; i < RecordingSessions.MAX_PER_ROOM; i++) {
+            for (int i = 0; i < ResumableUploads.MAX_PER_ROOM; i++) {
                 assertThat(create("room" + r).statusCode()).isEqualTo(201);
             }
         }

@@ -6,23 +6,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-class ImageTypeTest {
+class MediaTypeTest {
 
-    private static ImageType detect(byte[] b) {
-        return ImageType.detect(b, b.length);
+    private static MediaType detect(byte[] b) {
+        return MediaType.detect(b, b.length);
     }
 
     @Test
     void realEncodedImagesAreRecognisedBySignature() {
-        assertThat(detect(Arrays.copyOf(TestImages.jpeg(16, 16, 1), 12))).isEqualTo(ImageType.JPEG);
-        assertThat(detect(Arrays.copyOf(TestImages.png(16, 16, 1), 12))).isEqualTo(ImageType.PNG);
-        assertThat(detect(Arrays.copyOf(TestImages.webp(64, 1), 12))).isEqualTo(ImageType.WEBP);
+        assertThat(detect(Arrays.copyOf(TestImages.jpeg(16, 16, 1), 12))).isEqualTo(MediaType.JPEG);
+        assertThat(detect(Arrays.copyOf(TestImages.png(16, 16, 1), 12))).isEqualTo(MediaType.PNG);
+        assertThat(detect(Arrays.copyOf(TestImages.webp(64, 1), 12))).isEqualTo(MediaType.WEBP);
     }
 
     @Test
     void shortestSignaturesAreEnough() {
-        assertThat(detect(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF})).isEqualTo(ImageType.JPEG);
-        assertThat(detect(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'})).isEqualTo(ImageType.PNG);
+        assertThat(detect(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF})).isEqualTo(MediaType.JPEG);
+        assertThat(detect(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'})).isEqualTo(MediaType.PNG);
     }
 
     @Test
@@ -40,16 +40,16 @@ class ImageTypeTest {
     @Test
     void onlyTheDetectedPrefixLengthIsRead() {
         byte[] png = Arrays.copyOf(TestImages.png(4, 4, 2), 12);
-        assertThat(ImageType.detect(png, 7)).as("7 of the 8 signature bytes").isNull();
+        assertThat(MediaType.detect(png, 7)).as("7 of the 8 signature bytes").isNull();
     }
 
     @Test
     void contentTypeHeadersAreMatchedWithoutParameters() {
-        assertThat(ImageType.fromContentType("image/jpeg")).isEqualTo(ImageType.JPEG);
-        assertThat(ImageType.fromContentType("IMAGE/PNG; charset=binary")).isEqualTo(ImageType.PNG);
-        assertThat(ImageType.fromContentType(" image/webp ")).isEqualTo(ImageType.WEBP);
-        assertThat(ImageType.fromContentType("image/gif")).isNull();
-        assertThat(ImageType.fromContentType("image/svg+xml")).isNull();
-        assertThat(ImageType.fromContentType(null)).isNull();
+        assertThat(MediaType.fromContentType("image/jpeg")).isEqualTo(MediaType.JPEG);
+        assertThat(MediaType.fromContentType("IMAGE/PNG; charset=binary")).isEqualTo(MediaType.PNG);
+        assertThat(MediaType.fromContentType(" image/webp ")).isEqualTo(MediaType.WEBP);
+        assertThat(MediaType.fromContentType("image/gif")).isNull();
+        assertThat(MediaType.fromContentType("image/svg+xml")).isNull();
+        assertThat(MediaType.fromContentType(null)).isNull();
     }
 }

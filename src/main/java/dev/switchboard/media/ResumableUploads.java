@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * session is created or finished. {@link #create}, {@link #checkpoint}, {@link #remove},
  * {@link #sweep}, {@link #abandon} and {@link #restore} block (files): storage executor (or start-up) only.
  */
-public final class RecordingSessions {
-    private static final Logger log = LoggerFactory.getLogger(RecordingSessions.class);
+public final class ResumableUploads {
+    private static final Logger log = LoggerFactory.getLogger(ResumableUploads.class);
 
     private final MediaStore store;
     private final long maxBytes;
@@ -30,9 +30,9 @@ public final class RecordingSessions {
     private final int maxSessions;
     private final LongSupplier clock;
     private final Clock wall;
-    private final String folder;
+    private final UploadKind kind;
     private volatile SessionFiles files;
-    private final Map<MediaId, RecordingSession> sessions = new ConcurrentHashMap<>();
+    private final Map<MediaId, ResumableUpload> sessions = new ConcurrentHashMap<>();
     private final int maxPerRoom;
     private final int maxPerClient;
     /** The client (IP address) that created each session since start; restored sessions have none. */
@@ -41,32 +41,28 @@ public final class RecordingSessions {
     /** Why {@link #create} refused, for the 429's message. */
     public enum Refusal { SERVER, ROOM, CLIENT }
 
-    /** The session folders of the two kinds of resumable upload. */
-    public static final String RECORDINGS = "recordings";
-    public static final String FILES = "files";
-
     /** The longest recording session allowed when none is configured. */
     public static final Duration DEFAULT_MAX_DURATION = Duration.ofHours(2);
     /** The most time a session gets past its duration limit, for parts recorded just before it. */
     static final Duration MAX_GRACE = Duration.ofSeconds(30);
 
-    public RecordingSessions(MediaStore store, long maxBytes, Duration idle, int maxSessions, LongSupplier nanoClock) {
+    public ResumableUploads(MediaStore store, long maxBytes, Duration idle, int maxSessions, LongSupplier nanoClock) {
         this(store, maxBytes, idle, DEFAULT_MAX_DURATION, maxSessions, nanoClock);
     }
 
     /** {@code maxDuration} zero: sessions may last any time (only idle ones are dropped). */
-    public RecordingSessions(MediaStore store, long maxBytes, Duration idle, Duration maxDuration, int maxSessions,
+    public ResumableUploads(MediaStore store, long maxBytes, Duration idle, Duration maxDuration, int maxSessions,
                              LongSupplier nanoClock) {
-        this(store, RECORDINGS, maxBytes, idle, maxDuration, maxSessions, nanoClock, Clock.systemUTC());
+        this(store, UploadKind.RECORDING, maxBytes, idle, maxDuration, maxSessions, nanoClock, Clock.systemUTC());
     }
 
     /**
-     * Sessions kept in the store's session folder {@code folder} ({@link #RECORDINGS}, {@link #FILES});
+     * Sessions of one {@code kind}, kept in the store's session folder of that kind;
      * {@code wall} dates them on disk, so that the duration limit still holds after a restart.
      */
-    public RecordingSessions(MediaStore store, String folder, long maxBytes, Duration idle, Duration maxDuration,
+    public ResumableUploads(MediaStore store, UploadKind kind, long maxBytes, Duration idle, Duration maxDuration,
                              int maxSessions, LongSupplier nanoClock, Clock wall) {
-        this(store, folder, maxBytes, idle, maxDuration, maxSessions, MAX_PER_ROOM, MAX_PER_CLIENT, nanoClock, wall);
+        this(store, kind, maxBytes, idle, maxDuration, maxSessions, MAX_PER_ROOM, MAX_PER_CLIENT, nanoClock, wall);
     }
 
     /** Sessions open at once in one room, by default. */
@@ -78,11 +74,11 @@ public final class RecordingSessions {
      * As above, with quotas: at most {@code maxPerRoom} sessions open in one room and {@code maxPerClient}
      * from one client, so that one room or one client cannot take every one of the {@code maxSessions}.
      */
-    public RecordingSessions(MediaStore store, String folder, long maxBytes, Duration idle, Duration maxDuration,
+    public ResumableUploads(MediaStore store, UploadKind kind, long maxBytes, Duration idle, Duration maxDuration,
                              int maxSessions, int maxPerRoom, int maxPerClient, LongSupplier nanoClock, Clock wall) {
         this.maxPerRoom = maxPerRoom;
         this.maxPerClient = maxPerClient;
-        this.folder = folder;
+        this.kind = kind;
         this.wall = wall;
         this.maxDuration = maxDuration;
         this.store = store;
@@ -92,7 +88,12 @@ public final class RecordingSessions {
         this.clock = nanoClock;
     }
 
-    /** The largest recording accepted, in bytes. */
+    /** The kind of upload these sessions carry. */
+    public UploadKind kind() {
+        return kind;
+    }
+
+    /** The largest upload of this kind accepted, in bytes. */
     public long maxBytes() {
         return maxBytes;
     }
@@ -106,7 +107,7 @@ public final class RecordingSessions {
      * Whether the session is past its duration limit plus the grace for its last parts in flight: half
      * the limit, at most {@link #MAX_GRACE}.
      */
-    public boolean pastDuration(RecordingSession s) {
+    public boolean pastDuration(ResumableUpload s) {
         if (maxDuration.isZero()) {
             return false;
         }
@@ -127,7 +128,7 @@ public final class RecordingSessions {
     }
 
     /** A new session for {@code room} of {@code length} bytes (-1: not declared), or null when too many are open. */
-    public RecordingSession create(String room, ImageType type, long length) throws IOException {
+    public ResumableUpload create(String room, MediaType type, long length) throws IOException {
         return create(room, type, length, null);
     }
 
@@ -142,7 +143,7 @@ public final class RecordingSessions {
         }
         int inRoom = 0;
         int fromClient = 0;
-        for (RecordingSession s : sessions.values()) {
+        for (ResumableUpload s : sessions.values()) {
             if (s.room().equals(room)) {
                 inRoom++;
             }
@@ -157,7 +158,7 @@ public final class RecordingSessions {
     }
 
     /** As above, counted against {@code client}'s quota; null when a quota is reached (see {@link #quota}). */
-    public synchronized RecordingSession create(String room, ImageType type, long length, String client)
+    public synchronized ResumableUpload create(String room, MediaType type, long length, String client)
             throws IOException {
         SessionFiles disk = files();
         if (quota(room, client) != null) {
@@ -166,7 +167,7 @@ public final class RecordingSessions {
         MediaId id = MediaId.random();
         Upload upload = store.beginAt(disk.part(id));
         long now = now();
-        RecordingSession s = new RecordingSession(id, room, type, upload, now, wall.millis(), now, length);
+        ResumableUpload s = new ResumableUpload(id, room, type, upload, now, wall.millis(), now, length);
         try {
             disk.save(s.saved());
         } catch (IOException | RuntimeException e) {
@@ -185,7 +186,7 @@ public final class RecordingSessions {
      * Makes the session's offset durable after a part: the bytes are fsynced, then the sidecar records
      * the offset. Call before the part is acknowledged, while the session is claimed.
      */
-    public void checkpoint(RecordingSession s) throws IOException {
+    public void checkpoint(ResumableUpload s) throws IOException {
         s.upload().force();
         SessionFiles.Saved saved = s.saved();
         files().save(saved);
@@ -199,7 +200,7 @@ public final class RecordingSessions {
      * back and nothing acknowledged is lost. Returns false (and abandons the session) when even that fails.
      * While claimed, on the storage executor.
      */
-    public boolean rewind(RecordingSession s) {
+    public boolean rewind(ResumableUpload s) {
         try {
             s.upload().close();
             s.replaceUpload(Upload.resume(files().part(s.id()), s.acknowledged()));
@@ -221,7 +222,13 @@ public final class RecordingSessions {
         if (files != null) {
             return 0;
         }
-        SessionFiles disk = new SessionFiles(store.sessionDir(folder));
+        SessionFiles disk = new SessionFiles(store.sessionDir(kind.folder()));
+        if (store.shared()) {
+            // Other nodes may be writing parts now: sessions are read when a client asks for one
+            // (adopt), and abandoned ones are removed by the sweep, never cut back here.
+            files = disk;
+            return 0;
+        }
         int restored = 0;
         int expired = 0;
         long now = now();
@@ -242,7 +249,7 @@ public final class RecordingSessions {
                 disk.delete(saved.id());
                 continue;
             }
-            RecordingSession s = new RecordingSession(saved.id(), saved.room(), saved.type(), upload,
+            ResumableUpload s = new ResumableUpload(saved.id(), saved.room(), saved.type(), upload,
                     now - ageNanos, saved.createdAtMillis(), now, saved.length());
             if (upload.size() != saved.offset()) {
                 log.warn("upload {} holds {} bytes, not the {} acknowledged; continuing from {}",
@@ -267,12 +274,87 @@ public final class RecordingSessions {
     }
 
     /** The open session with this id, or null. */
-    public RecordingSession find(MediaId id) {
+    public ResumableUpload find(MediaId id) {
         return sessions.get(id);
     }
 
+    /** Whether sessions may be begun or continued by other nodes (a shared media folder). */
+    public boolean shared() {
+        return store.shared();
+    }
+
+    /**
+     * The session with this id: held here, or, in a shared media folder, as that folder has it now (read
+     * again when another node began it, moved it on, or finished it); null when there is none. Throws {@link Busy} while another node writes
+     * a part of it. Storage executor only.
+     */
+    public ResumableUpload adopt(MediaId id) throws IOException {
+        ResumableUpload s = sessions.get(id);
+        if (!store.shared()) {
+            return s;
+        }
+        if (s != null) {
+            if (s.busy()) {
+                return s; // a part of it is being written here
+            }
+            SessionFiles.Saved saved = files().read(id);
+            if (saved != null && saved.offset() == s.acknowledged()) {
+                return s;
+            }
+            forget(s); // finished, cancelled or moved on by another node
+            if (saved == null) {
+                return null;
+            }
+        }
+        s = SessionHandover.read(files(), id, now(), wall.millis());
+        if (s == null) {
+            return null;
+        }
+        ResumableUpload raced = sessions.putIfAbsent(id, s);
+        if (raced != null) {
+            s.upload().close();
+            return raced;
+        }
+        log.info("continuing upload {} begun or continued on another server, at offset {}", id.value(), s.offset());
+        return s;
+    }
+
+    /** Thrown by {@link #adopt} while another node writes a part of the session. */
+    public static final class Busy extends IOException {
+        Busy() {
+            super("another server is writing a part of this upload");
+        }
+    }
+
+    /** What {@link #enter} found for a claimed session. */
+    public enum Entry { CURRENT, BUSY, MOVED, GONE }
+
+    /**
+     * Called on the storage executor right after {@link ResumableUpload#claim}: in a shared media folder,
+     * locks the part file until the session is released and checks that no other node moved the session
+     * on (MOVED, GONE: this copy is forgotten, the next request reads the session again). Alone: CURRENT.
+     */
+    public Entry enter(ResumableUpload s) throws IOException {
+        if (!store.shared()) {
+            return Entry.CURRENT;
+        }
+        SessionHandover.Entry e = SessionHandover.enter(files(), s);
+        if (e == SessionHandover.Entry.MOVED || e == SessionHandover.Entry.GONE) {
+            forget(s);
+        }
+        return Entry.valueOf(e.name());
+    }
+
+    /** Drops this node's copy of a session another node holds now, keeping its files. */
+    private void forget(ResumableUpload s) {
+        s.close();
+        sessions.remove(s.id(), s);
+        clients.remove(s.id());
+        s.upload().close();
+    }
+
     /** Forgets the session (finished or rejected) and its sidecar, without touching its data file. */
-    public void remove(RecordingSession s) {
+    public void remove(ResumableUpload s) {
         s.close();
         sessions.remove(s.id(), s);
         clients.remove(s.id());
@@ -282,7 +364,7 @@ public final class RecordingSessions {
     }
 
     /** Forgets the session and deletes its file. */
-    public void abandon(RecordingSession s) {
+    public void abandon(ResumableUpload s) {
         remove(s);
         s.upload().discard();
     }
@@ -291,14 +373,50 @@ public final class RecordingSessions {
     public int sweep() {
         long cutoff = now() - idleNanos;
         int n = 0;
-        for (RecordingSession s : sessions.values()) {
+        boolean shared = store.shared() && files != null;
+        long wallCutoff = wall.millis() - idleNanos / 1_000_000L;
+        for (ResumableUpload s : sessions.values()) {
+            if (shared && files.touchedMillis(s.id()) >= wallCutoff && s.closeIfIdleSince(cutoff)) {
+                forget(s); // idle here, but another node wrote a part lately: it holds the session now
+                continue;
+            }
             if (s.closeIfIdleSince(cutoff)) {
                 abandon(s);
                 n++;
             }
         }
+        if (shared) {
+            n += sweepFolder(wallCutoff);
+        }
         if (n > 0) {
             log.info("abandoned {} idle recording upload(s)", n);
+        }
+        return n;
+    }
+
+    private long folderSweptAt;
+
+    /**
+     * A shared folder: removes sessions no node touched within the idle time (their node may be gone for
+     * good), at most once a minute. Not for sessions held here (the loop above decides for those).
+     */
+    private synchronized int sweepFolder(long wallCutoff) {
+        long now = wall.millis();
+        if (now - folderSweptAt < 60_000) {
+            return 0;
+        }
+        folderSweptAt = now;
+        int n = 0;
+        try {
+            for (MediaId id : files.untouchedSince(wallCutoff)) {
+                if (!sessions.containsKey(id)) {
+                    Files.deleteIfExists(files.part(id));
+                    files.delete(id);
+                    n++;
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot sweep idle uploads in {}: {}", files.dir(), e.toString());
         }
         return n;
     }

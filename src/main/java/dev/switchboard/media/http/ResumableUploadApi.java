@@ -1,21 +1,20 @@
 package dev.switchboard.media.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomToken;
 import dev.switchboard.auth.TokenRefused;
-import dev.switchboard.media.ImageType;
+import dev.switchboard.media.MediaType;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageFailure;
-import dev.switchboard.media.RecordingSession;
-import dev.switchboard.media.RecordingSessions;
+import dev.switchboard.media.ResumableUpload;
+import dev.switchboard.media.ResumableUploads;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.media.Upload;
+import dev.switchboard.media.UploadKind;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,14 +24,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,29 +54,22 @@ import org.slf4j.LoggerFactory;
  * ({@code POST /api/rooms/{room}/file-uploads}, then {@code /api/file-uploads/{id}...}): any bytes, no
  * container check, stored as kind "file", no {@code media-added}; limit {@code media.max-file-bytes}.
  */
-public final class RecordingApi {
-    private static final Logger log = LoggerFactory.getLogger(RecordingApi.class);
+public final class ResumableUploadApi {
+    private static final Logger log = LoggerFactory.getLogger(ResumableUploadApi.class);
     static final String PATH = "/api/recordings/";
     static final String FILE_PATH = "/api/file-uploads/";
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final int MAX_FINISH_BODY = 4096;
 
     private final MediaStore store;
     private final StorageExecutor executor;
-    private final RecordingSessions sessions;
+    private final ResumableUploads sessions;
     private final MediaEvents events;
     private final Access access;
-    private final boolean files;
+    private final UploadKind kind;
 
-    public RecordingApi(MediaStore store, StorageExecutor executor, RecordingSessions sessions, MediaEvents events,
-                        Access access) {
-        this(store, executor, sessions, events, access, false);
-    }
-
-    /** With {@code files}, the file uploads of this scheme instead of recordings. */
-    public RecordingApi(MediaStore store, StorageExecutor executor, RecordingSessions sessions, MediaEvents events,
-                        Access access, boolean files) {
-        this.files = files;
+    /** The uploads of the kind {@code sessions} carry ({@link ResumableUploads#kind}). */
+    public ResumableUploadApi(MediaStore store, StorageExecutor executor, ResumableUploads sessions, MediaEvents events,
+                              Access access) {
+        this.kind = sessions.kind();
         this.store = store;
         this.executor = executor;
         this.sessions = sessions;
@@ -90,32 +78,32 @@ public final class RecordingApi {
     }
 
     public Route route() {
-        return Route.streaming(files ? FILE_PATH : PATH, this::session);
+        return Route.streaming(pathOf(kind), this::session);
     }
 
-    /** Where a session's parts go. */
-    static String pathOf(ImageType type) {
-        return type == ImageType.FILE ? FILE_PATH : PATH;
+    /** Where the parts of an upload of this kind go. */
+    static String pathOf(UploadKind kind) {
+        return kind == UploadKind.FILE ? FILE_PATH : PATH;
     }
 
     /** The 413 message for a part that would take {@code s} past its declared length or the limit. */
-    static String limitMessage(RecordingSession s, long maxBytes) {
+    static String limitMessage(ResumableUpload s, long maxBytes) {
         return s.length() >= 0 && s.length() < maxBytes
                 ? "the upload declared Upload-Length " + s.length() + "; parts may not go past it"
                 : limitMessage(s.type(), maxBytes);
     }
 
     /** The 413 message for a session of this type. */
-    static String limitMessage(ImageType type, long maxBytes) {
-        return type == ImageType.FILE
+    static String limitMessage(MediaType type, long maxBytes) {
+        return type == MediaType.FILE
                 ? "files sent through the server are limited to " + maxBytes + " bytes (media.max-file-bytes)"
                 : "recordings are limited to " + maxBytes + " bytes";
     }
 
     /** {@code POST /api/rooms/{room}/recordings}, the room name checked and the member role granted. */
     StreamingHandler.Body create(ChannelHandlerContext ctx, HttpRequest req, String room) {
-        ImageType type = files ? ImageType.FILE
-                : ImageType.recordingFromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        MediaType type = kind == UploadKind.FILE ? MediaType.FILE
+                : MediaType.recordingFromContentType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (type == null) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                     "unsupported_type", "Content-Type must be video/webm or video/mp4"));
@@ -138,18 +126,18 @@ public final class RecordingApi {
         String client = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
                 ? a.getAddress().getHostAddress() : null;
         run(ctx, r, () -> {
-            RecordingSessions.Refusal full = sessions.quota(room, client);
-            RecordingSession s = full == null ? sessions.create(room, type, declaredTotal, client) : null;
+            ResumableUploads.Refusal full = sessions.quota(room, client);
+            ResumableUpload s = full == null ? sessions.create(room, type, declaredTotal, client) : null;
             if (s == null) {
-                String where = full == RecordingSessions.Refusal.ROOM ? " in this room"
-                        : full == RecordingSessions.Refusal.CLIENT ? " from this client" : "";
+                String where = full == ResumableUploads.Refusal.ROOM ? " in this room"
+                        : full == ResumableUploads.Refusal.CLIENT ? " from this client" : "";
                 Replies.error(ctx, r, HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_uploads",
-                        "too many " + noun() + " uploads are open" + where + "; finish or cancel one");
+                        "too many " + kind.noun() + " uploads are open" + where + "; finish or cancel one");
                 return;
             }
             FullHttpResponse res = status(HttpResponseStatus.CREATED, s,
-                    files ? -1 : sessions.maxDuration().toSeconds());
-            res.headers().set(HttpHeaderNames.LOCATION, pathOf(s.type()) + s.id().value());
+                    kind == UploadKind.FILE ? -1 : sessions.maxDuration().toSeconds());
+            res.headers().set(HttpHeaderNames.LOCATION, pathOf(s.kind()) + s.id().value());
             HttpResponses.send(ctx, r, res);
         });
         return null;
@@ -157,17 +145,22 @@ public final class RecordingApi {
 
     private StreamingHandler.Body session(ChannelHandlerContext ctx, HttpRequest req) {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String[] parts = uri.path().substring((files ? FILE_PATH : PATH).length()).split("/", -1);
+        String[] parts = uri.path().substring(pathOf(kind).length()).split("/", -1);
         boolean finish = parts.length == 2 && parts[1].equals("finish");
         if (parts.length > 2 || (parts.length == 2 && !finish)) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "not_found",
                     "no such resource: " + uri.path()));
         }
         MediaId id = MediaId.parse(parts[0]);
-        RecordingSession s = id == null ? null : sessions.find(id);
+        ResumableUpload s = id == null ? null : sessions.find(id);
+        if (id != null && sessions.shared() && (s == null || req.method().equals(HttpMethod.GET)
+                || req.method().equals(HttpMethod.HEAD))) {
+            // The offset as the shared folder has it: another node may have moved the session on.
+            return fromFolder(ctx, req, id, finish);
+        }
         if (s == null) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_upload",
-                    "no " + noun() + " upload with this id (finished, cancelled or expired)"));
+                    "no " + kind.noun() + " upload with this id (finished, cancelled or expired)"));
         }
         try {
             access.check(Access.tokenOf(req), s.room(), RoomToken.Role.MEMBER);
@@ -177,7 +170,7 @@ public final class RecordingApi {
         }
         HttpMethod m = req.method();
         boolean writes = finish || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH);
-        if (writes && !files && sessions.pastDuration(s)) {
+        if (writes && kind == UploadKind.RECORDING && sessions.pastDuration(s)) {
             return Draining.answer(ctx, offsetError(HttpResponseStatus.CONFLICT, "recording_too_long",
                     "recordings are limited to " + sessions.maxDuration().toSeconds()
                             + " s (media.max-recording-duration); this upload is past it", s.offset()));
@@ -186,7 +179,8 @@ public final class RecordingApi {
             if (!m.equals(HttpMethod.POST)) {
                 return notAllowed(ctx, "POST");
             }
-            return new FinishBody(ctx, Replies.copy(req), s);
+            HttpRequest r = Replies.copy(req);
+            return new FinishBody(ctx, r, (sha, size) -> run(ctx, r, () -> finish(ctx, r, s, sha, size)));
         }
         if (m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.GET)) {
             HttpResponses.send(ctx, req, status(HttpResponseStatus.OK, s));
@@ -197,22 +191,141 @@ public final class RecordingApi {
         }
         if (m.equals(HttpMethod.DELETE)) {
             HttpRequest r = Replies.copy(req);
-            run(ctx, r, () -> {
-                if (s.claim(-1, sessions.now()) == RecordingSession.Claim.CLAIMED) {
-                    sessions.abandon(s);
-                    HttpResponses.send(ctx, r, HttpResponses.response(HttpResponseStatus.NO_CONTENT,
-                            Unpooled.EMPTY_BUFFER, null));
-                } else {
-                    HttpResponses.send(ctx, r, offsetError(HttpResponseStatus.CONFLICT, "busy",
-                            "a part is being uploaded", s.offset()));
-                }
-            });
+            run(ctx, r, () -> delete(ctx, r, s));
             return null;
         }
         return notAllowed(ctx, "GET, HEAD, PUT, PATCH, DELETE");
     }
 
-    private StreamingHandler.Body part(ChannelHandlerContext ctx, HttpRequest req, RecordingSession s,
+    private void delete(ChannelHandlerContext ctx, HttpRequest r, ResumableUpload s) throws Exception {
+        if (s.claim(-1, sessions.now()) != ResumableUpload.Claim.CLAIMED) {
+            HttpResponses.send(ctx, r, offsetError(HttpResponseStatus.CONFLICT, "busy",
+                    "a part is being uploaded", s.offset()));
+            return;
+        }
+        ResumableUpload current = entered(ctx, r, s);
+        if (current == null) {
+            return;
+        }
+        if (current != s) {
+            delete(ctx, r, current);
+            return;
+        }
+        sessions.abandon(s);
+        HttpResponses.send(ctx, r, HttpResponses.response(HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER, null));
+    }
+
+    /**
+     * A shared media folder: a session this node does not hold may be another node's (the client came here
+     * after a failover); it is read from the folder on the executor. A part is answered 409 {@code busy}
+     * at once (its body cannot wait for the disk) while the session is read, so the client asks for the
+     * offset, as after any failed part, and continues here.
+     */
+    private StreamingHandler.Body fromFolder(ChannelHandlerContext ctx, HttpRequest req, MediaId id, boolean finish) {
+        HttpMethod m = req.method();
+        if (finish && m.equals(HttpMethod.POST)) {
+            HttpRequest r = Replies.copy(req);
+            return new FinishBody(ctx, r, (sha, size) -> run(ctx, r, () -> {
+                ResumableUpload target = adopted(ctx, r, id);
+                if (target != null) {
+                    finish(ctx, r, target, sha, size);
+                }
+            }));
+        }
+        if (!finish && (m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH))) {
+            try {
+                executor.execute(() -> {
+                    try {
+                        sessions.adopt(id);
+                    } catch (Exception e) {
+                        log.debug("cannot read upload {} from the shared folder yet: {}", id.value(), e.toString());
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                return Draining.answer(ctx, Replies.busyResponse());
+            }
+            return Draining.answer(ctx, offsetError(HttpResponseStatus.CONFLICT, "busy",
+                    "this upload continues on this server now; ask for its offset and retry", -1));
+        }
+        if (finish || !(m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.DELETE))) {
+            return notAllowed(ctx, finish ? "POST" : "GET, HEAD, PUT, PATCH, DELETE");
+        }
+        HttpRequest r = Replies.copy(req);
+        run(ctx, r, () -> {
+            ResumableUpload s = adopted(ctx, r, id);
+            if (s == null) {
+                return;
+            }
+            if (m.equals(HttpMethod.DELETE)) {
+                delete(ctx, r, s);
+            } else {
+                HttpResponses.send(ctx, r, status(HttpResponseStatus.OK, s));
+            }
+        });
+        return null;
+    }
+
+    /** On the executor: the session read from the shared folder, checked against the token; or null, answered. */
+    private ResumableUpload adopted(ChannelHandlerContext ctx, HttpRequest req, MediaId id) throws Exception {
+        ResumableUpload s;
+        try {
+            s = sessions.adopt(id);
+        } catch (ResumableUploads.Busy e) {
+            HttpResponses.send(ctx, req, offsetError(HttpResponseStatus.CONFLICT, "busy",
+                    "another part is being uploaded; ask for the offset and retry", -1));
+            return null;
+        }
+        if (s == null) {
+            Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "no_upload",
+                    "no " + kind.noun() + " upload with this id (finished, cancelled or expired)");
+            return null;
+        }
+        try {
+            access.check(Access.tokenOf(req), s.room(), RoomToken.Role.MEMBER);
+        } catch (TokenRefused e) {
+            HttpResponses.send(ctx, req, Replies.errorResponse(HttpResponseStatus.valueOf(Access.httpStatus(e)),
+                    e.reason().code(), e.getMessage()));
+            return null;
+        }
+        return s;
+    }
+
+    /**
+     * On the executor, with {@code s} claimed: {@code s} when no other node moved it on (shared folder),
+     * the session as read again from the folder when one did, or null (answered: busy, or gone).
+     */
+    private ResumableUpload entered(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s) throws Exception {
+        switch (sessions.enter(s)) {
+            case CURRENT -> {
+                return s;
+            }
+            case BUSY -> {
+                s.release(sessions.now());
+                HttpResponses.send(ctx, req, offsetError(HttpResponseStatus.CONFLICT, "busy",
+                        "a part is being uploaded on another server", -1));
+                return null;
+            }
+            case MOVED -> {
+                ResumableUpload fresh = adopted(ctx, req, s.id());
+                if (fresh == null || fresh.claim(-1, sessions.now()) == ResumableUpload.Claim.CLAIMED) {
+                    if (fresh != null) {
+                        fresh.release(sessions.now());
+                    }
+                    return fresh;
+                }
+                HttpResponses.send(ctx, req, offsetError(HttpResponseStatus.CONFLICT, "busy",
+                        "a part is being uploaded", fresh.offset()));
+                return null;
+            }
+            default -> {
+                Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "no_upload",
+                        "the " + kind.noun() + " upload was finished or cancelled on another server");
+                return null;
+            }
+        }
+    }
+
+    private StreamingHandler.Body part(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s,
                                        QueryStringDecoder uri) {
         List<String> q = uri.parameters().get("offset");
         String given = q != null && !q.isEmpty() ? q.get(0) : req.headers().get("Upload-Offset");
@@ -238,84 +351,21 @@ public final class RecordingApi {
             }
             default -> {
                 return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_upload",
-                        "the " + noun() + " upload is finished or cancelled"));
+                        "the " + kind.noun() + " upload is finished or cancelled"));
             }
         }
         SerialLane lane = new SerialLane(executor, ctx.channel().eventLoop());
+        UploadPart body = new UploadPart(ctx, Replies.copy(req), s, sessions, lane, at);
         try {
-            lane.start(() -> { });
+            lane.start(body::enter);
         } catch (RejectedExecutionException e) {
             s.release(sessions.now());
             return Draining.answer(ctx, Replies.busyResponse());
         }
-        return new RecordingPart(ctx, Replies.copy(req), s, sessions, lane, at);
+        return body;
     }
 
-    /** The small JSON body of the finish request, gathered on the loop, then the finish step on the executor. */
-    private final class FinishBody implements StreamingHandler.Body {
-        private final ChannelHandlerContext ctx;
-        private final HttpRequest req;
-        private final RecordingSession s;
-        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        private Draining rejected;
-
-        FinishBody(ChannelHandlerContext ctx, HttpRequest req, RecordingSession s) {
-            this.ctx = ctx;
-            this.req = req;
-            this.s = s;
-        }
-
-        @Override
-        public void content(ByteBuf part) {
-            if (rejected != null) {
-                rejected.content(part);
-                return;
-            }
-            if (body.size() + part.readableBytes() > MAX_FINISH_BODY) {
-                rejected = Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                        "too_large", "the finish request is JSON {sha256, size}"));
-                return;
-            }
-            byte[] b = new byte[part.readableBytes()];
-            part.getBytes(part.readerIndex(), b);
-            body.writeBytes(b);
-        }
-
-        @Override
-        public void end() {
-            if (rejected != null) {
-                rejected.end();
-                return;
-            }
-            String sha;
-            long size;
-            try {
-                JsonNode json = HttpResponses.JSON.readTree(body.toString(StandardCharsets.UTF_8));
-                sha = json == null || !json.path("sha256").isTextual() ? null : json.get("sha256").asText();
-                size = json != null && json.path("size").canConvertToLong() ? json.get("size").asLong() : -1;
-            } catch (Exception e) {
-                sha = null;
-                size = -1;
-            }
-            if (sha == null || !SHA256.matcher(sha).matches()) {
-                Replies.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad_request",
-                        "the finish request is JSON {\"sha256\": 64 hex digits, \"size\": optional bytes}");
-                return;
-            }
-            String expected = sha.toLowerCase(Locale.ROOT);
-            long expectedSize = size;
-            run(ctx, req, () -> finish(ctx, req, s, expected, expectedSize));
-        }
-
-        @Override
-        public void abort(Throwable cause) {
-            if (rejected != null) {
-                rejected.abort(cause);
-            }
-        }
-    }
-
-    private void finish(ChannelHandlerContext ctx, HttpRequest req, RecordingSession s, String sha, long size)
+    private void finish(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s, String sha, long size)
             throws Exception {
         switch (s.claim(-1, sessions.now())) {
             case CLAIMED -> { }
@@ -328,6 +378,13 @@ public final class RecordingApi {
                 Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "no_upload", "the recording upload is gone");
                 return;
             }
+        }
+        ResumableUpload current = entered(ctx, req, s);
+        if (current != s) {
+            if (current != null) {
+                finish(ctx, req, current, sha, size);
+            }
+            return;
         }
         Upload upload = s.upload();
         long offset = s.offset();
@@ -344,13 +401,13 @@ public final class RecordingApi {
                     "the " + offset + " bytes received have SHA-256 " + actual + ", not " + sha, offset));
             return;
         }
-        byte[] head = upload.head(ImageType.SNIFF_BYTES);
-        ImageType found = ImageType.detect(head, head.length);
-        if (s.type() != ImageType.FILE && found != s.type()) {
+        byte[] head = upload.head(MediaType.SNIFF_BYTES);
+        MediaType found = MediaType.detect(head, head.length);
+        if (s.type() != MediaType.FILE && found != s.type()) {
             sessions.abandon(s);
             Replies.error(ctx, req, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_type",
                     "the recording is not a " + s.type().mime() + " file"
-                            + (s.type() == ImageType.WEBM ? " (no EBML header)" : " (no ftyp box)"));
+                            + (s.type() == MediaType.WEBM ? " (no EBML header)" : " (no ftyp box)"));
             return;
         }
         MediaStore.Stored stored;
@@ -368,26 +425,26 @@ public final class RecordingApi {
         }
         Map<String, Object> json = Replies.json(stored.media());
         HttpResponses.json(ctx, req, stored.created() ? HttpResponseStatus.CREATED : HttpResponseStatus.OK, json);
-        if (stored.created() && !files) {
+        if (stored.created() && kind == UploadKind.RECORDING) {
             events.publish(s.room(), "media-added", json); // files are not gallery items
         }
         sessions.sweep();
     }
 
     /** The session's state: {@code {id, offset, busy, url}} and the Upload-Offset header. */
-    static FullHttpResponse status(HttpResponseStatus status, RecordingSession s) {
+    static FullHttpResponse status(HttpResponseStatus status, ResumableUpload s) {
         return status(status, s, -1);
     }
 
     /** The state with {@code maxDurationSeconds} (0: no limit) when {@code maxSeconds} is not negative. */
-    static FullHttpResponse status(HttpResponseStatus status, RecordingSession s, long maxSeconds) {
+    static FullHttpResponse status(HttpResponseStatus status, ResumableUpload s, long maxSeconds) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("id", s.id().value());
         o.put("room", s.room());
         o.put("contentType", s.type().mime());
         o.put("offset", s.offset());
         o.put("busy", s.busy());
-        o.put("url", pathOf(s.type()) + s.id().value());
+        o.put("url", pathOf(s.kind()) + s.id().value());
         if (maxSeconds >= 0) {
             o.put("maxDurationSeconds", maxSeconds);
         }
@@ -419,10 +476,6 @@ public final class RecordingApi {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private String noun() {
-        return files ? "file" : "recording";
     }
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {

@@ -10,7 +10,7 @@ import java.util.Locale;
  * leading box of type "ftyp", the type at offset 4). Pure: bytes in, a type out. {@link #FILE} is any
  * other file, kept for a peer that cannot be reached directly: it has no signature and is never detected.
  */
-public enum ImageType {
+public enum MediaType {
     JPEG("image/jpeg", "jpg"),
     PNG("image/png", "png"),
     WEBP("image/webp", "webp"),
@@ -26,7 +26,7 @@ public enum ImageType {
     private final String mime;
     private final String extension;
 
-    ImageType(String mime, String extension) {
+    MediaType(String mime, String extension) {
         this.mime = mime;
         this.extension = extension;
     }
@@ -49,13 +49,13 @@ public enum ImageType {
         return this == JPEG || this == PNG || this == WEBP;
     }
 
-    /** The media kind stored and listed for this type: "photo", "recording" or "file". */
-    public String kind() {
-        return recording() ? "recording" : this == FILE ? "file" : "photo";
+    /** The media kind stored and listed for this type. */
+    public MediaKind kind() {
+        return recording() ? MediaKind.RECORDING : this == FILE ? MediaKind.FILE : MediaKind.PHOTO;
     }
 
     /** The type whose signature starts {@code bytes[0..length)}, or null when none does. */
-    public static ImageType detect(byte[] bytes, int length) {
+    public static MediaType detect(byte[] bytes, int length) {
         if (length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF) {
             return JPEG;
         }
@@ -77,24 +77,24 @@ public enum ImageType {
     }
 
     /** The photo type named by a Content-Type header value (parameters ignored), or null for any other. */
-    public static ImageType fromContentType(String header) {
-        ImageType t = anyFromContentType(header);
+    public static MediaType fromContentType(String header) {
+        MediaType t = anyFromContentType(header);
         return t != null && t.photo() ? t : null;
     }
 
     /** The recording type named by a Content-Type header value (parameters ignored), or null for any other. */
-    public static ImageType recordingFromContentType(String header) {
-        ImageType t = anyFromContentType(header);
+    public static MediaType recordingFromContentType(String header) {
+        MediaType t = anyFromContentType(header);
         return t != null && t.recording() ? t : null;
     }
 
-    private static ImageType anyFromContentType(String header) {
+    private static MediaType anyFromContentType(String header) {
         if (header == null) {
             return null;
         }
         int semi = header.indexOf(';');
         String mime = (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-        for (ImageType t : values()) {
+        for (MediaType t : values()) {
             if (t.mime.equals(mime)) {
                 return t;
             }
@@ -103,8 +103,8 @@ public enum ImageType {
     }
 
     /** The type stored as {@code mime} in the database. */
-    public static ImageType fromMime(String mime) {
-        for (ImageType t : values()) {
+    public static MediaType fromMime(String mime) {
+        for (MediaType t : values()) {
             if (t.mime.equals(mime)) {
                 return t;
             }

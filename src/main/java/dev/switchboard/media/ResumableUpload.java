@@ -4,20 +4,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * One resumable recording upload (the offset-append scheme of the recordings API): bytes are appended
- * to a temporary file only at the current offset, one part at a time; a part cut off midway keeps what
- * reached the file, so the client asks for the offset and continues from there. Nothing is visible to
- * readers until the recording is finished and committed to the {@link MediaStore}.
+ * One resumable upload, a recording or a file ({@link UploadKind}), in the offset-append scheme of
+ * the resumable upload API: bytes are appended to a temporary file only at the current offset, one part
+ * at a time; a part cut off midway keeps what reached the file, so the client asks for the offset and
+ * continues from there. Nothing is visible to readers until the upload is finished and committed to
+ * the {@link MediaStore}.
  * <p>State changes are synchronised; file work ({@link #write}, {@link #upload}) happens on the storage
  * executor, one task at a time, ordered by {@link #claim} and {@link #release}.
  */
-public final class RecordingSession {
+public final class ResumableUpload {
     /** What {@link #claim} found. */
     public enum Claim { CLAIMED, BUSY, WRONG_OFFSET, GONE }
 
     private final MediaId id;
     private final String room;
-    private final ImageType type;
+    private final MediaType type;
     private Upload upload;
     private long offset;
     private long acknowledged;
@@ -27,13 +28,14 @@ public final class RecordingSession {
     private final long started;
     private final long createdAtMillis;
     private final long length;
+    private java.nio.channels.FileLock held;
 
     /**
      * A session that began at {@code started} on the sessions' nanosecond clock ({@code createdAtMillis}
      * on the wall clock, kept on disk) and was last active {@code now}; its offset is the upload's size.
      * {@code length} is the declared total (Upload-Length), -1 for none.
      */
-    RecordingSession(MediaId id, String room, ImageType type, Upload upload, long started, long createdAtMillis,
+    ResumableUpload(MediaId id, String room, MediaType type, Upload upload, long started, long createdAtMillis,
                      long now, long length) {
         this.length = length;
         this.started = started;
@@ -47,7 +49,7 @@ public final class RecordingSession {
         this.lastActive = now;
     }
 
-    /** The offset last made durable and acknowledged (see {@link RecordingSessions#checkpoint}). */
+    /** The offset last made durable and acknowledged (see {@link ResumableUploads#checkpoint}). */
     synchronized long acknowledged() {
         return acknowledged;
     }
@@ -85,7 +87,12 @@ public final class RecordingSession {
         return room;
     }
 
-    public ImageType type() {
+    /** A file for a peer, or a recording. */
+    public UploadKind kind() {
+        return type == MediaType.FILE ? UploadKind.FILE : UploadKind.RECORDING;
+    }
+
+    public MediaType type() {
         return type;
     }
 
@@ -122,6 +129,19 @@ public final class RecordingSession {
     public synchronized void release(long now) {
         busy = false;
         lastActive = now;
+        if (held != null) {
+            try {
+                held.release();
+            } catch (java.io.IOException ignored) {
+                // the channel is closed: the kernel dropped the lock with it
+            }
+            held = null;
+        }
+    }
+
+    /** Keeps {@code lock} on the part file (a shared media folder) until {@link #release}. */
+    synchronized void hold(java.nio.channels.FileLock lock) {
+        held = lock;
     }
 
     /** Appends {@code bytes} (consumed) at the offset; only while claimed, on the storage executor. */
