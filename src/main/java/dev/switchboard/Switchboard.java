@@ -133,7 +133,7 @@ public final class Switchboard implements AutoCloseable {
                     ? routes.redirecting() : routes.app(), null, clientLimits());
             if (!ports.shared(ports.http())) {
                 httpAddress = web.start(config.bind(), config.http().port());
-                log.info("HTTP listening on {} ({})", httpAddress, loops.epoll() ? "epoll" : "nio");
+                log.info("HTTP listening on {} ({})", httpAddress, loops.transport().label());
             }
         }
         if (config.tls().httpsPort() != 0) {

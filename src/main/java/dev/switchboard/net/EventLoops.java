@@ -1,10 +1,14 @@
 package dev.switchboard.net;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -17,33 +21,50 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The process's event loops: one group shared by every listener, epoll where the native transport
- * loads and NIO otherwise. Listeners take their channel classes from here so they match the loops.
+ * The process's event loops: one group shared by every listener, on the {@link Transport} chosen at start
+ * (io_uring, epoll or NIO). Listeners take their channel classes and transport-specific options from here
+ * so they match the loops.
  */
 public final class EventLoops implements AutoCloseable {
-    private final boolean epoll;
+    private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
 
+    /** On the transport named by {@code -Dswitchboard.transport} / {@code SWITCHBOARD_TRANSPORT}, else the best available. */
     public EventLoops(int workerThreads) {
-        this(workerThreads, Epoll.isAvailable() && !Boolean.getBoolean("switchboard.nio"));
+        this(workerThreads, Transport.fromEnvironment());
     }
 
-    EventLoops(int workerThreads, boolean epoll) {
-        this.epoll = epoll;
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    public EventLoops(int workerThreads, Transport transport) {
+        this.transport = transport;
+        IoHandlerFactory factory = switch (transport) {
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
         this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sb-accept", true), factory);
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("sb-io", true), factory);
     }
 
-    public boolean epoll() {
-        return epoll;
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Linux sockets (epoll or io_uring): SO_REUSEPORT and batched datagram reads are there. */
+    public boolean linux() {
+        return transport.linux();
     }
 
     public EventLoopGroup boss() {
@@ -55,11 +76,36 @@ public final class EventLoops implements AutoCloseable {
     }
 
     public Class<? extends ServerSocketChannel> serverSocketChannel() {
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return switch (transport) {
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case EPOLL -> EpollServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
     }
 
     public Class<? extends SocketChannel> socketChannel() {
-        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        return switch (transport) {
+            case IO_URING -> IoUringSocketChannel.class;
+            case EPOLL -> EpollSocketChannel.class;
+            case NIO -> NioSocketChannel.class;
+        };
+    }
+
+    /** SO_REUSEPORT for Linux sockets (null on NIO, which takes the JDK's socket option instead). */
+    public ChannelOption<Boolean> reusePort() {
+        return linux() ? UnixChannelOption.SO_REUSEPORT : null;
+    }
+
+    /**
+     * The option that makes a datagram socket read several datagrams per system call (recvmmsg on epoll,
+     * several receive operations per submission on io_uring), each in a slot of this size; null on NIO.
+     */
+    public ChannelOption<Integer> maxDatagramPayloadSize() {
+        return switch (transport) {
+            case IO_URING -> IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE;
+            case EPOLL -> EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE;
+            case NIO -> null;
+        };
     }
 
     /**
@@ -68,11 +114,30 @@ public final class EventLoops implements AutoCloseable {
      * datagram; the default (dual-stack IPv6 where the host has it) otherwise.
      */
     public ChannelFactory<DatagramChannel> datagramChannel(InetAddress bindTo) {
-        if (!(bindTo instanceof Inet4Address)) {
-            return epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
-        }
-        return epoll ? () -> new EpollDatagramChannel(SocketProtocolFamily.INET)
-                : () -> new NioDatagramChannel(SocketProtocolFamily.INET);
+        boolean v4 = bindTo instanceof Inet4Address;
+        return switch (transport) {
+            case IO_URING -> v4 ? () -> new IoUringDatagramChannel(SocketProtocolFamily.INET) : IoUringDatagramChannel::new;
+            case EPOLL -> v4 ? () -> new EpollDatagramChannel(SocketProtocolFamily.INET) : EpollDatagramChannel::new;
+            case NIO -> v4 ? () -> new NioDatagramChannel(SocketProtocolFamily.INET) : NioDatagramChannel::new;
+        };
+    }
+
+    /**
+     * A TCP listener on these loops as every listener of the process wants it: accept loop and workers,
+     * backlog 1024, TCP_NODELAY on each connection, {@code child} set up for every accepted connection.
+     */
+    public ServerBootstrap tcpServer(ChannelHandler child) {
+        return new ServerBootstrap()
+                .group(boss, workers)
+                .channel(serverSocketChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(child);
+    }
+
+    /** Binds {@code tcpServer(child)} to {@code bind}:{@code port} and returns the listening channel. */
+    public Channel bindTcp(String bind, int port, ChannelHandler child) throws InterruptedException {
+        return tcpServer(child).bind(bind, port).sync().channel();
     }
 
     @Override

@@ -1,10 +1,8 @@
 package dev.switchboard.web;
 
 import dev.switchboard.net.EventLoops;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
@@ -51,21 +49,15 @@ public final class WebServer implements AutoCloseable {
     }
 
     public InetSocketAddress start(String bind, int port) throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(loops.boss(), loops.workers())
-                .channel(loops.serverSocketChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (tls != null) {
-                            ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
-                        }
-                        serve(ch);
-                    }
-                });
-        channel = b.bind(bind, port).sync().channel();
+        channel = loops.bindTcp(bind, port, new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
+                }
+                serve(ch);
+            }
+        });
         return (InetSocketAddress) channel.localAddress();
     }
 

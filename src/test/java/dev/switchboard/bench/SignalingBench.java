@@ -111,7 +111,7 @@ public final class SignalingBench {
         int idle = Integer.parseInt(opts.get("idle"));
         System.out.printf(Locale.ROOT, "signaling bench: rooms %s, warm-up %d s, measure %d s, pace %d ms, idle %d,"
                         + " clock ticks %d/s, client transport %s%n",
-                roomCounts, warmup, measure, pace, idle, clockTicks, loops.epoll() ? "epoll" : "nio");
+                roomCounts, warmup, measure, pace, idle, clockTicks, loops.transport().label());
 
         List<Point> points = new ArrayList<>();
         List<Idle> idles = new ArrayList<>();

@@ -1,10 +1,8 @@
 package dev.switchboard.net.demux;
 
 import dev.switchboard.net.EventLoops;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -28,18 +26,12 @@ public final class SharedListener implements AutoCloseable {
 
     /** Binds {@code bind}:{@code port} and returns the listening channel. */
     public Channel start(String bind, int port) throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(loops.boss(), loops.workers())
-                .channel(loops.serverSocketChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("demux", new PortDemux(services, FIRST_BYTES_TIMEOUT));
-                    }
-                });
-        channel = b.bind(bind, port).sync().channel();
+        channel = loops.bindTcp(bind, port, new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast("demux", new PortDemux(services, FIRST_BYTES_TIMEOUT));
+            }
+        });
         return channel;
     }
 

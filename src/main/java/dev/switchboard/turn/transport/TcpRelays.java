@@ -16,7 +16,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -79,8 +78,8 @@ final class TcpRelays implements TcpRelayFactory {
                         accepted.accepted(new PeerChannel(ch));
                     }
                 });
-        if (loops.epoll()) {
-            b.option(EpollChannelOption.SO_REUSEPORT, true);
+        if (loops.linux()) {
+            b.option(loops.reusePort(), true);
         } else {
             b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
         }
@@ -130,7 +129,7 @@ final class TcpRelays implements TcpRelayFactory {
                             reusePort(ch); // handlers come with the splice
                         }
                     });
-            if (!loops.epoll()) {
+            if (!loops.linux()) {
                 b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
             }
             ChannelFuture f = b.connect(peer, local);

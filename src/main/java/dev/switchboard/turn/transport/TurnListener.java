@@ -12,7 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
@@ -62,7 +61,7 @@ public final class TurnListener implements AutoCloseable {
      */
     public int start(String bind, boolean tcp) throws InterruptedException {
         int sockets = 1;
-        if (loops.epoll()) {
+        if (loops.linux()) {
             sockets = 0;
             for (EventExecutor ignored : loops.workers()) {
                 sockets++;
@@ -83,13 +82,13 @@ public final class TurnListener implements AutoCloseable {
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
                             new FixedRecvByteBufAllocator(UdpRelays.RECEIVE_BUFFER * BATCH).maxMessagesPerRead(16))
                     .handler(new UdpHandler(server));
-            if (loops.epoll()) {
+            if (loops.linux()) {
                 // recvmmsg: up to BATCH datagrams per system call, each in its own 64 KiB slot of one
                 // buffer (so none is cut short); UdpHandler copies payloads out, so the buffer goes back
                 // to the pool as soon as the batch is handled
-                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UdpRelays.RECEIVE_BUFFER);
+                b.option(loops.maxDatagramPayloadSize(), UdpRelays.RECEIVE_BUFFER);
                 // several sockets on one port, one per loop
-                b.option(EpollChannelOption.SO_REUSEPORT, true);
+                b.option(loops.reusePort(), true);
             }
             channels.add(b.bind(bindAddress, config.port()).sync().channel());
         }
@@ -123,11 +122,7 @@ public final class TurnListener implements AutoCloseable {
 
     /** TCP (and, with {@code tls}, TLS) client connections: STUN/ChannelData framing over a stream. */
     private ServerBootstrap streamBootstrap(Supplier<SslContext> tls, FiveTuple.Protocol protocol) {
-        return new ServerBootstrap().group(loops.boss(), loops.workers())
-                .channel(loops.serverSocketChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+        return loops.tcpServer(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (tls != null) {
