@@ -6,6 +6,7 @@ import dev.switchboard.cluster.ClusterRoom;
 import dev.switchboard.cluster.Joined;
 import dev.switchboard.cluster.RoomKey;
 import dev.switchboard.cluster.RoomKind;
+import dev.switchboard.room.RoomName;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.socketio.Ack;
 import dev.switchboard.signaling.socketio.RawEvent;

@@ -8,7 +8,7 @@ import dev.switchboard.media.Media;
 import dev.switchboard.media.MediaId;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageExecutor;
-import dev.switchboard.signaling.RoomName;
+import dev.switchboard.room.RoomName;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;
