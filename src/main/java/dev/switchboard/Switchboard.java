@@ -110,12 +110,10 @@ public final class Switchboard implements AutoCloseable {
         engine.listener(sio);
         // Rooms in this process, or shared with the other nodes through Redis (cluster.redis-url).
         cluster = RoomClusters.create(config.cluster(), Departures.FAREWELLS);
-        signaling = new Signaling(config.signaling(), cluster);
-        signaling.access(access);
         String bind = config.bind();
         iceServers = new IceServers(turnCredentials, config.ice().servers(), config.ice().credentialTtl(),
                 bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind, config.turn().externalAddress());
-        signaling.iceServers(iceServers::configuration);
+        signaling = new Signaling(config.signaling(), cluster, access, iceServers::configuration);
         signaling.install(sio);
         AppRoutes routes = new AppRoutes(this);
         if (config.http().port() != 0) {
