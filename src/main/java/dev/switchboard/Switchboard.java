@@ -61,7 +61,11 @@ public final class Switchboard implements AutoCloseable {
     private InetSocketAddress httpAddress;
     private InetSocketAddress httpsAddress;
     private ServerTls tls;
-    private ScheduledFuture<?> tlsReload;
+    /**
+     * Reads the certificate files when they change: file I/O, so on its own thread rather than a worker
+     * event loop that TURN sockets share.
+     */
+    private java.util.concurrent.ScheduledExecutorService tlsReload;
     private ScheduledFuture<?> retentionTask;
     private ScheduledFuture<?> storageProbe;
     private StorageExecutor storageExecutor;
@@ -217,7 +221,12 @@ public final class Switchboard implements AutoCloseable {
                 : new TlsFiles(config.tls().cert(), config.tls().key());
         tls = new ServerTls(files);
         long every = config.tls().reloadInterval().toMillis();
-        tlsReload = loops.workers().next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+        tlsReload = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tls-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        tlsReload.scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** STUN/TURN comes up before signaling and web, so the credentials exist when pages ask for them. */
@@ -375,7 +384,7 @@ public final class Switchboard implements AutoCloseable {
             }
         }
         if (tlsReload != null) {
-            tlsReload.cancel(false);
+            tlsReload.shutdownNow();
         }
         if (storageProbe != null) {
             storageProbe.cancel(false);
