@@ -11,6 +11,8 @@ import { show } from './sources.js';
 import { t } from './strings.js';
 
 const $ = (id) => document.getElementById(id);
+/** call-message's data-code when we joined without a device (js/call.js Call.missing). */
+const MISSING_CODES = { camera: 'no-camera', microphone: 'no-microphone', both: 'listen-only' };
 
 /** Sets up the call of a room page; {@code members}: peerId -> member (js/members.js). Returns the Call. */
 export function setUpCall(members, { maxVideos }) {
@@ -21,6 +23,7 @@ export function setUpCall(members, { maxVideos }) {
   const render = () => {
     $('join-call').hidden = call.joined;
     buttons.forEach((b) => { b.hidden = !call.joined; });
+    $('mute').hidden = !call.joined || !call.audio;
     $('call-devices').hidden = !call.joined;
     $('camera-off').hidden = !call.joined || !call.camera;
     share.hidden = !call.joined || !canShare || !call.camera;
@@ -37,10 +40,12 @@ export function setUpCall(members, { maxVideos }) {
     try {
       await call.join();
       await listDevices(call);
-      if (call.soundOnly) {
-        const text = t('call.soundOnly', { max: call.maxVideos });
+      const [code, text] = call.soundOnly ? ['sound-only', t('call.soundOnly', { max: call.maxVideos })]
+        : call.missing ? [MISSING_CODES[call.missing], t(`call.missing.${call.missing}`)] : [null, null];
+      if (code) {
         show($('call-message'), text, true);
-        $('call-message').dataset.code = 'sound-only';
+        $('call-message').dataset.code = code;
+        $('call-message').scrollIntoView({ block: 'nearest' });
         announce(text);
       }
     } catch (e) {

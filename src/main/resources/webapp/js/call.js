@@ -21,6 +21,9 @@ const MAX_COUNT_CLASS = 9;
  */
 export const MAX_VIDEOS = 6;
 
+/** getUserMedia failures that mean "that device is not there (or not usable)": the call goes on without it. */
+const MISSING = new Set(['NotFoundError', 'NotReadableError', 'OverconstrainedError']);
+
 export class Call extends EventTarget {
   /**
    * @param grid the element holding the video tiles
@@ -36,6 +39,7 @@ export class Call extends EventTarget {
     this.screen = null; // screen-share track while sharing
     this.cameraOff = false;
     this.soundOnly = false; // joined without a camera: MAX_VIDEOS others already sent video
+    this.missing = null; // what we joined without because it is not there: 'camera', 'microphone' or 'both'
     this.links = new Map(); // peerId -> {link, senders: Map(kind -> RTCRtpSender), tile, name}
     this.selfTile = null;
   }
@@ -50,10 +54,8 @@ export class Call extends EventTarget {
       return;
     }
     this.soundOnly = this.remoteVideos() >= this.maxVideos;
-    const stream = await navigator.mediaDevices.getUserMedia({
-      audio: audioId ? { deviceId: { exact: audioId } } : true,
-      video: this.soundOnly ? false : (videoId ? { deviceId: { exact: videoId } } : true),
-    });
+    const stream = await this.capture(audioId ? { deviceId: { exact: audioId } } : true,
+      this.soundOnly ? false : (videoId ? { deviceId: { exact: videoId } } : true));
     this.stream = stream;
     this.audio = stream.getAudioTracks()[0] ?? null;
     this.camera = stream.getVideoTracks()[0] ?? null;
@@ -63,6 +65,29 @@ export class Call extends EventTarget {
       this.send(entry);
     }
     this.changed();
+  }
+
+  /**
+   * Our microphone and camera; without a camera, sound only; without a microphone, the camera only;
+   * with neither, an empty stream (listen only: everything the others send is still shown). Refusals
+   * (NotAllowedError) are not missing devices and are thrown.
+   */
+  async capture(audio, video) {
+    const tries = video ? [[audio, video], [audio, false], [false, video]] : [[audio, false]];
+    for (const [a, v] of tries) {
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia({ audio: a, video: v });
+        const lacks = [video && !v ? 'camera' : null, !a ? 'microphone' : null].filter(Boolean);
+        this.missing = lacks.length === 0 ? null : lacks[0];
+        return stream;
+      } catch (e) {
+        if (!MISSING.has(e.name)) {
+          throw e;
+        }
+      }
+    }
+    this.missing = 'both';
+    return new MediaStream();
   }
 
   /** How many peers send us live video now. */
@@ -99,6 +124,7 @@ export class Call extends EventTarget {
     this.audio = this.camera = this.screen = null;
     this.cameraOff = false;
     this.soundOnly = false;
+    this.missing = null;
     this.selfTile?.element.remove();
     this.selfTile = null;
     this.layout();

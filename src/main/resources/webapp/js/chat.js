@@ -41,8 +41,8 @@ export class Chat {
   attach(peerId, channel) {
     this.channels.set(peerId, channel);
     const onOpen = () => {
-      if (this.messages.length > 0) {
-        this.post(channel, { t: 'history', messages: this.messages });
+      if (this.messages.length > 0 && this.post(channel, { t: 'history', messages: this.messages })) {
+        this.delivered(); // our pending messages were in that history
       }
     };
     if (channel.readyState === 'open') {
@@ -62,7 +62,11 @@ export class Chat {
     this.channels.delete(peerId);
   }
 
-  /** Sends a message of ours to everyone whose channel is open; returns how many got it. */
+  /**
+   * Sends a message of ours to everyone whose channel is open; returns how many got it. When nobody
+   * did (alone, or offline) the message is marked pending; it travels in the history each channel
+   * gets when it opens, and the mark goes then.
+   */
   send(name, text) {
     const m = cleanMessage({ id: this.makeId(), name, text, at: Date.now() });
     if (!m) {
@@ -75,7 +79,22 @@ export class Chat {
         n++;
       }
     }
+    if (n === 0) {
+      const item = this.list.querySelector(`[data-id="${m.id}"]`);
+      item.dataset.pending = 'true';
+      item.title = t('chat.pendingHint');
+      item.append(el('span', { className: 'chat-pending', 'data-testid': 'chat-pending' }, t('chat.pending')));
+    }
     return n;
+  }
+
+  /** Our pending messages have reached a peer: their marks go. */
+  delivered() {
+    for (const item of this.list.querySelectorAll('[data-pending]')) {
+      delete item.dataset.pending;
+      item.removeAttribute('title');
+      item.querySelector('.chat-pending')?.remove();
+    }
   }
 
   post(channel, message) {

@@ -5,7 +5,10 @@
  * TCP, or TLS for turns: URLs. Nothing is sent to any peer; the connections are closed afterwards.
  */
 
+import { t } from './strings.js';
+
 const GATHER_MS = 8000;
+const RELAY_PATH_MS = 10000;
 
 /** What one URL is expected to test: {check: "stun" | "turn-udp" | "turn-tcp" | "turn-tls", label}. */
 export function classify(url) {
@@ -77,6 +80,55 @@ export async function testUrl(server, url) {
   return { check, label, url, ok: false, detail: `no answer${errors.length ? ` (${errors[0]})` : ` within ${GATHER_MS / 1000} s`}` };
 }
 
+const urlsOf = (server) => (Array.isArray(server.urls) ? server.urls : [server.urls]);
+
+/**
+ * Data through the relay, end to end: two connections in this page, both relay-only over every TURN
+ * URL, connect to each other and echo a message on a data channel. A relay that hands out addresses
+ * but cannot carry data (an external address nobody reaches, peers it may not send to) fails here,
+ * though its candidates arrived. Resolves to a result line, or null when no TURN URL is configured.
+ */
+export async function testRelayPath(iceServers, timeoutMs = RELAY_PATH_MS) {
+  const servers = iceServers.map((s) => ({ ...s, urls: urlsOf(s).filter((u) => classify(u).check !== 'stun') }))
+    .filter((s) => s.urls.length > 0);
+  if (servers.length === 0) {
+    return null;
+  }
+  const base = { check: 'relay-path', label: t('diag.relayPath'), url: '' };
+  const config = { iceServers: servers, iceTransportPolicy: 'relay' };
+  const a = new RTCPeerConnection(config);
+  const b = new RTCPeerConnection(config);
+  let timer = null;
+  try {
+    a.addEventListener('icecandidate', ({ candidate }) => candidate && b.addIceCandidate(candidate).catch(() => {}));
+    b.addEventListener('icecandidate', ({ candidate }) => candidate && a.addIceCandidate(candidate).catch(() => {}));
+    b.addEventListener('datachannel', ({ channel }) => {
+      channel.addEventListener('message', (m) => channel.send(m.data));
+    });
+    const channel = a.createDataChannel('relay-probe');
+    const started = performance.now();
+    const echoed = new Promise((resolve) => {
+      channel.addEventListener('open', () => channel.send('probe'));
+      channel.addEventListener('message', (m) => resolve(m.data === 'probe'));
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    await a.setLocalDescription();
+    await b.setRemoteDescription(a.localDescription);
+    await b.setLocalDescription();
+    await a.setRemoteDescription(b.localDescription);
+    if (await echoed) {
+      return { ...base, ok: true, detail: t('diag.relayPathOk', { ms: Math.round(performance.now() - started) }) };
+    }
+    return { ...base, ok: false, detail: t('diag.relayPathFailed', { s: timeoutMs / 1000, state: a.iceConnectionState }) };
+  } catch (e) {
+    return { ...base, ok: false, detail: e.message };
+  } finally {
+    clearTimeout(timer);
+    a.close();
+    b.close();
+  }
+}
+
 /** Runs every URL of every server, one after another; calls onResult for each line. */
 export async function runDiagnostics(iceServers, onResult) {
   const results = [];
@@ -92,6 +144,11 @@ export async function runDiagnostics(iceServers, onResult) {
       results.push(r);
       onResult(r);
     }
+  }
+  const path = await testRelayPath(iceServers);
+  if (path) {
+    results.push(path);
+    onResult(path);
   }
   return results;
 }

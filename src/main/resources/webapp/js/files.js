@@ -59,7 +59,7 @@ export class FileShare {
     this.onIncoming = onIncoming;
     this.peerList = section.querySelector('[data-testid=files-peers]');
     this.message = section.querySelector('[data-testid=files-message]');
-    this.peers = new Map(); // peerId -> {name, link, auto: checkbox, element, client}
+    this.peers = new Map(); // peerId -> {name, link, auto: checkbox, element, client, transfers (after its hello)}
     this.rows = new Map(); // row key -> row
     this.unfinished = new Map(); // `${client}/${id}` -> {id, file, name, type, sha256, client, rowKey, sentBefore, live}
     this.input.addEventListener('change', () => {
@@ -185,7 +185,13 @@ export class FileShare {
     const p = this.peers.get(peerId);
     if (p) {
       p.client = client;
+      p.transfers = transfers;
     }
+    this.offerUnfinished(client, transfers);
+  }
+
+  /** Offers {@code client}, over {@code transfers}, every file it has not finished receiving from us. */
+  offerUnfinished(client, transfers) {
     for (const entry of this.unfinished.values()) {
       if (entry.client !== client || (entry.live && !isFinal(entry.live.state)) || transfers.closed) {
         continue;
@@ -221,6 +227,15 @@ export class FileShare {
       t.error = text('files.resumesLater');
     }
     this.render(peerId, t);
+    if (t.direction === 'out' && t.state === 'interrupted' && t.entry?.file) {
+      // that client may be back already on a new link whose hello came before this one noticed the break
+      for (const [otherId, other] of this.peers) {
+        if (otherId !== peerId && other.client === t.entry.client && other.transfers && !other.transfers.closed) {
+          this.offerUnfinished(other.client, other.transfers);
+          break;
+        }
+      }
+    }
   }
 
   async onOffer(peerId, t) {

@@ -2,6 +2,7 @@
  * The room's saved photos (thumbnails from the server) and recordings (a video player that seeks with
  * range requests), newest first, updated live on media-added.
  */
+import { recordingPlayer } from './player.js';
 import { isMedia, listMedia, mediaUrl, thumbnailUrl } from './api.js';
 import { el, formatBytes } from './dom.js';
 import { t } from './strings.js';
@@ -50,11 +51,11 @@ export class Gallery {
     }
     const created = Date.parse(m.createdAt) || Date.now();
     if (m.kind === 'recording') {
-      this.place(m, created, el('video', {
-        src: mediaUrl(m.id), controls: true, preload: 'metadata', playsInline: true,
+      const [video, duration] = recordingPlayer(mediaUrl(m.id), {
         'data-testid': 'gallery-recording', 'aria-label': t('gallery.recording', { size: formatBytes(m.size ?? 0) }),
-      }), el('p', { className: 'hint', 'data-testid': 'recording-caption', dataset: { created: new Date(created).toISOString() } },
-        this.caption(m.id, created)));
+      });
+      this.place(m, created, video, el('p', { className: 'hint', 'data-testid': 'recording-caption', dataset: { created: new Date(created).toISOString() } },
+        this.caption(m.id, created)), duration);
       return;
     }
     const img = el('img', { src: thumbnailUrl(m.id), alt: t('gallery.photo', { id: m.id.slice(0, 8) }), loading: 'lazy' });

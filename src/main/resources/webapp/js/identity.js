@@ -3,6 +3,7 @@
  * client id (one per tab, held with a Web Lock), and the room header that shows the room's link and
  * lets the person change the name.
  */
+import { drawQr } from './invite-qr.js';
 import { randomId } from './hash.js';
 import { t } from './strings.js';
 
@@ -64,6 +65,7 @@ function holdLock(id, ifAvailable) {
 export function setUpHeader(room, onRename = () => {}) {
   const link = `${location.origin}/room/${room}`;
   $('room-link').value = link;
+  drawQr($('invite-qr'), link);
   $('copy-link').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(link);

@@ -10,6 +10,7 @@ import { MAX_REBUILDS } from './rebuild.js';
 import { hasString, t } from './strings.js';
 import { holdWhileBusy, SERVER_BUSY } from './wakelock.js';
 import { nameTag, renameEverywhere } from './names.js';
+import { verificationCode } from './verify.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -49,9 +50,12 @@ export class Members {
     }
     const stateElement = el('span', { className: 'peer-state', 'data-testid': 'peer-state', dataset: { peer: id, state: 'connecting' } }, t('peer.connecting'));
     const nameElement = nameTag(id, name ?? t('room.guest'));
-    const element = el('li', { dataset: { peer: id } }, nameElement, stateElement);
+    const verifyElement = el('span', {
+      className: 'verify-code', 'data-testid': 'verify-code', dataset: { peer: id }, hidden: true,
+    });
+    const element = el('li', { dataset: { peer: id } }, nameElement, stateElement, verifyElement);
     $('member-list').append(element);
-    const m = { id, name: name ?? t('room.guest'), nameElement, element, stateElement, link: null };
+    const m = { id, name: name ?? t('room.guest'), nameElement, element, stateElement, verifyElement, link: null };
     page.members.set(id, m);
     const link = new PeerLink(page.selfId, id, page.rtcConfig, (data) => page.signaling.signal(id, data),
       { messageLimit: page.messageLimit, client: page.clientId });
@@ -63,6 +67,9 @@ export class Members {
         stateElement.dataset.state = e.detail;
         stateElement.textContent = hasString(`peer.${e.detail}`)
           ? t(`peer.${e.detail}`, { attempt: Math.max(link.rebuilds, 1), max: MAX_REBUILDS }) : e.detail;
+      }
+      if (e.detail === 'connected' || e.detail === 'relayed') {
+        showVerification(m, link.pc);
       }
     });
     link.addEventListener('rebuild', (e) => tellRebuild(m, e.detail));
@@ -158,5 +165,16 @@ function tellRebuild(m, { phase, attempt, max }) {
     announce(t('announce.rebuilt', { peer: m.name }));
   } else if (phase === 'gave-up') {
     announceError(t('announce.rebuildFailed', { peer: m.name, max }));
+  }
+}
+
+/** The connection's verification code (js/verify.js) in the member row, to compare with the other screen. */
+async function showVerification(m, pc) {
+  const code = await verificationCode(pc);
+  if (code && m.link?.pc === pc) {
+    m.verifyElement.textContent = t('peer.verify', { code });
+    m.verifyElement.title = t('peer.verifyHint', { peer: m.name });
+    m.verifyElement.dataset.code = code;
+    m.verifyElement.hidden = false;
   }
 }

@@ -97,9 +97,13 @@ export function partialName(receiver, sender, sha256, size) {
   return `${receiver}-${sender}-${sha256}-${size}`;
 }
 
-/** Errors of a file another context holds open (a sync access handle); retried up to READ_TRIES times. */
+/**
+ * Errors of a file another context holds open (a sync access handle); retried for up to LOCKED_WAIT_MS:
+ * the worker of the page before a reload lets go only when that page is torn down, which on a busy
+ * machine takes seconds. Giving up early would offer the file again from 0 and ask the user.
+ */
 const LOCKED = ['NoModificationAllowedError', 'InvalidStateError'];
-const READ_TRIES = 30;
+const LOCKED_WAIT_MS = 30000;
 
 /**
  * The partial file {@code name} and its record ({v, meta, bytes, state, updated}), or null when there
@@ -107,7 +111,8 @@ const READ_TRIES = 30;
  */
 export async function readPartial(name) {
   await closing.get(name);
-  for (let tries = 0; ; tries++) {
+  const deadline = performance.now() + LOCKED_WAIT_MS;
+  for (;;) {
     try {
       const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(DIR);
       const record = JSON.parse(await (await (await dir.getFileHandle(`${name}.rec`)).getFile()).text());
@@ -118,7 +123,7 @@ export async function readPartial(name) {
       return record;
     } catch (e) {
       // a worker of the page before a reload may still hold the file open for a moment: wait for it
-      if (!LOCKED.includes(e?.name) || tries >= READ_TRIES) {
+      if (!LOCKED.includes(e?.name) || performance.now() > deadline) {
         return null;
       }
       await new Promise((r) => setTimeout(r, 100));

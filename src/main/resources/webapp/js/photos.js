@@ -12,6 +12,8 @@ import { show } from './sources.js';
 import { t, t as text } from './strings.js';
 
 const $ = (id) => document.getElementById(id);
+/** How long after we are back in the room a peer that rejoins still gets what was pending. */
+const LATE_MS = 60000;
 
 export class Photos {
   /** @param page the room page's shared parts (js/room.js): room, members, signaling, gallery, fallbackMs */
@@ -19,6 +21,7 @@ export class Photos {
     this.page = page;
     this.incomingCards = new Map(); // `${peerId}/${transferId}` -> IncomingCard
     this.outgoing = new Map(); // transferId -> {card, photo}
+    this.pending = []; // [id, entry] sent while not in the room (the server unreachable): sent on rejoin
   }
 
   // ---- sending ----
@@ -30,6 +33,52 @@ export class Photos {
     $('sent-list').prepend(card.element);
     const entry = { card, photo, upload: null };
     this.outgoing.set(id, entry);
+    if (!this.page.selfId) {
+      // Not in the room now (the server is unreachable, the page reconnects by itself): nobody can be
+      // told or reached, so the photo waits, marked as pending, and goes out once we are back in.
+      this.pending.push([id, entry]);
+      card.element.dataset.pending = 'true';
+      card.upload.setState('pending');
+      show($('send-message'), t('room.photoPending'), true);
+      $('send-message').dataset.code = 'pending';
+      return;
+    }
+    this.sendNow(id, entry);
+  }
+
+  /** Back in the room (js/room.js, on joined): what was sent meanwhile goes out now, to whoever is here. */
+  flushPending() {
+    const queued = this.pending;
+    this.pending = [];
+    if (queued.length > 0 && $('send-message').dataset.code === 'pending') {
+      show($('send-message'), '');
+      delete $('send-message').dataset.code;
+    }
+    for (const [id, entry] of queued) {
+      delete entry.card.element.dataset.pending;
+      this.sendNow(id, entry);
+    }
+    if (queued.length > 0) {
+      // The others come back from the same outage one by one: those who rejoin soon after us get them too.
+      this.late = { items: queued, until: performance.now() + LATE_MS };
+    }
+  }
+
+  /** A peer joined: it also gets what was pending when we came back, if it comes within LATE_MS. */
+  peerJoined(m) {
+    if (!this.late || performance.now() > this.late.until) {
+      this.late = null;
+      return;
+    }
+    for (const [id, entry] of this.late.items) {
+      if (!entry.card.rows.has(m.id)) {
+        this.deliver(id, entry, m);
+      }
+    }
+  }
+
+  sendNow(id, entry) {
+    const { card, photo } = entry;
     entry.upload = this.startUpload(photo, card);
     const peers = [...this.page.members.values()];
     if (peers.length === 0) {

@@ -6,6 +6,7 @@
  * room, before (or without) a working peer connection, and needs no change on the server, which
  * relays `signal` data as it is.
  */
+import { recordingPlayer } from './player.js';
 import { isMedia, mediaUrl } from './api.js';
 import { el } from './dom.js';
 import { cleanPersonName } from './names.js';
@@ -85,7 +86,7 @@ export class Profile {
     this.page.gallery.label(media.id, m.name);
     const time = new Date(Date.parse(media.createdAt) || Date.now()).toLocaleTimeString();
     const card = el('li', { className: 'card incoming-recording', 'data-testid': 'incoming-recording', dataset: { id: media.id } },
-      el('video', { src: mediaUrl(media.id), controls: true, preload: 'metadata', playsInline: true }),
+      ...recordingPlayer(mediaUrl(media.id)),
       el('p', { className: 'title' }, t('arrive.recordingCaption', { peer: m.name, time })));
     document.getElementById('incoming-recordings').prepend(card);
     this.page.arrivals.arrived(t('arrive.recording', { peer: m.name }), card);

@@ -119,6 +119,11 @@ function setUpTestHooks() {
       const link = page.members.get(peerId)?.link;
       return link ? { gen: link.gen, state: link.pc.connectionState, polite: link.polite, rebuilds: link.rebuilds } : null;
     },
+    /** The SDPs of the connection to a peer, as {local, remote} (the verification code's inputs). */
+    descriptions: (peerId) => {
+      const pc = page.members.get(peerId)?.link.pc;
+      return pc ? { local: pc.localDescription?.sdp ?? null, remote: pc.remoteDescription?.sdp ?? null } : null;
+    },
     /** The getStats() figures of js/quality.js for the connection to a peer. */
     stats: (peerId) => readQuality(page.members.get(peerId).link.pc),
     /** The RTCRtpSender of our {@code kind} track to a peer, tagged so a later read can tell it is the same object. */
@@ -178,6 +183,7 @@ function setUpSignaling() {
       profile.sendAll(); // back after a reconnect while recording: the others see the badge again
     }
     showAlone();
+    photos.flushPending();
     const queued = pendingSignals;
     pendingSignals = [];
     queued.forEach(handleSignal);
@@ -187,6 +193,7 @@ function setUpSignaling() {
       const m = members.add(e.detail.id, e.detail.name);
       announce(t('announce.joined', { peer: m.name }));
       profile.sendTo(m.id); // our name as it is now (the server knows the one we joined with) and recording
+      photos.peerJoined(m);
       showAlone();
     }
   });

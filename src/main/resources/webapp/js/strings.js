@@ -68,6 +68,9 @@ const STRINGS = {
   'room.badLink': 'This room link is not valid (1–64 letters, digits, "-" or "_").',
   'room.title': 'Switchboard · {room}',
   'room.guest': 'Guest',
+  'room.photoPending': 'The connection to the server is down (it reconnects by itself): your photo waits here, marked pending, and is sent as soon as you are back in the room.',
+  'chat.pending': 'pending',
+  'chat.pendingHint': 'Nobody has received this yet: it is sent as soon as someone is connected.',
   'room.aloneWithPhoto': 'Nobody else is in the room yet: the photo is only saved on the server.',
   'room.callProblem': 'Could not {action}: {message}',
   'room.callJoin': 'join the call',
@@ -98,6 +101,11 @@ const STRINGS = {
   'consent.byYou': 'Recorded by you · {time}',
   'consent.at': 'Recorded {time}',
 
+  // connectivity test (js/diagnostics.js)
+  'diag.relayPath': 'Data through the relay',
+  'diag.relayPathOk': 'works (a message went out and back through TURN in {ms} ms)',
+  'diag.relayPathFailed': 'fails: the relay hands out addresses, but no data got through it within {s} s (ICE {state}); calls and transfers that need the relay will not work',
+
   // edge states (js/edge.js)
   'edge.retry': 'Try again',
   'edge.fullTitle': 'This room is full',
@@ -121,6 +129,10 @@ const STRINGS = {
   'call.videoOf': 'Video of {name}',
   'call.aPeer': 'a peer',
   'call.playSound': 'Play sound',
+  'call.missing.camera': 'No camera found: you are in the call with sound only, and see everyone who sends video.',
+  'call.missing.microphone': 'No microphone found: you are in the call with your camera only (the others do not hear you).',
+  'call.missing.both': 'No camera or microphone found: you are in the call to listen and watch; the others do not see or hear you.',
+  'player.duration': 'Length {time}',
   'call.soundOnly': 'This call already has {max} cameras, the most it carries: you are in with sound only, and still see everyone.',
 
   // photos (cards, sources, gallery)
@@ -145,6 +157,7 @@ const STRINGS = {
   'gallery.open': 'Open saved photo ({size})',
 
   // transfer states and paths (cards.js)
+  'state.pending': 'pending: sent when the connection is back',
   'state.waiting': 'waiting for a connection…',
   'state.sending': 'sending…',
   'state.sent': 'sent, waiting for the check…',
@@ -164,6 +177,9 @@ const STRINGS = {
   'peer.relayed': 'relayed',
   'peer.failed': 'failed',
   'peer.rebuilding': 'reconnecting (try {attempt} of {max})',
+  'peer.verify': 'code {code}',
+  'peer.verifyHint': 'Compare this code with the one {peer} sees next to your name: the same code means nobody sits between you.',
+  'invite.qr': 'QR code of the room link: scan it with the other device\'s camera',
 
   // camera
   'camera.insecure': 'The camera only works on a secure connection. Open this page over HTTPS (or on localhost); browsers block cameras on plain http:// addresses. You can still send photos from your device.',

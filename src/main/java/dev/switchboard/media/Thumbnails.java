@@ -20,7 +20,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Scales a photo to a JPEG thumbnail whose longer side is at most {@link #MAX_SIDE} pixels, with the
- * JDK's javax.imageio readers (JPEG and PNG). Formats it cannot read (WebP, or a damaged or oversized
+ * JDK's javax.imageio readers (JPEG and PNG), turned upright by a JPEG's EXIF orientation
+ * ({@link ExifOrientation}). Formats it cannot read (WebP, or a damaged or oversized
  * image) give null, and the caller serves the original instead. Decoding subsamples on read, so memory
  * stays near the thumbnail's size; images over {@link #MAX_PIXELS} are refused before decoding.
  */
@@ -40,6 +41,8 @@ final class Thumbnails {
         if (type == ImageType.WEBP) {
             return null; // no WebP reader in the JDK
         }
+        int orientation = type == ImageType.JPEG ? ExifOrientation.read(source) : 1;
+        source.position(0);
         BufferedImage decoded;
         try (ImageInputStream in = ImageIO.createImageInputStream(Channels.newInputStream(source))) {
             if (in == null) {
@@ -67,20 +70,23 @@ final class Thumbnails {
         } catch (IOException | RuntimeException e) {
             return null; // damaged or unsupported image: the caller falls back to the original
         }
-        return encode(scale(decoded));
+        return encode(scale(decoded, orientation));
     }
 
-    private static BufferedImage scale(BufferedImage src) {
+    /** Scaled to fit MAX_SIDE and turned upright by the EXIF {@code orientation} (1: as stored). */
+    static BufferedImage scale(BufferedImage src, int orientation) {
         double f = Math.min(1.0, (double) MAX_SIDE / Math.max(src.getWidth(), src.getHeight()));
         int w = Math.max(1, (int) Math.round(src.getWidth() * f));
         int h = Math.max(1, (int) Math.round(src.getHeight() * f));
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        boolean swap = ExifOrientation.swapsSides(orientation);
+        BufferedImage out = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
             g.setColor(Color.WHITE); // transparent PNG areas become white in the JPEG
-            g.fillRect(0, 0, w, h);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.transform(ExifOrientation.upright(orientation, w, h));
             g.drawImage(src, 0, 0, w, h, null);
         } finally {
             g.dispose();

@@ -190,6 +190,7 @@ final class AllocateHandler {
             }
             byte[] response = respond.successBytes(m, user.key(), attrs);
             if (a.ready(relay, response, ticker.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime))) {
+                allocations.relayed(a);
                 link.send(response);
             } else {
                 relay.close();

@@ -2,6 +2,7 @@ package dev.switchboard.turn;
 
 import dev.switchboard.config.TurnConfig;
 import dev.switchboard.stun.ErrorCode;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Allocations {
     private final ConcurrentHashMap<FiveTuple, Allocation> table = new ConcurrentHashMap<>();
+    /** UDP allocations by the relayed address they advertise, for {@link #ownRelay}. */
+    private final ConcurrentHashMap<InetSocketAddress, Allocation> byRelay = new ConcurrentHashMap<>();
     private final Map<String, Integer> perUser = new HashMap<>();
     private final int maxPerUser;
     private final int maxTotal;
@@ -60,6 +63,27 @@ final class Allocations {
         return true;
     }
 
+    /** Indexes {@code a}'s relayed address once its relay is ready (UDP relays only: no TCP relay is a peer). */
+    void relayed(Allocation a) {
+        Relay r = a.relay();
+        if (r == null || r instanceof TcpRelay) {
+            return;
+        }
+        byRelay.put(r.advertised(), a);
+        if (a.closed()) {
+            byRelay.remove(r.advertised(), a); // deleted while we indexed it
+        }
+    }
+
+    /**
+     * True when {@code peer} is the relayed address (IP and port) of one of this server's live UDP
+     * allocations: data sent there stays with this server, from one of its clients to another.
+     */
+    boolean ownRelay(InetSocketAddress peer) {
+        Allocation a = byRelay.get(peer);
+        return a != null && !a.closed();
+    }
+
     /** Takes out a failed allocation that never got a relay, returning its reservation. */
     void abandon(Allocation a) {
         if (table.remove(a.tuple, a)) {
@@ -71,6 +95,10 @@ final class Allocations {
     void delete(Allocation a) {
         if (table.remove(a.tuple, a)) {
             a.close();
+            Relay r = a.relay();
+            if (r != null) {
+                byRelay.remove(r.advertised(), a);
+            }
             unreserve(a.username);
         }
     }

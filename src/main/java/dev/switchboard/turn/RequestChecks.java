@@ -13,6 +13,10 @@ import java.util.List;
  * The checks every TURN request handler shares: long-term authentication (RFC 8489 section 9.2), 420 for
  * comprehension-required attributes we do not know (section 14), the allocation on the request's
  * 5-tuple (437 and 441, RFC 8656 section 5), and the peer policy (403, or 443 for the wrong family).
+ * The relayed address of another live UDP allocation of this server is always a permitted peer, whatever
+ * the policy says of its IP: two relay-only clients of one server reach each other through it even
+ * when its relay addresses are loopback or private (a server on a LAN, the connectivity test's
+ * relay-only pair). Only that exact address and port is opened, not the rest of the host.
  * Each check that fails has already answered.
  */
 final class RequestChecks {
@@ -72,7 +76,7 @@ final class RequestChecks {
 
     /** 0, 403 for a peer the policy refuses (checked first, whatever the family), or 443 for the wrong family. */
     int peer(Allocation a, TransportAddress peer) {
-        if (!peers.allowed(peer.ip())) {
+        if (!permitted(a, peer)) {
             return ErrorCode.FORBIDDEN;
         }
         return peer.family() == a.family ? 0 : ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
@@ -81,5 +85,15 @@ final class RequestChecks {
     /** True when the policy lets {@code peer} be relayed to. */
     boolean allowed(TransportAddress peer) {
         return peers.allowed(peer.ip());
+    }
+
+    /**
+     * True when {@code a} may relay to {@code peer}: the policy allows it, or {@code a} is a UDP
+     * allocation and {@code peer} the relayed address of another of this server's UDP allocations (a TCP
+     * allocation never gets that exception: its Connect would reach whatever TCP service has that port).
+     */
+    boolean permitted(Allocation a, TransportAddress peer) {
+        return peers.allowed(peer.ip())
+                || (!(a.relay() instanceof TcpRelay) && allocations.ownRelay(peer.toSocketAddress()));
     }
 }

@@ -125,7 +125,7 @@ public final class TurnServer {
         XorPeerAddress peer = m.get(XorPeerAddress.class);
         Data data = m.get(Data.class);
         if (a == null || peer == null || data == null || m.get(DontFragment.class) != null
-                || peer.address().family() != a.family || !checks.allowed(peer.address())) {
+                || peer.address().family() != a.family || !checks.permitted(a, peer.address())) {
             return;
         }
         ByteBuf payload = link.alloc().directBuffer(data.bytes().length).writeBytes(data.bytes());

@@ -95,6 +95,15 @@ class RecordingBrowserTest {
             video.waitFor();
             assertThat(video.getAttribute("src")).isEqualTo("/api/media/" + id);
             page.waitForFunction("() => document.querySelector('[data-testid=gallery-recording]').readyState >= 1");
+            // MediaRecorder's WebM has no duration in its header: the player finds it and shows it.
+            page.waitForFunction("() => Number(document.querySelector('[data-testid=gallery-recording]').dataset.duration) > 0",
+                    null, new Page.WaitForFunctionOptions().setTimeout(30_000));
+            assertThat(Double.parseDouble(video.getAttribute("data-duration"))).isBetween(3.0, 8.0);
+            assertThat((Boolean) video.evaluate("v => Number.isFinite(v.duration) && v.currentTime === 0")).isTrue();
+            Locator length = page.locator("[data-testid=gallery-item][data-kind=recording] [data-testid=recording-duration]");
+            assertThat(length.innerText()).matches("Length 0:0[3-8]");
+            length.scrollIntoViewIfNeeded();
+            assertThat(p.inViewport(length)).isTrue();
             assertThat(p.problems).isEmpty();
         }
     }

@@ -218,7 +218,7 @@ class WebAppSourceRulesTest {
         }
         assertThat(shell).containsAll(files).doesNotHaveDuplicates().contains("/socket.io/socket.io.esm.min.js");
         for (String f : shell) {
-            assertThat(f.startsWith("/socket.io/") || Files.exists(WEBAPP.resolve(f.substring(1)))).as(f).isTrue();
+            assertThat(f.startsWith("/socket.io/") || f.startsWith("/qrcode/") || Files.exists(WEBAPP.resolve(f.substring(1)))).as(f).isTrue();
         }
     }
 
