@@ -1,11 +1,11 @@
 package dev.switchboard;
 
 import dev.switchboard.auth.TokenEndpoint;
+import dev.switchboard.ice.IceServersHandler;
 import dev.switchboard.media.http.MediaApi;
 import dev.switchboard.media.http.ShareTargetApi;
 import dev.switchboard.web.HttpHandler;
 import dev.switchboard.web.HttpResponses;
-import dev.switchboard.web.IceServersHandler;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.Router;
 import dev.switchboard.web.StaticFiles;

@@ -62,7 +62,11 @@ public final class Switchboard implements AutoCloseable {
     private InetSocketAddress httpAddress;
     private InetSocketAddress httpsAddress;
     private ServerTls tls;
-    private ScheduledFuture<?> tlsReload;
+    /**
+     * Reads the certificate files when they change: file I/O, so on its own thread rather than a worker
+     * event loop that TURN sockets share.
+     */
+    private java.util.concurrent.ScheduledExecutorService tlsReload;
     private ScheduledFuture<?> retentionTask;
     private ScheduledFuture<?> storageProbe;
     private StorageExecutor storageExecutor;
@@ -112,12 +116,10 @@ public final class Switchboard implements AutoCloseable {
         engine.listener(sio);
         // Rooms in this process, or shared with the other nodes through Redis (cluster.redis-url).
         cluster = RoomClusters.create(config.cluster(), Departures.FAREWELLS);
-        signaling = new Signaling(config.signaling(), cluster);
-        signaling.access(access);
         String bind = config.bind();
         iceServers = new IceServers(turnCredentials, config.ice().servers(), config.ice().credentialTtl(),
                 bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind, config.turn().externalAddress());
-        signaling.iceServers(iceServers::configuration);
+        signaling = new Signaling(config.signaling(), cluster, access, iceServers::configuration);
         signaling.install(sio);
         // Uploads in progress before a restart, and shares waiting for the share page, come back from disk
         // before any listener opens (blocking file reads, here at start-up).
@@ -229,7 +231,12 @@ public final class Switchboard implements AutoCloseable {
                 : new TlsFiles(config.tls().cert(), config.tls().key());
         tls = new ServerTls(files);
         long every = config.tls().reloadInterval().toMillis();
-        tlsReload = loops.workers().next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+        tlsReload = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tls-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        tlsReload.scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** STUN/TURN comes up before signaling and web, so the credentials exist when pages ask for them. */
@@ -360,7 +367,7 @@ public final class Switchboard implements AutoCloseable {
             }
         }
         if (tlsReload != null) {
-            tlsReload.cancel(false);
+            tlsReload.shutdownNow();
         }
         if (storageProbe != null) {
             storageProbe.cancel(false);

@@ -4,6 +4,7 @@ import dev.switchboard.auth.RoomToken;
 import dev.switchboard.auth.RoomTokens;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.room.RoomName;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -56,7 +57,7 @@ final class TokenCommand implements Callable<Integer> {
             System.err.println("switchboard token: --ttl must be a duration like 1h and --role one of viewer, member, admin");
             return 2;
         }
-        if (!room.equals("*") && !dev.switchboard.signaling.RoomName.isValid(room)) {
+        if (!room.equals("*") && !RoomName.isValid(room)) {
             System.err.println("switchboard token: --room must be '*' or 1-64 characters of A-Z a-z 0-9 _ -");
             return 2;
         }

@@ -1,7 +1,7 @@
 package dev.switchboard.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.signaling.RoomName;
+import dev.switchboard.room.RoomName;
 import dev.switchboard.web.HttpHandler;
 import dev.switchboard.web.HttpResponses;
 import io.netty.channel.ChannelHandlerContext;

@@ -94,127 +94,22 @@ public final class ConfigLoader {
         SwitchboardConfig config = new SwitchboardConfig(
                 r.string("bind", ConfigLoader::checkAddress),
                 r.path("data-dir"),
-                new SwitchboardConfig.HttpConfig(r.port("http.port"), r.intIn("http.max-body-bytes", 1024, 1 << 30),
-                        r.duration("http.request-head-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
-                        r.duration("http.idle-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
-                        r.intIn("http.body-min-bytes", 0, 1 << 30),
-                        r.duration("http.body-interval", Duration.ofMillis(100), Duration.ofHours(1)),
-                        r.intIn("http.max-connections-per-ip", 1, 1_000_000)),
-                new SignalingConfig(
-                        r.duration("signaling.ping-interval", Duration.ofMillis(10), Duration.ofMinutes(10)),
-                        r.duration("signaling.ping-timeout", Duration.ofMillis(10), Duration.ofMinutes(10)),
-                        r.duration("signaling.connect-timeout", Duration.ofMillis(10), Duration.ofMinutes(10)),
-                        r.intIn("signaling.max-payload", 1024, 100_000_000),
-                        r.strings("signaling.allowed-origins"),
-                        r.intIn("signaling.room-capacity", 2, 64),
-                        r.intIn("signaling.codelab-room-capacity", 2, 64),
-                        r.intIn("signaling.max-message-bytes", 256, 100_000_000),
-                        r.intIn("signaling.messages-per-second", 1, 1_000_000),
-                        r.intIn("signaling.message-burst", 1, 1_000_000),
-                        r.intIn("signaling.rooms-per-connection", 1, 1024),
-                        r.intIn("signaling.outbound-queue-bytes", 4096, 1 << 30),
-                        r.bool("signaling.allow-eio3"),
-                        r.intIn("signaling.new-sessions-per-second", 1, 1_000_000),
-                        r.intIn("signaling.new-session-burst", 1, 1_000_000)),
-                new SwitchboardConfig.MediaConfig(r.intIn("media.max-photo-bytes", 1024, 1 << 30),
-                        r.longIn("media.max-recording-bytes", 1024, 1L << 40),
-                        r.duration("media.recording-idle-timeout", Duration.ofMillis(100), Duration.ofDays(7)),
-                        r.longIn("media.max-file-bytes", 1024, 1L << 40),
-                        r.duration("media.max-recording-duration", Duration.ZERO, Duration.ofDays(7)),
-                        r.intIn("media.max-uploads", 1, 1_000_000),
-                        r.intIn("media.max-uploads-per-room", 1, 1_000_000),
-                        r.intIn("media.max-uploads-per-client", 1, 1_000_000),
-                        r.intIn("media.share-inbox-shares", 1, 1_000_000)),
-                new SwitchboardConfig.StorageConfig(
-                        r.string("storage.database-url", ConfigLoader::checkDatabaseUrl),
-                        r.intIn("storage.executor-threads", 1, 256),
-                        r.intIn("storage.executor-queue", 1, 1_000_000),
-                        r.longIn("storage.min-free-bytes", -1, Long.MAX_VALUE),
-                        mediaDir(r.string("storage.media-dir", v -> null))),
+                SwitchboardConfig.HttpConfig.read(r),
+                SignalingConfig.read(r),
+                SwitchboardConfig.MediaConfig.read(r),
+                SwitchboardConfig.StorageConfig.read(r),
                 TurnSettings.read(r),
-                tls(r),
-                new SwitchboardConfig.AuthConfig(r.string("auth.secret",
-                        v -> !v.isEmpty() && v.length() < 16 ? "must be empty or at least 16 characters" : null)),
-                ice(r),
+                SwitchboardConfig.TlsConfig.read(r),
+                SwitchboardConfig.AuthConfig.read(r),
+                SwitchboardConfig.IceConfig.read(r),
                 r.string("log.format", v -> v.equals("text") || v.equals("json") ? null : "must be \"text\" or \"json\""),
-                new SwitchboardConfig.RetentionConfig(
-                        r.duration("retention.max-age", Duration.ZERO, Duration.ofDays(36500)),
-                        r.longIn("retention.room-quota-bytes", 0, Long.MAX_VALUE),
-                        r.duration("retention.interval", Duration.ofMillis(100), Duration.ofDays(7)),
-                        r.duration("retention.file-max-age", Duration.ZERO, Duration.ofDays(36500))),
-                cluster(r),
-                new SwitchboardConfig.MetricsConfig(r.string("metrics.token",
-                        v -> !v.isEmpty() && v.length() < 16 ? "must be empty or at least 16 characters" : null)));
+                SwitchboardConfig.RetentionConfig.read(r),
+                SwitchboardConfig.ClusterConfig.read(r),
+                SwitchboardConfig.MetricsConfig.read(r));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return config;
-    }
-
-    private static Path mediaDir(String value) {
-        return value.isBlank() ? null : Path.of(value);
-    }
-
-    private static SwitchboardConfig.ClusterConfig cluster(Reader r) {
-        String url = r.string("cluster.redis-url", ConfigLoader::checkRedisUrl);
-        String prefix = r.string("cluster.key-prefix",
-                v -> v.matches("[A-Za-z0-9_:.-]{0,64}") ? null : "must be up to 64 characters of A-Z a-z 0-9 _ : . -");
-        Duration heartbeat = r.duration("cluster.heartbeat-interval", Duration.ofMillis(100), Duration.ofMinutes(1));
-        Duration ttl = r.duration("cluster.node-ttl", Duration.ofMillis(300), Duration.ofMinutes(10));
-        if (heartbeat != null && ttl != null && ttl.compareTo(heartbeat.multipliedBy(2)) < 0) {
-            r.problem("cluster.node-ttl", "must be at least twice cluster.heartbeat-interval");
-        }
-        return new SwitchboardConfig.ClusterConfig(url, prefix, heartbeat, ttl);
-    }
-
-    static String checkRedisUrl(String value) {
-        if (value.isEmpty()) {
-            return null;
-        }
-        try {
-            java.net.URI uri = new java.net.URI(value);
-            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-                return "must be empty or a redis:// or rediss:// URL";
-            }
-            if (uri.getHost() == null) {
-                return "names no host";
-            }
-            return null;
-        } catch (java.net.URISyntaxException e) {
-            return "not a URL: " + e.getReason();
-        }
-    }
-
-    private static SwitchboardConfig.IceConfig ice(Reader r) {
-        List<String> servers = r.strings("ice.servers");
-        for (String url : servers) {
-            if (!dev.switchboard.ice.IceServers.validUrl(url)) {
-                r.problem("ice.servers", "not a stun:, stuns:, turn: or turns: URL: \"" + url + "\"");
-            }
-        }
-        return new SwitchboardConfig.IceConfig(servers,
-                r.duration("ice.credential-ttl", Duration.ofMinutes(1), Duration.ofDays(7)));
-    }
-
-    private static SwitchboardConfig.TlsConfig tls(Reader r) {
-        String cert = r.string("tls.cert", v -> v.isEmpty() || readable(v) ? null : "cannot read the certificate file");
-        String key = r.string("tls.key", v -> v.isEmpty() || readable(v) ? null : "cannot read the key file");
-        if (cert != null && key != null && cert.isEmpty() != key.isEmpty()) {
-            r.problem(cert.isEmpty() ? "tls.cert" : "tls.key", "tls.cert and tls.key must be given together");
-        }
-        boolean own = cert != null && !cert.isEmpty() && key != null && !key.isEmpty();
-        return new SwitchboardConfig.TlsConfig(r.port("https.port"), r.bool("https.redirect-http"),
-                own ? Path.of(cert) : null, own ? Path.of(key) : null,
-                r.duration("tls.reload-interval", Duration.ofMillis(100), Duration.ofDays(1)));
-    }
-
-    /** False for a file that cannot be read and for text that is no path at all (a NUL, found by fuzzing). */
-    private static boolean readable(String path) {
-        try {
-            return java.nio.file.Files.isReadable(Path.of(path));
-        } catch (java.nio.file.InvalidPathException notAPath) {
-            return false;
-        }
     }
 
     /** SWITCHBOARD_HTTP_PORT -> http.port for every leaf key of the defaults. */
@@ -246,7 +141,7 @@ public final class ConfigLoader {
         return null;
     }
 
-    private static String checkDatabaseUrl(String value) {
+    static String checkDatabaseUrl(String value) {
         if (!value.isEmpty() && !value.startsWith("jdbc:postgresql:") && !value.startsWith("jdbc:sqlite:")) {
             return "must be empty (embedded SQLite) or a JDBC URL starting with jdbc:";
         }

@@ -52,6 +52,26 @@ public record SignalingConfig(
                 maxMessageBytes, messagesPerSecond, messageBurst, roomsPerConnection, outboundQueueBytes, true);
     }
 
+    /** Reads and validates the {@code signaling} block, naming the key of each problem. */
+    static SignalingConfig read(ConfigLoader.Reader r) {
+        return new SignalingConfig(
+                r.duration("signaling.ping-interval", Duration.ofMillis(10), Duration.ofMinutes(10)),
+                r.duration("signaling.ping-timeout", Duration.ofMillis(10), Duration.ofMinutes(10)),
+                r.duration("signaling.connect-timeout", Duration.ofMillis(10), Duration.ofMinutes(10)),
+                r.intIn("signaling.max-payload", 1024, 100_000_000),
+                r.strings("signaling.allowed-origins"),
+                r.intIn("signaling.room-capacity", 2, 64),
+                r.intIn("signaling.codelab-room-capacity", 2, 64),
+                r.intIn("signaling.max-message-bytes", 256, 100_000_000),
+                r.intIn("signaling.messages-per-second", 1, 1_000_000),
+                r.intIn("signaling.message-burst", 1, 1_000_000),
+                r.intIn("signaling.rooms-per-connection", 1, 1024),
+                r.intIn("signaling.outbound-queue-bytes", 4096, 1 << 30),
+                r.bool("signaling.allow-eio3"),
+                r.intIn("signaling.new-sessions-per-second", 1, 1_000_000),
+                r.intIn("signaling.new-session-burst", 1, 1_000_000));
+    }
+
     /**
      * True when a request with this Origin header may connect. An empty list allows every origin. A
      * request without the header comes from a non-browser client (which could send any header it

@@ -1,6 +1,8 @@
 package dev.switchboard.config;
 
 import dev.switchboard.net.Cidr;
+import dev.switchboard.stun.OpaqueString;
+import dev.switchboard.stun.StringPrepException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +14,13 @@ final class TurnSettings {
     /** Why a static user's name or password fails OpaqueString (RFC 8265), or null; never shows the password. */
     private static String preparationProblem(String name, String password) {
         try {
-            dev.switchboard.stun.OpaqueString.prepare(name);
-        } catch (dev.switchboard.stun.StringPrepException e) {
+            OpaqueString.prepare(name);
+        } catch (StringPrepException e) {
             return "the name is not a valid OpaqueString (" + e.getMessage() + ")";
         }
         try {
-            dev.switchboard.stun.OpaqueString.prepare(password);
-        } catch (dev.switchboard.stun.StringPrepException e) {
+            OpaqueString.prepare(password);
+        } catch (StringPrepException e) {
             return "the password is not a valid OpaqueString (" + e.getMessage() + ")";
         }
         return null;

@@ -11,7 +11,7 @@ import dev.switchboard.signaling.socketio.Ack;
 import dev.switchboard.signaling.socketio.RawEvent;
 import dev.switchboard.signaling.socketio.SioSocket;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 
 /**
  * The WebRTC codelab's room events, so its client works unchanged, without the codelab server's bugs:
@@ -24,80 +24,51 @@ import java.util.concurrent.CompletableFuture;
  *       that hang up on it, {@code message("bye")}.</li>
  * </ul>
  */
-final class CodelabProtocol {
+final class CodelabProtocol implements JoinSteps {
+    private static final String CREATE_OR_JOIN = "create or join";
     private final Signaling signaling;
+    private final RoomPolicy policy;
 
-    CodelabProtocol(Signaling signaling) {
+    CodelabProtocol(Signaling signaling, RoomPolicy policy) {
         this.signaling = signaling;
+        this.policy = policy;
     }
 
     void install(Peer peer) {
-        SioSocket s = peer.socket;
-        s.on("create or join", (sock, args, ack) -> createOrJoin(peer, args, ack));
+        SioSocket s = peer.socket();
+        s.on(CREATE_OR_JOIN, (sock, args, ack) -> createOrJoin(peer, args, ack));
         s.on("message", (sock, args, ack) -> message(peer, args, ack));
         s.onRaw("message", (sock, event, ack) -> relay(peer, event.relayed(), ack));
         s.on("bye", (sock, args, ack) -> bye(peer, args, ack));
     }
 
     private void createOrJoin(Peer peer, ArrayNode args, Ack ack) {
-        String event = "create or join";
-        if (!signaling.admit(peer, event, ack)) {
-            return;
-        }
         JsonNode arg = args.path(0);
         String name = arg.isTextual() ? arg.asText() : arg.isNumber() ? arg.asText() : null;
-        if (!RoomName.isValid(name)) {
-            Signaling.refuse(peer, event, SignalingError.BAD_ROOM_NAME, ack);
-            return;
-        }
-        if (!signaling.tokenAllows(peer, name, event, ack)) {
-            return;
-        }
-        RoomKey key = new RoomKey(RoomKind.CODELAB, name);
-        if (peer.inOrJoining(key)) {
-            Signaling.refuse(peer, event, SignalingError.ALREADY_JOINED, ack);
-            return;
-        }
-        if (peer.roomsHeld() >= signaling.config.roomsPerConnection()) {
-            Signaling.refuse(peer, event, SignalingError.TOO_MANY_ROOMS, ack);
-            return;
-        }
-        peer.joining.add(key);
-        Signaling.onLoop(peer, signaling.cluster.join(key, signaling.config.codelabRoomCapacity(), peer),
-                (joined, error) -> joined(peer, key, joined, error, ack));
+        signaling.join(peer, CREATE_OR_JOIN, new RoomKey(RoomKind.CODELAB, name), this, ack);
     }
 
-    private void joined(Peer peer, RoomKey key, Joined joined, Throwable error, Ack ack) {
-        String event = "create or join";
-        String name = key.name();
-        peer.joining.remove(key);
-        if (error != null) {
-            Signaling.refuse(peer, event, SignalingError.CLUSTER_UNAVAILABLE, ack);
-            return;
+    @Override
+    public void full(Peer peer, String room, Ack ack) {
+        peer.socket().emit("full", room);
+        if (ack != null) {
+            ack.send(Map.of("ok", false, "error", SignalingError.ROOM_FULL.body(CREATE_OR_JOIN)));
         }
-        if (!joined.ok()) {
-            peer.socket.emit("full", name);
-            if (ack != null) {
-                ack.send(java.util.Map.of("ok", false, "error", SignalingError.ROOM_FULL.body(event)));
-            }
-            return;
-        }
-        ClusterRoom room = joined.room();
-        if (!peer.socket.connected()) {
-            room.leave(peer, null); // gone while Redis decided
-            return;
-        }
-        peer.rooms.add(room);
+    }
+
+    @Override
+    public void entered(Peer peer, ClusterRoom room, Joined joined, Ack ack) {
+        String name = room.key().name();
         int size = joined.members().size();
         if (size <= 1) {
-            peer.socket.emit("created", name, peer.id());
+            peer.socket().emit("created", name, peer.id());
         } else {
             room.broadcast(peer, SioSocket.encodeEvent("/", "join", name));
-            peer.socket.emit("joined", name, peer.id());
+            peer.socket().emit("joined", name, peer.id());
             room.broadcast(null, SioSocket.encodeEvent("/", "ready", name));
         }
         if (ack != null) {
-            ack.send(java.util.Map.of("ok", true, "room", name, "id", peer.id(), "size", size));
+            ack.send(Map.of("ok", true, "room", name, "id", peer.id(), "size", size));
         }
     }
 
@@ -112,33 +83,23 @@ final class CodelabProtocol {
 
     private void relay(Peer peer, List<EnginePacket> encoded, Ack ack) {
         String event = "message";
-        if (!signaling.admit(peer, event, ack)) {
+        if (!policy.admit(peer, event, ack)) {
             return;
         }
-        boolean inRoom = false;
-        for (ClusterRoom r : peer.rooms) {
-            inRoom |= r.key().kind() == RoomKind.CODELAB;
-        }
-        if (!inRoom) {
-            Signaling.refuse(peer, event, SignalingError.NOT_IN_ROOM, ack);
+        if (!peer.inAny(RoomKind.CODELAB)) {
+            peer.refuse(event, SignalingError.NOT_IN_ROOM, ack);
             return;
         }
-        if (!signaling.sizeOk(peer, event, encoded, ack)) {
+        if (!policy.sizeOk(peer, event, encoded, ack)) {
             return;
         }
-        CompletableFuture<Void> sent = null;
-        for (ClusterRoom r : peer.rooms) {
-            if (r.key().kind() == RoomKind.CODELAB) {
-                sent = Signaling.both(sent, r.broadcast(peer, encoded));
-            }
-        }
-        signaling.afterRelay(peer, event, sent, ack);
+        signaling.afterRelay(peer, event, peer.broadcast(RoomKind.CODELAB, encoded), ack);
     }
 
     private void bye(Peer peer, ArrayNode args, Ack ack) {
         JsonNode arg = args.path(0);
         String name = arg.isTextual() ? arg.asText() : null;
-        for (ClusterRoom r : List.copyOf(peer.rooms)) {
+        for (ClusterRoom r : peer.rooms()) {
             if (r.key().kind() == RoomKind.CODELAB && (name == null || r.key().name().equals(name))) {
                 leave(peer, r, false);
             }
@@ -149,7 +110,7 @@ final class CodelabProtocol {
     }
 
     void leave(Peer peer, ClusterRoom room, boolean disconnected) {
-        peer.rooms.remove(room);
+        peer.left(room);
         String name = room.key().name();
         room.leave(peer, disconnected ? Departures.codelabDisconnected(name, peer.id()) : Departures.codelabBye(name, peer.id()));
     }

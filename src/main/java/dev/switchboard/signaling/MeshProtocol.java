@@ -3,6 +3,7 @@ package dev.switchboard.signaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.cluster.ClusterRoom;
 import dev.switchboard.cluster.Joined;
 import dev.switchboard.cluster.MemberInfo;
@@ -25,108 +26,90 @@ import java.util.concurrent.CompletableFuture;
 final class MeshProtocol {
     private static final int MAX_NAME = 64;
     private final Signaling signaling;
+    private final RoomPolicy policy;
 
-    MeshProtocol(Signaling signaling) {
+    MeshProtocol(Signaling signaling, RoomPolicy policy) {
         this.signaling = signaling;
+        this.policy = policy;
     }
 
     void install(Peer peer) {
-        SioSocket s = peer.socket;
+        SioSocket s = peer.socket();
         s.on("join", (sock, args, ack) -> join(peer, args.path(0), ack));
         s.on("signal", (sock, args, ack) -> signal(peer, args.path(0), ack));
         s.on("leave", (sock, args, ack) -> leave(peer, args.path(0), ack));
     }
 
     private void join(Peer peer, JsonNode req, Ack ack) {
-        String event = "join";
-        if (!signaling.admit(peer, event, ack)) {
-            return;
-        }
         String name = req.isTextual() ? req.asText() : req.path("room").isTextual() ? req.path("room").asText() : null;
-        if (!RoomName.isValid(name)) {
-            Signaling.refuse(peer, event, SignalingError.BAD_ROOM_NAME, ack);
-            return;
-        }
-        if (!signaling.tokenAllows(peer, name, event, ack)) {
-            return;
-        }
-        RoomKey key = new RoomKey(RoomKind.MESH, name);
-        if (peer.inOrJoining(key)) {
-            Signaling.refuse(peer, event, SignalingError.ALREADY_JOINED, ack);
-            return;
-        }
-        if (peer.roomsHeld() >= signaling.config.roomsPerConnection()) {
-            Signaling.refuse(peer, event, SignalingError.TOO_MANY_ROOMS, ack);
-            return;
-        }
-        peer.name = peer.token != null ? displayName(com.fasterxml.jackson.databind.node.TextNode.valueOf(peer.token.user()))
-                : displayName(req.path("name"));
-        peer.joining.add(key);
-        Signaling.onLoop(peer, signaling.cluster.join(key, signaling.config.roomCapacity(), peer),
-                (joined, error) -> joined(peer, key, joined, error, ack));
+        signaling.join(peer, "join", new RoomKey(RoomKind.MESH, name), new Joining(req.path("name")), ack);
     }
 
-    private void joined(Peer peer, RoomKey key, Joined joined, Throwable error, Ack ack) {
-        String event = "join";
-        String name = key.name();
-        peer.joining.remove(key);
-        if (error != null) {
-            Signaling.refuse(peer, event, SignalingError.CLUSTER_UNAVAILABLE, ack);
-            return;
+    /** The mesh's part of a join: the display name (the token's user when there is one) and the answer. */
+    private final class Joining implements JoinSteps {
+        private final JsonNode requestedName;
+
+        Joining(JsonNode requestedName) {
+            this.requestedName = requestedName;
         }
-        if (!joined.ok()) {
-            Signaling.refuse(peer, event, SignalingError.ROOM_FULL, ack);
-            return;
+
+        @Override
+        public void admitted(Peer peer) {
+            peer.name(peer.token() != null ? displayName(TextNode.valueOf(peer.token().user())) : displayName(requestedName));
         }
-        ClusterRoom room = joined.room();
-        if (!peer.socket.connected()) {
-            room.leave(peer, null); // gone while Redis decided
-            return;
+
+        @Override
+        public void full(Peer peer, String room, Ack ack) {
+            peer.refuse("join", SignalingError.ROOM_FULL, ack);
         }
-        peer.rooms.add(room);
-        List<Map<String, Object>> peers = new ArrayList<>();
-        for (MemberInfo p : joined.members()) {
-            if (!p.id().equals(peer.id())) {
-                peers.add(Map.of("id", p.id(), "name", p.name()));
+
+        @Override
+        public void entered(Peer peer, ClusterRoom room, Joined joined, Ack ack) {
+            String name = room.key().name();
+            List<Map<String, Object>> peers = new ArrayList<>();
+            for (MemberInfo p : joined.members()) {
+                if (!p.id().equals(peer.id())) {
+                    peers.add(Map.of("id", p.id(), "name", p.name()));
+                }
             }
-        }
-        room.broadcast(peer, SioSocket.encodeEvent("/", "peer-joined",
-                Map.of("room", name, "id", peer.id(), "name", peer.name)));
-        if (ack != null) {
-            Map<String, Object> res = new LinkedHashMap<>();
-            res.put("ok", true);
-            res.put("room", name);
-            res.put("id", peer.id());
-            res.put("name", peer.name);
-            res.put("peers", peers);
-            res.put("capacity", signaling.config.roomCapacity());
-            Object ice = signaling.iceServersFor(peer);
-            if (ice != null) {
-                res.put("ice", ice);
+            room.broadcast(peer, SioSocket.encodeEvent("/", "peer-joined",
+                    Map.of("room", name, "id", peer.id(), "name", peer.name())));
+            if (ack != null) {
+                Map<String, Object> res = new LinkedHashMap<>();
+                res.put("ok", true);
+                res.put("room", name);
+                res.put("id", peer.id());
+                res.put("name", peer.name());
+                res.put("peers", peers);
+                res.put("capacity", policy.capacity(RoomKind.MESH));
+                Object ice = signaling.iceServersFor(peer);
+                if (ice != null) {
+                    res.put("ice", ice);
+                }
+                ack.send(res);
             }
-            ack.send(res);
         }
     }
 
     private void signal(Peer peer, JsonNode req, Ack ack) {
         String event = "signal";
-        if (!signaling.admit(peer, event, ack)) {
+        if (!policy.admit(peer, event, ack)) {
             return;
         }
         if (!req.isObject() || !req.has("data") || !req.path("room").isTextual()) {
-            Signaling.refuse(peer, event, SignalingError.BAD_REQUEST, ack);
+            peer.refuse(event, SignalingError.BAD_REQUEST, ack);
             return;
         }
         ClusterRoom room = peer.room(req.get("room").asText(), RoomKind.MESH);
         if (room == null) {
-            Signaling.refuse(peer, event, SignalingError.NOT_IN_ROOM, ack);
+            peer.refuse(event, SignalingError.NOT_IN_ROOM, ack);
             return;
         }
         String target = null;
         JsonNode to = req.get("to");
         if (to != null && !to.isNull()) {
             if (!to.isTextual() || to.asText().equals(peer.id())) {
-                Signaling.refuse(peer, event, SignalingError.NO_SUCH_PEER, ack);
+                peer.refuse(event, SignalingError.NO_SUCH_PEER, ack);
                 return;
             }
             target = to.asText();
@@ -139,7 +122,7 @@ final class MeshProtocol {
         }
         out.set("data", req.get("data"));
         List<EnginePacket> encoded = SioSocket.encodeEvent("/", "signal", out);
-        if (!signaling.sizeOk(peer, event, encoded, ack)) {
+        if (!policy.sizeOk(peer, event, encoded, ack)) {
             return;
         }
         if (target == null) {
@@ -156,9 +139,9 @@ final class MeshProtocol {
 
     private void targeted(Peer peer, Boolean found, Throwable error, Ack ack) {
         if (error != null) {
-            Signaling.refuse(peer, "signal", SignalingError.CLUSTER_UNAVAILABLE, ack);
+            peer.refuse("signal", SignalingError.CLUSTER_UNAVAILABLE, ack);
         } else if (!found) {
-            Signaling.refuse(peer, "signal", SignalingError.NO_SUCH_PEER, ack);
+            peer.refuse("signal", SignalingError.NO_SUCH_PEER, ack);
         } else {
             signaling.relayed();
             if (ack != null) {
@@ -171,7 +154,7 @@ final class MeshProtocol {
         String name = req.isTextual() ? req.asText() : req.path("room").asText(null);
         ClusterRoom room = name == null ? null : peer.room(name, RoomKind.MESH);
         if (room == null) {
-            Signaling.refuse(peer, "leave", SignalingError.NOT_IN_ROOM, ack);
+            peer.refuse("leave", SignalingError.NOT_IN_ROOM, ack);
             return;
         }
         leave(peer, room, "left");
@@ -181,7 +164,7 @@ final class MeshProtocol {
     }
 
     void leave(Peer peer, ClusterRoom room, String reason) {
-        peer.rooms.remove(room);
+        peer.left(room);
         room.leave(peer, Departures.meshLeft(room.key().name(), peer.id(), reason));
     }
 

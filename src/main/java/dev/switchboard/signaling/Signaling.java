@@ -1,60 +1,78 @@
 package dev.switchboard.signaling;
 
+import dev.switchboard.auth.Access;
+import dev.switchboard.auth.RoomToken;
+import dev.switchboard.auth.TokenRefused;
 import dev.switchboard.cluster.ClusterRoom;
 import dev.switchboard.cluster.RoomCluster;
 import dev.switchboard.cluster.RoomKey;
 import dev.switchboard.cluster.RoomKind;
 import dev.switchboard.config.SignalingConfig;
-import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.socketio.Ack;
+import dev.switchboard.signaling.socketio.ConnectRefused;
 import dev.switchboard.signaling.socketio.SioServer;
-import java.util.ArrayList;
-import java.util.List;
+import dev.switchboard.signaling.socketio.SioSocket;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The room service on the main namespace: the codelab protocol ({@link CodelabProtocol}) and the mesh
- * protocol ({@link MeshProtocol}) side by side, sharing per-connection limits. Rooms live in a
- * {@link RoomCluster}: this process's memory, or Redis shared by several nodes. See docs/signaling.md.
+ * protocol ({@link MeshProtocol}) side by side, sharing per-connection limits ({@link RoomPolicy}) and one
+ * join ({@link #join}). Rooms live in a {@link RoomCluster}: this process's memory, or Redis shared by
+ * several nodes. See docs/signaling.md.
  */
 public final class Signaling {
     private static final Logger log = LoggerFactory.getLogger(Signaling.class);
 
     static final Map<String, Object> OK = Map.of("ok", true);
 
-    final SignalingConfig config;
-    final RoomCluster cluster;
+    private final RoomCluster cluster;
+    private final RoomPolicy policy;
+    private final Function<String, Object> iceServers;
     private final CodelabProtocol codelab;
     private final MeshProtocol mesh;
-    private final java.util.concurrent.atomic.LongAdder relayed = new java.util.concurrent.atomic.LongAdder();
-    private volatile dev.switchboard.auth.Access access = dev.switchboard.auth.Access.open();
+    private final LongAdder relayed = new LongAdder();
 
-    public Signaling(SignalingConfig config, RoomCluster cluster) {
-        this.config = config;
+    /**
+     * @param access     room tokens: when enabled, the handshake must carry {@code auth.token} and joins
+     *                   must match it
+     * @param iceServers the ICE servers (RTCConfiguration shape) sent in the mesh join answer, for the
+     *                   client's Host header; null for none
+     */
+    public Signaling(SignalingConfig config, RoomCluster cluster, Access access, Function<String, Object> iceServers) {
         this.cluster = cluster;
-        this.codelab = new CodelabProtocol(this);
-        this.mesh = new MeshProtocol(this);
+        this.policy = new RoomPolicy(config, access);
+        this.iceServers = iceServers;
+        this.codelab = new CodelabProtocol(this, policy);
+        this.mesh = new MeshProtocol(this, policy);
+    }
+
+    /** Open rooms (no tokens) and no ICE servers in the join answer. */
+    public Signaling(SignalingConfig config, RoomCluster cluster) {
+        this(config, cluster, Access.open(), host -> null);
     }
 
     /** Serves the room protocols on the main namespace of {@code sio}. */
     public void install(SioServer sio) {
+        Access access = policy.access();
         sio.namespace("/").onConnect((socket, auth) -> {
-            dev.switchboard.auth.RoomToken token = null;
+            RoomToken token = null;
             if (access.enabled()) {
                 try {
                     token = access.verify(auth.path("token").asText(null));
-                } catch (dev.switchboard.auth.TokenRefused e) {
-                    throw new dev.switchboard.signaling.socketio.ConnectRefused(e.getMessage(),
-                            Map.of("code", e.reason().code()));
+                } catch (TokenRefused e) {
+                    throw new ConnectRefused(e.getMessage(), Map.of("code", e.reason().code()));
                 }
             }
-            Peer peer = new Peer(socket, new TokenBucket(config.messagesPerSecond(), config.messageBurst(), System.nanoTime()));
-            peer.token = token;
+            Peer peer = new Peer(socket, new TokenBucket(policy.messagesPerSecond(), policy.messageBurst(), System.nanoTime()),
+                    token);
             socket.attach(peer);
             codelab.install(peer);
             mesh.install(peer);
@@ -68,8 +86,7 @@ public final class Signaling {
      * after an upload). A room with nobody in it is a no-op. Callable from any thread.
      */
     public void publish(String room, String event, Object payload) {
-        cluster.publish(new RoomKey(RoomKind.MESH, room),
-                dev.switchboard.signaling.socketio.SioSocket.encodeEvent("/", event, payload))
+        cluster.publish(new RoomKey(RoomKind.MESH, room), SioSocket.encodeEvent("/", event, payload))
                 .exceptionally(e -> {
                     log.warn("could not tell room {} on other nodes about {}: {}", room, event, e.getMessage());
                     return null;
@@ -85,24 +102,8 @@ public final class Signaling {
         relayed.increment();
     }
 
-    private volatile java.util.function.Function<String, Object> iceServers = host -> null;
-
-    /** The ICE servers (RTCConfiguration shape) sent in the join answer, for the client's Host header. */
-    public void iceServers(java.util.function.Function<String, Object> forHost) {
-        this.iceServers = forHost;
-    }
-
     Object iceServersFor(Peer peer) {
-        return iceServers.apply(peer.socket.handshake().host());
-    }
-
-    /** Room tokens: when enabled, the handshake must carry {@code auth.token} and joins must match it. */
-    public void access(dev.switchboard.auth.Access access) {
-        this.access = access;
-    }
-
-    dev.switchboard.auth.Access access() {
-        return access;
+        return iceServers == null ? null : iceServers.apply(peer.socket().handshake().host());
     }
 
     /** Rooms with members on this node. */
@@ -111,7 +112,7 @@ public final class Signaling {
     }
 
     private void leaveAll(Peer peer, String reason) {
-        for (ClusterRoom r : new ArrayList<>(peer.rooms)) {
+        for (ClusterRoom r : peer.rooms()) {
             if (r.key().kind() == RoomKind.CODELAB) {
                 codelab.leave(peer, r, true);
             } else {
@@ -120,48 +121,31 @@ public final class Signaling {
         }
     }
 
-    /** Checks the rate limit; refuses (and returns false) when the peer is over it. */
-    boolean admit(Peer peer, String event, Ack ack) {
-        if (peer.bucket.tryTake(System.nanoTime())) {
-            return true;
-        }
-        refuse(peer, event, SignalingError.RATE_LIMITED, ack);
-        return false;
-    }
-
-    /** True when a relay of this encoded size may be sent; otherwise refuses. */
-    boolean sizeOk(Peer peer, String event, List<EnginePacket> encoded, Ack ack) {
-        long size = 0;
-        for (EnginePacket p : encoded) {
-            size += p.length();
-        }
-        if (size <= config.maxMessageBytes()) {
-            return true;
-        }
-        refuse(peer, event, SignalingError.PAYLOAD_TOO_LARGE, ack);
-        return false;
-    }
-
     /**
-     * With room tokens enabled, the peer's token must allow {@code room}; otherwise refuses (and returns
-     * false) with {@code wrong-room}.
+     * The join both protocols share: the rate limit and {@link RoomPolicy#mayJoin} checks, then the rooms
+     * decide (at once in this process, later with Redis); a cluster failure refuses with
+     * {@code cluster-unavailable}, a peer that left meanwhile leaves again, and the protocol's
+     * {@code steps} say the rest.
      */
-    boolean tokenAllows(Peer peer, String room, String event, Ack ack) {
-        if (peer.token == null || peer.token.allowsRoom(room)) {
-            return true;
+    void join(Peer peer, String event, RoomKey key, JoinSteps steps, Ack ack) {
+        if (!policy.admit(peer, event, ack) || !policy.mayJoin(peer, key, event, ack)) {
+            return;
         }
-        access.count(new dev.switchboard.auth.TokenRefused(dev.switchboard.auth.TokenRefused.Reason.WRONG_ROOM));
-        refuse(peer, event, SignalingError.WRONG_ROOM, ack);
-        return false;
-    }
-
-    /** Emits {@code error} with the refusal and, when the request asked for one, acks it with {ok:false}. */
-    static void refuse(Peer peer, String event, SignalingError error, Ack ack) {
-        Map<String, Object> body = error.body(event);
-        peer.socket.emit("error", body);
-        if (ack != null) {
-            ack.send(Map.of("ok", false, "error", body));
-        }
+        steps.admitted(peer);
+        peer.joinStarted(key);
+        onLoop(peer, cluster.join(key, policy.capacity(key.kind()), peer), (joined, error) -> {
+            peer.joinDecided(key);
+            if (error != null) {
+                peer.refuse(event, SignalingError.CLUSTER_UNAVAILABLE, ack);
+            } else if (!joined.ok()) {
+                steps.full(peer, key.name(), ack);
+            } else if (!peer.socket().connected()) {
+                joined.room().leave(peer, null); // gone while Redis decided
+            } else {
+                peer.entered(joined.room());
+                steps.entered(peer, joined.room(), joined, ack);
+            }
+        });
     }
 
     /**
@@ -176,13 +160,13 @@ public final class Signaling {
                 value = f.join();
             } catch (CompletionException e) {
                 error = e.getCause();
-            } catch (java.util.concurrent.CancellationException e) {
+            } catch (CancellationException e) {
                 error = e;
             }
             then.accept(value, error);
             return;
         }
-        f.whenComplete((v, e) -> peer.socket.loop().execute(() ->
+        f.whenComplete((v, e) -> peer.socket().loop().execute(() ->
                 then.accept(v, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e)));
     }
 
@@ -205,7 +189,7 @@ public final class Signaling {
                     ack.send(OK);
                 }
             } else {
-                refuse(peer, event, SignalingError.CLUSTER_UNAVAILABLE, ack);
+                peer.refuse(event, SignalingError.CLUSTER_UNAVAILABLE, ack);
             }
         });
     }

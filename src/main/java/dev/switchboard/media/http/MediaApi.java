@@ -11,6 +11,7 @@ import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.ResumableUploads;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.web.Draining;
+import dev.switchboard.room.RoomName;
 import dev.switchboard.web.HttpResponses;
 import dev.switchboard.web.Route;
 import dev.switchboard.web.StreamingHandler;

@@ -3,7 +3,7 @@ package dev.switchboard.media.http;
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomToken;
 import dev.switchboard.auth.TokenRefused;
-import dev.switchboard.signaling.RoomName;
+import dev.switchboard.room.RoomName;
 import dev.switchboard.web.Guard;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;

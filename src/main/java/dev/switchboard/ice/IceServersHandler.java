@@ -1,10 +1,10 @@
-package dev.switchboard.web;
+package dev.switchboard.ice;
 
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomToken;
 import dev.switchboard.auth.TokenRefused;
-import dev.switchboard.ice.IceServers;
-import dev.switchboard.ice.TurnCredentials;
+import dev.switchboard.web.HttpHandler;
+import dev.switchboard.web.HttpResponses;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;

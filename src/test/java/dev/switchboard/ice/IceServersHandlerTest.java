@@ -1,14 +1,17 @@
-package dev.switchboard.web;
+package dev.switchboard.ice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.ice.TurnCredentials;
 import dev.switchboard.testing.TestServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,10 +68,15 @@ class IceServersHandlerTest {
         }
     }
 
-    /** Sends one raw request through the real HTTP codec and dispatcher; returns status line and JSON body. */
+    /** Sends one raw request through the real HTTP codec to the handler; returns status line and JSON body. */
     private static String[] exchange(IceServersHandler handler, String request) {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(),
-                new HttpDispatcher(List.of(Route.on("*", "/api/ice-servers").collect(handler))));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                        handler.handle(ctx, req);
+                    }
+                });
         ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
         StringBuilder out = new StringBuilder();
         ByteBuf b;
