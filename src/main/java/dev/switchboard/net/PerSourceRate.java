@@ -6,8 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A token bucket per client source, for things one client may start only so often (new Engine.IO
- * sessions): {@code burst} at once, then {@code rate} a second. A source is one IPv4 address or one IPv6
+ * A token bucket per client source, for things one client may start or get only so often (new Engine.IO
+ * sessions; TURN's unauthenticated answers, where the source may be spoofed): {@code burst} at once,
+ * then {@code rate} a second. A source is one IPv4 address or one IPv6
  * /64 (what one host or one home network is given). Each bucket is one long, a GCRA "theoretical
  * arrival time"; buckets that have refilled completely are the same as none and are dropped, at most
  * once a second, when the table is full. The table holds at most {@code maxSources}; past it every new
@@ -48,7 +49,7 @@ public final class PerSourceRate {
         long[] tat = table.get(key);
         if (tat == null) {
             if (v4.size() + v6.size() >= maxSources) {
-                sweep(now);
+                sweepWhenFull(now);
             }
             if (v4.size() + v6.size() >= maxSources) {
                 return conform(overflow, now);
@@ -77,10 +78,16 @@ public final class PerSourceRate {
         return true;
     }
 
-    private void sweep(long now) {
+    /** When the table is full: drops the refilled buckets, at most once a second. */
+    private void sweepWhenFull(long now) {
         if (lastSweep != Long.MIN_VALUE && now - lastSweep < SWEEP_EVERY) {
             return;
         }
+        sweep(now);
+    }
+
+    /** Drops the buckets that have refilled completely (the same as none); a caller with a ticker may call it about once a second. */
+    public synchronized void sweep(long now) {
         lastSweep = now;
         v4.values().removeIf(tat -> tat[0] - now <= 0);
         v6.values().removeIf(tat -> tat[0] - now <= 0);

@@ -1,5 +1,6 @@
 package dev.switchboard.turn;
 
+import dev.switchboard.net.PerSourceRate;
 import dev.switchboard.stun.ErrorCode;
 import dev.switchboard.stun.StunAttribute;
 import dev.switchboard.stun.StunEncoder;
@@ -11,14 +12,14 @@ import java.util.List;
  * Builds answers (RFC 8489 section 6.3): same method and transaction id, MESSAGE-INTEGRITY of the kind
  * the request used when it was authenticated, FINGERPRINT when the request had one. No SOFTWARE, and
  * empty reason phrases: the code says it all and leaks nothing. An answer sent without a key over UDP
- * (where the source address may be spoofed) first takes a token from the source's {@link AnswerBudget};
+ * (where the source address may be spoofed) first takes a token from the source's {@link PerSourceRate};
  * none left, no answer.
  */
 final class Responder {
-    private final AnswerBudget budget;
+    private final PerSourceRate budget;
     private final Ticker ticker;
 
-    Responder(AnswerBudget budget, Ticker ticker) {
+    Responder(PerSourceRate budget, Ticker ticker) {
         this.budget = budget;
         this.ticker = ticker;
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.turn;
 
 import dev.switchboard.config.TurnConfig;
+import dev.switchboard.net.PerSourceRate;
 import dev.switchboard.stun.AttributeType;
 import dev.switchboard.stun.Data;
 import dev.switchboard.stun.DontFragment;
@@ -26,7 +27,7 @@ import java.util.List;
 public final class TurnServer {
     private final RelayStats stats = new RelayStats();
     private final Ticker ticker;
-    private final AnswerBudget budget;
+    private final PerSourceRate budget;
     private final Responder respond;
     private final Reservations reservations;
     private final Allocations allocations;
@@ -43,7 +44,7 @@ public final class TurnServer {
     /** With {@code tcpRelays} null, an Allocate for a TCP relay is answered 442 (RFC 6062 off). */
     public TurnServer(TurnConfig config, byte[] secret, Ticker ticker, RelayFactory relays, TcpRelayFactory tcpRelays) {
         this.ticker = ticker;
-        this.budget = new AnswerBudget(config.unauthenticatedRate(), config.unauthenticatedBurst(),
+        this.budget = new PerSourceRate(config.unauthenticatedRate(), config.unauthenticatedBurst(),
                 config.unauthenticatedSources());
         this.respond = new Responder(budget, ticker);
         this.reservations = new Reservations(ticker);
