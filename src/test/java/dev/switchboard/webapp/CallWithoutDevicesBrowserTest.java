@@ -41,9 +41,8 @@ class CallWithoutDevicesBrowserTest {
             for (RoomPage p : new RoomPage[] {full, noCamera, nothing}) {
                 p.waitConnectedTo(2);
             }
-            full.page.getByTestId("join-call").click();
-            full.page.getByTestId("mute").waitFor();
-
+            // the one without a camera joins first: a picture arriving from a call already under way
+            // would move the page under the message while it is being looked at
             noCamera.page.getByTestId("join-call").click();
             Locator message = noCamera.page.getByTestId("call-message");
             noCamera.page.locator("[data-testid=call-message][data-code=no-camera]").waitFor();
@@ -51,6 +50,9 @@ class CallWithoutDevicesBrowserTest {
             assertThat(noCamera.inViewport(message)).as("the message is where Join call was pressed").isTrue();
             assertThat(noCamera.page.getByTestId("mute").isVisible()).isTrue();
             assertThat(noCamera.page.getByTestId("camera-off").isVisible()).isFalse();
+
+            full.page.getByTestId("join-call").click();
+            full.page.getByTestId("mute").waitFor();
 
             nothing.page.getByTestId("join-call").click();
             nothing.page.locator("[data-testid=call-message][data-code=listen-only]").waitFor();
