@@ -221,7 +221,7 @@ public final class MediaStore implements AutoCloseable {
 
     /**
      * The photo's JPEG thumbnail for reading, rendered and cached on first use; null when this store
-     * cannot render one for the photo (WebP, damaged image): serve the original instead.
+     * cannot render one for the photo (damaged or oversized image): serve the original instead.
      */
     public FileChannel thumbnail(Media m) throws IOException {
         if (!m.type().photo()) {

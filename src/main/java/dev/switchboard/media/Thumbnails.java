@@ -20,9 +20,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Scales a photo to a JPEG thumbnail whose longer side is at most {@link #MAX_SIDE} pixels, with the
- * JDK's javax.imageio readers (JPEG and PNG), turned upright by a JPEG's EXIF orientation
- * ({@link ExifOrientation}). Formats it cannot read (WebP, or a damaged or oversized
- * image) give null, and the caller serves the original instead. Decoding subsamples on read, so memory
+ * javax.imageio readers (the JDK's for JPEG and PNG, TwelveMonkeys' for WebP: lossy, lossless and with
+ * alpha), turned upright by a JPEG's EXIF orientation ({@link ExifOrientation}). Images it cannot read
+ * (damaged, oversized, or an animated WebP's later frames, which are ignored) give null, and the caller serves the original instead. Decoding subsamples on read, so memory
  * stays near the thumbnail's size; images over {@link #MAX_PIXELS} are refused before decoding.
  */
 final class Thumbnails {
@@ -38,9 +38,6 @@ final class Thumbnails {
 
     /** The JPEG thumbnail bytes, or null when this image cannot be decoded here. */
     static byte[] render(FileChannel source, MediaType type) throws IOException {
-        if (type == MediaType.WEBP) {
-            return null; // no WebP reader in the JDK
-        }
         int orientation = type == MediaType.JPEG ? ExifOrientation.read(source) : 1;
         source.position(0);
         BufferedImage decoded;

@@ -2,6 +2,7 @@ package dev.switchboard.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MediaStoreTest {
     @TempDir
@@ -159,7 +162,7 @@ class MediaStoreTest {
     }
 
     @Test
-    void thumbnailsAreSmallJpegsCachedOnDiskAndWebPHasNone() throws IOException {
+    void thumbnailsAreSmallJpegsCachedOnDiskAndUndecodableImagesHaveNone() throws IOException {
         Media big = store.commit(write(TestImages.png(1200, 800, 7)), "t", MediaType.PNG).media();
         byte[] thumb;
         try (FileChannel ch = store.thumbnail(big)) {
@@ -174,12 +177,43 @@ class MediaStoreTest {
         }
 
         Media webp = store.commit(write(TestImages.webp(2000, 8)), "t", MediaType.WEBP).media();
-        assertThat(store.thumbnail(webp)).isNull();
+        assertThat(store.thumbnail(webp)).as("a WebP signature over random bytes").isNull();
         Media broken = store.commit(write(TestImages.jpegLike(3000, 9)), "t", MediaType.JPEG).media();
         assertThat(store.thumbnail(broken)).as("undecodable JPEG").isNull();
 
         store.delete(big.id());
         assertThat(files(dataDir.resolve("media").resolve("thumbs"))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"lossy.webp, 800, 600, 320, 240", "lossless.webp, 600, 800, 240, 320", "alpha.webp, 400, 300, 320, 240"})
+    void webPPhotosGetJpegThumbnailsOfTheirPicture(String file, int width, int height, int thumbWidth, int thumbHeight)
+            throws IOException {
+        // Drawn and encoded by Chromium's canvas: top half a red-to-blue gradient, bottom left green,
+        // bottom right white (alpha.webp: transparent there, and the gradient half transparent).
+        byte[] bytes;
+        try (var in = MediaStoreTest.class.getResourceAsStream("webp/" + file)) {
+            bytes = in.readAllBytes();
+        }
+        assertThat(MediaType.detect(bytes, bytes.length)).isEqualTo(MediaType.WEBP);
+        Media photo = store.commit(write(bytes), "t", MediaType.WEBP).media();
+        byte[] thumb;
+        try (FileChannel ch = store.thumbnail(photo)) {
+            assertThat(ch).as("a thumbnail for " + file).isNotNull();
+            thumb = read(ch);
+        }
+        assertThat(MediaType.detect(thumb, thumb.length)).isEqualTo(MediaType.JPEG);
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(thumb));
+        assertThat(img.getWidth()).isEqualTo(thumbWidth);
+        assertThat(img.getHeight()).isEqualTo(thumbHeight);
+        Color green = new Color(img.getRGB(thumbWidth / 4, thumbHeight * 3 / 4));
+        assertThat(green.getGreen()).as("bottom left is green").isGreaterThan(120);
+        assertThat(green.getRed() + green.getBlue()).isLessThan(60);
+        Color white = new Color(img.getRGB(thumbWidth * 3 / 4, thumbHeight * 3 / 4));
+        assertThat(Math.min(white.getRed(), Math.min(white.getGreen(), white.getBlue())))
+                .as("bottom right is white (transparent becomes white)").isGreaterThan(235);
+        Color topRight = new Color(img.getRGB(thumbWidth - 3, thumbHeight / 2 - 3));
+        assertThat(topRight.getBlue()).as("the gradient ends blue").isGreaterThan(topRight.getRed());
     }
 
     private static byte[] read(FileChannel ch) throws IOException {

@@ -106,7 +106,7 @@ final class MediaDownloads {
             HttpResponse res = FileResponse.head(HttpResponseStatus.OK, fallback ? m.type().mime() : "image/jpeg", size);
             cacheHeaders(res.headers(), etag);
             if (fallback) {
-                // No decoder for this image here (WebP, or damaged): the browser scales the original.
+                // Not decodable here (damaged, oversized): the browser scales the original.
                 res.headers().set("X-Thumbnail", "original");
             }
             FileResponse.send(executor, ctx, req, res, file, 0, size);
