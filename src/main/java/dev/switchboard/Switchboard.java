@@ -11,12 +11,11 @@ import dev.switchboard.ice.TurnCredentials;
 import dev.switchboard.media.MediaRetention;
 import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.ShareInbox;
+import dev.switchboard.media.StorageHealth;
 import dev.switchboard.media.StorageExecutor;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.net.EventLoops;
 import dev.switchboard.net.demux.PortPlan;
-import dev.switchboard.net.demux.PortServices;
-import dev.switchboard.net.demux.SharedListener;
 import dev.switchboard.net.tls.DevCertificate;
 import dev.switchboard.net.tls.ServerTls;
 import dev.switchboard.net.tls.TlsFiles;
@@ -28,13 +27,15 @@ import dev.switchboard.turn.RestCredentials;
 import dev.switchboard.turn.Ticker;
 import dev.switchboard.turn.TurnSecret;
 import dev.switchboard.turn.transport.TurnListener;
-import dev.switchboard.web.WebServer;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,23 +58,19 @@ public final class Switchboard implements AutoCloseable {
     private Signaling signaling;
     private RoomCluster cluster;
     private Access access = Access.open();
-    private WebServer web;
-    private WebServer https;
-    private InetSocketAddress httpAddress;
-    private InetSocketAddress httpsAddress;
+    private final WebListeners listeners;
     private ServerTls tls;
     /**
      * Reads the certificate files when they change: file I/O, so on its own thread rather than a worker
      * event loop that TURN sockets share.
      */
-    private java.util.concurrent.ScheduledExecutorService tlsReload;
+    private ScheduledExecutorService tlsReload;
     private ScheduledFuture<?> retentionTask;
     private ScheduledFuture<?> storageProbe;
     private StorageExecutor storageExecutor;
     private MediaStore media;
     private TurnListener turn;
     private PortPlan ports;
-    private final java.util.List<SharedListener> shared = new java.util.ArrayList<>();
     /** The TURN server's credentials for /api/ice-servers; null when TURN is disabled. */
     private TurnCredentials turnCredentials;
     private IceServers iceServers;
@@ -83,12 +80,7 @@ public final class Switchboard implements AutoCloseable {
 
     public Switchboard(SwitchboardConfig config) {
         this.config = config;
-    }
-
-    private dev.switchboard.web.ClientLimits clientLimits() {
-        SwitchboardConfig.HttpConfig h = config.http();
-        return new dev.switchboard.web.ClientLimits(h.requestHeadTimeout(), h.idleTimeout(), h.bodyMinBytes(),
-                h.bodyInterval(), h.maxConnectionsPerIp());
+        this.listeners = new WebListeners(config);
     }
 
     public void start() throws IOException, InterruptedException {
@@ -130,60 +122,12 @@ public final class Switchboard implements AutoCloseable {
         // One route list for every listener: HTTP, HTTPS and a port shared with TURN.
         AppRoutes routes = new AppRoutes(new Services(config, metrics, access, engine, signaling, cluster, iceServers,
                 media, storageExecutor, uploads, shareInbox, this::up, this::ready));
-        if (config.http().port() != 0) {
-            web = new WebServer(loops, config.tls().redirectHttp() && tls != null && config.tls().httpsPort() != 0
-                    ? routes.redirecting() : routes.app(), null, clientLimits());
-            if (!ports.shared(ports.http())) {
-                httpAddress = web.start(config.bind(), config.http().port());
-                log.info("HTTP listening on {} ({})", httpAddress, loops.transport().label());
-            }
-        }
-        if (config.tls().httpsPort() != 0) {
-            https = new WebServer(loops, routes.app(), tls::context, clientLimits());
-            if (!ports.shared(ports.https())) {
-                httpsAddress = https.start(config.bind(), config.tls().httpsPort());
-                log.info("HTTPS listening on {}", httpsAddress);
-            }
-        }
-        startShared();
+        // The web listeners last: HTTP, HTTPS, then the ports shared by several protocols.
+        listeners.start(loops, ports, routes, tls, turn);
         startRetention();
         startStorageProbe();
         Gauges.register(metrics.registry(), engine, signaling, turn == null ? null : turn.server(), media);
         ready = true;
-    }
-
-    /**
-     * One listener for each TCP port named by several of http.port, https.port, turn.port and
-     * turn.tls-port: it tells the protocols apart by a connection's first bytes (and ALPN after TLS).
-     */
-    private void startShared() throws InterruptedException {
-        for (int port : ports.sharedPorts()) {
-            PortServices services = new PortServices(
-                    ports.http() == port ? web::serve : null,
-                    ports.turn() == port ? turn::serveTcp : null,
-                    tls == null ? null : tls::context,
-                    ports.https() == port ? https::serve : null,
-                    ports.turns() == port ? turn::serveTls : null);
-            SharedListener listener = new SharedListener(loops, services);
-            shared.add(listener);
-            io.netty.channel.Channel ch = listener.start(config.bind(), port);
-            java.util.List<String> served = new java.util.ArrayList<>();
-            if (services.http() != null) {
-                httpAddress = web.attach(ch);
-                served.add("HTTP");
-            }
-            if (services.https() != null) {
-                httpsAddress = https.attach(ch);
-                served.add("HTTPS");
-            }
-            if (services.turn() != null) {
-                served.add("TURN/TCP (TURN/UDP on the same number)");
-            }
-            if (services.turns() != null) {
-                served.add("TURNS");
-            }
-            log.info("{} listening on {}, told apart by their first bytes", String.join(", ", served), listener.address());
-        }
     }
 
     /** The retention sweep: on the storage executor, every retention.interval. */
@@ -198,7 +142,7 @@ public final class Switchboard implements AutoCloseable {
         retentionTask = loops.workers().next().scheduleWithFixedDelay(() -> {
             try {
                 storageExecutor.execute(retention);
-            } catch (java.util.concurrent.RejectedExecutionException busy) {
+            } catch (RejectedExecutionException busy) {
                 // the executor is saturated: try at the next interval
             }
         }, every, every, TimeUnit.MILLISECONDS);
@@ -214,7 +158,7 @@ public final class Switchboard implements AutoCloseable {
             if (!media.health().writable()) {
                 try {
                     storageExecutor.execute(media::probe);
-                } catch (java.util.concurrent.RejectedExecutionException busy) {
+                } catch (RejectedExecutionException busy) {
                     // saturated: the next second
                 }
             }
@@ -231,7 +175,7 @@ public final class Switchboard implements AutoCloseable {
                 : new TlsFiles(config.tls().cert(), config.tls().key());
         tls = new ServerTls(files);
         long every = config.tls().reloadInterval().toMillis();
-        tlsReload = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        tlsReload = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tls-reload");
             t.setDaemon(true);
             return t;
@@ -258,18 +202,17 @@ public final class Switchboard implements AutoCloseable {
         log.info("STUN/TURN listening on {}:{} (UDP, TCP){}", config.bind(), port, tlsPort == 0 ? "" : ", TURNS on " + tlsPort);
     }
 
-    /** Up: every enabled listener is bound. */
     /** The Engine.IO server (sessions open now), for tests in this package. */
     EngineServer engine() {
         return engine;
     }
 
+    /** Up: every enabled listener is bound. */
     boolean up() {
-        return (config.http().port() == 0 || (web != null && web.isUp()))
-                && (config.tls().httpsPort() == 0 || (https != null && https.isUp()));
+        return listeners.up();
     }
 
-    /** Ready: up, not stopping, and storage writes succeed (see {@link dev.switchboard.media.StorageHealth}). */
+    /** Ready: up, not stopping, and storage writes succeed (see {@link StorageHealth}). */
     boolean ready() {
         return ready && !stopping && up() && (media == null || media.health().writable());
     }
@@ -290,11 +233,11 @@ public final class Switchboard implements AutoCloseable {
     }
 
     public InetSocketAddress httpAddress() {
-        return httpAddress;
+        return listeners.httpAddress();
     }
 
     public InetSocketAddress httpsAddress() {
-        return httpsAddress;
+        return listeners.httpsAddress();
     }
 
     /** The TLS certificate in use (HTTPS, TURNS), or null when neither is enabled. */
@@ -306,6 +249,8 @@ public final class Switchboard implements AutoCloseable {
         StringBuilder sb = new StringBuilder("Switchboard is running.\n");
         String host = config.bind().equals("0.0.0.0") || config.bind().equals("::") ? "127.0.0.1" : config.bind();
         String h = host.contains(":") ? "[" + host + "]" : host;
+        InetSocketAddress httpAddress = listeners.httpAddress();
+        InetSocketAddress httpsAddress = listeners.httpsAddress();
         if (httpAddress != null) {
             sb.append("  Web app:   http://").append(h).append(':').append(httpAddress.getPort()).append("/\n");
         }
@@ -315,8 +260,8 @@ public final class Switchboard implements AutoCloseable {
         if (httpAddress != null || httpsAddress != null) {
             sb.append("  Socket.IO: ").append(SOCKET_IO_PATH).append(" (Engine.IO v4, Socket.IO v5)\n");
         }
-        for (SharedListener listener : shared) {
-            sb.append("  One port:  ").append(listener.address().getPort())
+        for (int port : listeners.sharedPorts()) {
+            sb.append("  One port:  ").append(port)
                     .append(" (TCP: told apart by the first bytes; TURN/UDP on the same number when TURN is on it)\n");
         }
         if (tls != null) {
@@ -342,15 +287,7 @@ public final class Switchboard implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        if (web != null) {
-            web.stopAccepting();
-        }
-        if (https != null) {
-            https.stopAccepting();
-        }
-        for (SharedListener listener : shared) {
-            listener.close();
-        }
+        listeners.stopAccepting();
         if (turn != null) {
             turn.close();
         }
@@ -358,7 +295,7 @@ public final class Switchboard implements AutoCloseable {
             engine.closeAll("server shutting down");
         }
         long deadline = System.nanoTime() + UPLOAD_GRACE.toNanos();
-        while (inFlight() > 0 && System.nanoTime() < deadline) {
+        while (listeners.inFlight() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -379,12 +316,7 @@ public final class Switchboard implements AutoCloseable {
         if (storageExecutor != null) {
             storageExecutor.close();
         }
-        if (web != null) {
-            web.close();
-        }
-        if (https != null) {
-            https.close();
-        }
+        listeners.close();
         if (loops != null) {
             loops.close();
         }
@@ -395,10 +327,6 @@ public final class Switchboard implements AutoCloseable {
             media.close();
         }
         metrics.close();
-    }
-
-    private int inFlight() {
-        return (web == null ? 0 : web.inFlight()) + (https == null ? 0 : https.inFlight());
     }
 
     /**

@@ -73,7 +73,6 @@ public final class Signaling {
             }
             Peer peer = new Peer(socket, new TokenBucket(policy.messagesPerSecond(), policy.messageBurst(), System.nanoTime()),
                     token);
-            socket.attach(peer);
             codelab.install(peer);
             mesh.install(peer);
             socket.onDisconnect(reason -> leaveAll(peer, reason));

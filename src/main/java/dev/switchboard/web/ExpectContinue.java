@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * {@code Expect: 100-continue} (RFC 9110 section 10.1.1): the request goes on to the dispatcher first,
@@ -44,7 +45,7 @@ final class ExpectContinue extends ChannelDuplexHandler {
                     HttpResponseStatus.EXPECTATION_FAILED, Unpooled.EMPTY_BUFFER);
             res.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            io.netty.util.ReferenceCountUtil.release(msg);
+            ReferenceCountUtil.release(msg);
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
             return;
         }

@@ -4,10 +4,11 @@ import dev.switchboard.log.LogLimiter;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -16,7 +17,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +40,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private StreamingHandler.Body stream;
     private boolean discarding;
 
-    private final java.util.concurrent.atomic.AtomicInteger inFlight;
+    private final AtomicInteger inFlight;
 
     HttpDispatcher(List<Route> routes) {
         this(new Router(routes));
@@ -45,10 +48,10 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
 
     /** A dispatcher on its own (tests drive one on an EmbeddedChannel); {@link WebServer} makes its own. */
     public HttpDispatcher(Router router) {
-        this(router, new java.util.concurrent.atomic.AtomicInteger());
+        this(router, new AtomicInteger());
     }
 
-    HttpDispatcher(Router router, java.util.concurrent.atomic.AtomicInteger inFlight) {
+    HttpDispatcher(Router router, AtomicInteger inFlight) {
         this.router = router;
         this.inFlight = inFlight;
     }
@@ -212,7 +215,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         ExpectContinue exchange = ctx.pipeline().get(ExpectContinue.class);
         boolean answered = discarding || head == null || stream instanceof Draining
                 || (exchange != null && exchange.answered());
-        abortStream(new java.io.IOException("malformed request body", cause));
+        abortStream(new IOException("malformed request body", cause));
         reset();
         if (answered) {
             ctx.close();
@@ -233,7 +236,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        abortStream(new java.io.IOException("connection closed"));
+        abortStream(new IOException("connection closed"));
         reset();
         super.channelInactive(ctx);
     }
@@ -242,7 +245,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         abortStream(cause);
         reset();
-        if (cause instanceof java.io.IOException || cause instanceof io.netty.handler.codec.DecoderException) {
+        if (cause instanceof IOException || cause instanceof DecoderException) {
             // The connection failed, or the client's bytes could not be decoded (e.g. plain HTTP or junk on
             // the TLS port): nothing to log per connection, nothing left to answer on.
             ctx.close();

@@ -1,6 +1,7 @@
 package dev.switchboard.web;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ public final class PathTemplate {
             if (values == null) {
                 values = new LinkedHashMap<>();
             }
-            values.put(tail, String.join("/", java.util.Arrays.asList(parts).subList(segments.size(), parts.length)));
+            values.put(tail, String.join("/", Arrays.asList(parts).subList(segments.size(), parts.length)));
         }
         return values == null ? PathParams.NONE : new PathParams(values);
     }

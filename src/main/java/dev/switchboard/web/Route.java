@@ -1,6 +1,7 @@
 package dev.switchboard.web;
 
 import io.netty.handler.codec.http.HttpMethod;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -15,7 +16,7 @@ public record Route(Set<HttpMethod> methods, PathTemplate template, Guard guard,
                     StreamingHandler streaming, int maxBodyBytes) {
 
     public Route {
-        methods = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(methods));
+        methods = Collections.unmodifiableSet(new LinkedHashSet<>(methods));
         if (handler != null && streaming != null) {
             throw new IllegalArgumentException("a route has one handler: " + template);
         }

@@ -2,6 +2,7 @@ package dev.switchboard.web;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class Router {
     /** The router's 404, for {@link Route#notFound} namespaces. */
     static final StreamingHandler NOT_FOUND = (ctx, req, params) -> Draining.answer(ctx, req,
             HttpResponses.errorResponse(HttpResponseStatus.NOT_FOUND, "not_found",
-                    "no such resource: " + new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).path()));
+                    "no such resource: " + new QueryStringDecoder(req.uri()).path()));
 
     private final List<Route> routes;
 

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -110,7 +111,7 @@ public final class StaticFiles implements HttpHandler {
             if (path.equals("/sw.js")) { // the service worker carries the shell list and its version
                 byte[] list = read(ServiceWorkerScript.SHELL_LIST);
                 bytes = ServiceWorkerScript.render(bytes, ServiceWorkerScript.shell(
-                        list == null ? "" : new String(list, java.nio.charset.StandardCharsets.UTF_8), this::read));
+                        list == null ? "" : new String(list, StandardCharsets.UTF_8), this::read));
             }
             String ext = path.substring(path.lastIndexOf('.') + 1);
             Asset asset = new Asset(bytes, TYPES.getOrDefault(ext, "application/octet-stream"), etag(bytes));

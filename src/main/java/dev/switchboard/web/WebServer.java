@@ -3,25 +3,29 @@ package dev.switchboard.web;
 import dev.switchboard.net.EventLoops;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
-import java.net.InetSocketAddress;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * The HTTP listener: binds (or {@linkplain #attach attaches} to a port shared with TURN), and gives
- * every connection a codec, {@link InOrder} (one request answered at a time) and an {@link HttpDispatcher}.
+ * every connection the {@link HttpPipeline}: a codec, {@link InOrder} (one request answered at a time) and
+ * an {@link HttpDispatcher}.
  */
 public final class WebServer implements AutoCloseable {
     private final EventLoops loops;
     private final Router router;
     private final Supplier<SslContext> tls;
     private Channel channel;
-    private final io.netty.channel.group.ChannelGroup connections =
-            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final ClientLimits limits;
     private final ConnectionsPerIp perIp;
 
@@ -62,9 +66,9 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * Serves HTTP on {@code ch}: appends the codec, {@link SlowClients}, {@link InOrder},
-     * {@link ExpectContinue} and the dispatcher (behind the TLS handler a shared port put there, if any)
-     * and tracks the connection for {@link #close()}; past the per-IP connection limit it closes it.
+     * Serves HTTP on {@code ch}: appends the {@link HttpPipeline} (behind the TLS handler a shared port
+     * put there, if any) and tracks the connection for {@link #close()}; past the per-IP connection
+     * limit it closes it.
      */
     public void serve(Channel ch) {
         if (!perIp.admit(ch)) {
@@ -72,14 +76,7 @@ public final class WebServer implements AutoCloseable {
             return;
         }
         connections.add(ch);
-        SlowClients slow = new SlowClients(limits);
-        ch.pipeline()
-                .addLast("slow-bytes", slow.bytes())
-                .addLast("http", new HttpServerCodec(8192, 16384, 65536))
-                .addLast("slow", slow)
-                .addLast("in-order", new InOrder())
-                .addLast("continue", new ExpectContinue())
-                .addLast("dispatch", new HttpDispatcher(router, inFlight));
+        HttpPipeline.install(ch, limits, router, inFlight);
     }
 
     /**
@@ -111,6 +108,6 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         stopAccepting();
-        connections.close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

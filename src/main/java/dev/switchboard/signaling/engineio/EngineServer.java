@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.SignalingConfig;
 import dev.switchboard.web.HttpHandler;
+import dev.switchboard.web.HttpPipeline;
 import dev.switchboard.web.HttpResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * The Engine.IO server at {@code /socket.io/}: handshakes, long-polling GET/POST, WebSocket
  * connections and upgrades, and the protocol's HTTP errors. Each session speaks the revision its
  * handshake asked for with {@code EIO} ({@link EngineProtocol}: 4, or 3 unless
- * {@code signaling.allow-eio3} is off). Sessions are kept by id; packets go up to
- * an {@link EngineListener}.
+ * {@code signaling.allow-eio3} is off). Sessions are kept by id; each new one is given to
+ * an {@link EngineListener}, which attaches what hears its packets.
  */
 public final class EngineServer implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
@@ -59,7 +60,7 @@ public final class EngineServer implements HttpHandler {
     private final Map<String, EngineSocket> sessions = new ConcurrentHashMap<>();
     private final PerSourceRate newSessions;
     private final LongSupplier nanoClock;
-        private volatile EngineListener listener;
+    private volatile EngineListener listener;
 
     public EngineServer(SignalingConfig config, String path) {
         this(config, path, System::nanoTime);
@@ -75,10 +76,6 @@ public final class EngineServer implements HttpHandler {
 
     public void listener(EngineListener l) {
         this.listener = l;
-    }
-
-    EngineListener listener() {
-        return listener;
     }
 
     SignalingConfig config() {
@@ -295,14 +292,8 @@ public final class EngineServer implements HttpHandler {
         int q = config.outboundQueueBytes();
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(q / 2, q));
         hs.handshake(ch, req);
-        ch.pipeline().remove("dispatch");
-        for (String http : new String[] {"continue", "in-order"}) {
-            if (ch.pipeline().get(http) != null) {
-                ch.pipeline().remove(http);
-            }
-        }
-        ch.pipeline().addLast("ws-aggregate", new WebSocketFrameAggregator(config.maxPayload()));
-        ch.pipeline().addLast("engine-ws", new EngineWebSocketHandler(session));
+        HttpPipeline.handOverToWebSocket(ch, new WebSocketFrameAggregator(config.maxPayload()),
+                new EngineWebSocketHandler(session));
         return true;
     }
 
@@ -357,7 +348,7 @@ public final class EngineServer implements HttpHandler {
     }
 
     /**
-     * CORS for an origin that passed {@link dev.switchboard.config.SignalingConfig#originAllowed}: the
+     * CORS for an origin that passed {@link SignalingConfig#originAllowed}: the
      * origin is echoed, and credentials (cookies, HTTP auth) are allowed only for an origin listed by
      * name in signaling.allowed-origins, never for "any origin" (an empty list or "*"), so that an open
      * server does not let every site make credentialed requests in its visitors' name.

@@ -44,7 +44,7 @@ public final class EngineSocket {
     private boolean pollKeepAlive;
     private String pollOrigin;
     private boolean closed;
-    private volatile Object attachment;
+    private volatile SessionListener listener;
 
     EngineSocket(String id, EngineServer server, EventExecutor loop, Handshake handshake, Transport transport,
                  EngineProtocol protocol) {
@@ -81,13 +81,9 @@ public final class EngineSocket {
         return transport == Transport.WEBSOCKET ? "websocket" : "polling";
     }
 
-    /** Free slot for the layer above (its per-connection state). */
-    public Object attachment() {
-        return attachment;
-    }
-
-    public void attach(Object value) {
-        attachment = value;
+    /** Sets what hears this session's messages and its end (until then they go unheard). */
+    public void attach(SessionListener l) {
+        listener = l;
     }
 
     public boolean isOpen() {
@@ -328,7 +324,12 @@ public final class EngineSocket {
         }
         switch (p.type()) {
             case PONG -> heartbeat.onPong();
-            case MESSAGE -> server.listener().onMessage(this, p);
+            case MESSAGE -> {
+                SessionListener l = listener;
+                if (l != null) {
+                    l.onMessage(p);
+                }
+            }
             case CLOSE -> closeNow("transport close", EnginePacket.NOOP);
             case PING -> {
                 if (!protocol.serverPings()) {
@@ -369,6 +370,9 @@ public final class EngineSocket {
             probe.close();
             probe = null;
         }
-        server.listener().onClose(this, reason);
+        SessionListener l = listener;
+        if (l != null) {
+            l.onClose(reason);
+        }
     }
 }

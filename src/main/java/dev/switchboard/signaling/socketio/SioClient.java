@@ -3,6 +3,7 @@ package dev.switchboard.signaling.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.engineio.EngineSocket;
+import dev.switchboard.signaling.engineio.SessionListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * them to the socket of their namespace, and handles CONNECT as the client's protocol revision wants it
  * ({@link SioProtocol}). Runs on the session's event loop.
  */
-final class SioClient {
+final class SioClient implements SessionListener {
     private final SioServer server;
     private final EngineSocket engine;
     private final SioProtocol protocol;
@@ -46,7 +47,8 @@ final class SioClient {
         }
     }
 
-    void onMessage(EnginePacket message) {
+    @Override
+    public void onMessage(EnginePacket message) {
         if (closed) {
             return;
         }
@@ -157,7 +159,8 @@ final class SioClient {
         sockets.remove(s.namespace(), s);
     }
 
-    void onClose(String reason) {
+    @Override
+    public void onClose(String reason) {
         closed = true;
         if (connectTimer != null) {
             connectTimer.cancel(false);

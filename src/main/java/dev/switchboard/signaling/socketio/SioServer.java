@@ -2,7 +2,6 @@ package dev.switchboard.signaling.socketio;
 
 import dev.switchboard.config.SignalingConfig;
 import dev.switchboard.signaling.engineio.EngineListener;
-import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.engineio.EngineSocket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,19 +37,5 @@ public final class SioServer implements EngineListener {
         SioClient client = new SioClient(this, socket);
         socket.attach(client);
         client.start();
-    }
-
-    @Override
-    public void onMessage(EngineSocket socket, EnginePacket message) {
-        if (socket.attachment() instanceof SioClient c) {
-            c.onMessage(message);
-        }
-    }
-
-    @Override
-    public void onClose(EngineSocket socket, String reason) {
-        if (socket.attachment() instanceof SioClient c) {
-            c.onClose(reason);
-        }
     }
 }

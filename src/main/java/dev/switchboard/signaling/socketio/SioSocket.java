@@ -34,7 +34,6 @@ public final class SioSocket {
     private long nextAckId;
     private EventHandler fallback;
     private boolean connected = true;
-    private volatile Object attachment;
 
     /** {@code id} null: a fresh random one. */
     SioSocket(SioClient client, String namespace, JsonNode auth, String id) {
@@ -76,14 +75,6 @@ public final class SioSocket {
 
     public boolean connected() {
         return connected;
-    }
-
-    public Object attachment() {
-        return attachment;
-    }
-
-    public void attach(Object value) {
-        attachment = value;
     }
 
     public void on(String event, EventHandler handler) {

@@ -29,21 +29,19 @@ class EngineV3WebSocketTest {
     void open(Map<String, List<String>> query) {
         EngineServer server = new EngineServer(ConfigLoader.load(null, Map.of(),
                 Map.of("signaling.ping-interval", "1s", "signaling.ping-timeout", "500ms")).signaling(), "/socket.io/");
-        server.listener(new EngineListener() {
-            public void onOpen(EngineSocket socket) { }
-
-            public void onMessage(EngineSocket socket, EnginePacket message) {
-                heard.add(message.isBinary() ? "binary:" + java.util.Arrays.toString(message.bytes()) : "text:" + message.text());
-            }
-
-            public void onClose(EngineSocket socket, String reason) {
-                heard.add("close:" + reason);
-            }
-        });
         ch = new EmbeddedChannel();
         ch.freezeTime();
         session = new EngineSocket("sid", server, ch.eventLoop(), new Handshake(query, null, null, null, null),
                 EngineSocket.Transport.WEBSOCKET, EngineProtocol.V3);
+        session.attach(new SessionListener() {
+            public void onMessage(EnginePacket message) {
+                heard.add(message.isBinary() ? "binary:" + java.util.Arrays.toString(message.bytes()) : "text:" + message.text());
+            }
+
+            public void onClose(String reason) {
+                heard.add("close:" + reason);
+            }
+        });
         session.attachWebSocket(ch);
         ch.pipeline().addLast(new EngineWebSocketHandler(session));
         session.opened(EnginePacket.of(EnginePacket.Type.OPEN, "{}"));

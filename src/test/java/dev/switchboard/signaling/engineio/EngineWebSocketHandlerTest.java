@@ -21,20 +21,18 @@ class EngineWebSocketHandlerTest {
 
     EmbeddedChannel channel() {
         EngineServer server = new EngineServer(ConfigLoader.load(null, Map.of(), Map.of()).signaling(), "/socket.io/");
-        server.listener(new EngineListener() {
-            public void onOpen(EngineSocket socket) { }
-
-            public void onMessage(EngineSocket socket, EnginePacket message) {
-                heard.add(message.isBinary() ? "binary:" + message.bytes().length : "text:" + message.text());
-            }
-
-            public void onClose(EngineSocket socket, String reason) {
-                heard.add("close:" + reason);
-            }
-        });
         EmbeddedChannel ch = new EmbeddedChannel();
         EngineSocket session = new EngineSocket("sid", server, ch.eventLoop(), new Handshake(Map.of(), null, null, null, null),
                 EngineSocket.Transport.WEBSOCKET, EngineProtocol.V4);
+        session.attach(new SessionListener() {
+            public void onMessage(EnginePacket message) {
+                heard.add(message.isBinary() ? "binary:" + message.bytes().length : "text:" + message.text());
+            }
+
+            public void onClose(String reason) {
+                heard.add("close:" + reason);
+            }
+        });
         session.attachWebSocket(ch);
         ch.pipeline().addLast(new EngineWebSocketHandler(session));
         return ch;
