@@ -12,11 +12,9 @@
 // are spread over --procs worker processes (child processes of this script). `upgrade` (the default) is what a
 // browser's client does: long-polling first, then the WebSocket upgrade; `websocket` opens the WebSocket at once.
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
-
-const PAYLOAD = { type: 'candidate', label: 0, id: '0', candidate: 'candidate:1 1 udp 2122260223 192.0.2.10 54321 typ srflx raddr 10.0.0.2 rport 54321 generation 0 ufrag abcd network-id 1' };
+import { PAYLOAD, connect as connectWith, cpu, joinPair, server } from './codelab-clients.mjs';
 
 
 // ---- worker: owns some rooms, answers the parent's commands --------------------------------------------
@@ -27,12 +25,7 @@ function worker() {
   let received = 0;
   let rtts = [];
 
-  const connect = (url, transports) => new Promise((resolve, reject) => {
-    const s = io(url, { forceNew: true, reconnection: false, transports, timeout: 60000 });
-    s.once('connect', () => resolve(s));
-    s.once('connect_error', reject);
-  });
-  const joined = (s) => new Promise((r) => { s.once('created', r); s.once('joined', r); });
+  const connect = (url, transports) => connectWith(io, url, transports, { timeout: 60000 });
   const upgraded = (s) => new Promise((r) => {
     if (s.io.engine.transport.name === 'websocket') { r(); return; }
     s.io.engine.once('upgrade', () => r());
@@ -43,13 +36,7 @@ function worker() {
     for (let i = 0; i < rooms; i++) {
       const caller = await connect(url, t);
       const answerer = await connect(url, t);
-      const room = `${prefix}-${i}`;
-      let j = joined(caller);
-      caller.emit('create or join', room);
-      await j;
-      j = joined(answerer);
-      answerer.emit('create or join', room);
-      await j;
+      await joinPair(caller, answerer, `${prefix}-${i}`);
       await Promise.all([upgraded(caller), upgraded(answerer)]);
       const pair = { caller, answerer, sent: 0n };
       answerer.on('message', (m) => {
@@ -117,19 +104,12 @@ function options() {
       if (!(k in o)) throw new Error(`unknown option ${a[i]}`);
       o[k] = a[++i];
     } else {
-      const m = a[i].match(/^([^=]+)=(.+)@(\d+)$/);
-      if (!m) throw new Error(`expected NAME=URL@PID, got ${a[i]}`);
-      servers.push({ name: m[1], url: m[2], pid: Number(m[3]) });
+      servers.push(server(a[i]));
     }
   }
   if (servers.length === 0) throw new Error('no server given');
   return { rooms: o.rooms.split(',').map(Number), warmup: Number(o['warmup-s']), measure: Number(o['measure-s']),
     repeat: Number(o.repeat), procs: Number(o.procs), transports: o.transports, servers };
-}
-
-function cpu(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { user: Number(f[11]), system: Number(f[12]) }; // clock ticks, 100 per second
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -6,7 +6,6 @@ import dev.switchboard.web.HttpHandler;
 import dev.switchboard.web.HttpResponses;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,7 +15,8 @@ import java.util.Map;
 /**
  * {@code POST /api/tokens}: mints a room token for a backend or an admin UI. Needs an admin token for
  * every room ({@code switchboard token --room '*' --role admin}). Body
- * {@code {"room", "user", "role"?, "ttl"? (seconds)}}; answer {@code {"token", "expires"}}.
+ * {@code {"room", "user", "role"?, "ttl"? (seconds)}}; answer {@code {"token", "expires"}}. Routed for
+ * {@code POST} only: the router answers other methods (405 with Allow).
  */
 public final class TokenEndpoint implements HttpHandler {
     static final long DEFAULT_TTL_SECONDS = 3600;
@@ -31,10 +31,6 @@ public final class TokenEndpoint implements HttpHandler {
         if (!access.enabled()) {
             HttpResponses.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not_found",
                     "room tokens are not enabled (set auth.secret)");
-            return;
-        }
-        if (!req.method().equals(HttpMethod.POST)) {
-            HttpResponses.error(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use POST");
             return;
         }
         try {

@@ -14,7 +14,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 
@@ -50,7 +49,8 @@ public final class Metrics implements AutoCloseable {
 
     /**
      * The text exposition, for {@code GET /metrics}; with a non-empty {@code token}, only for requests
-     * carrying {@code Authorization: Bearer TOKEN} (401 otherwise, compared in constant time).
+     * carrying {@code Authorization: Bearer TOKEN} (401 otherwise, compared in constant time). Routed for
+     * {@code GET} only: the router answers other methods (405 with Allow).
      */
     public HttpHandler endpoint(String token) {
         byte[] expected = token.getBytes(StandardCharsets.UTF_8);
@@ -61,10 +61,6 @@ public final class Metrics implements AutoCloseable {
                                 StandardCharsets.UTF_8), "application/json; charset=utf-8");
                 res.headers().set(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"metrics\"");
                 HttpResponses.send(ctx, req, res);
-                return;
-            }
-            if (!req.method().equals(HttpMethod.GET)) {
-                HttpResponses.error(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
                 return;
             }
             String text = registry.scrape();

@@ -21,6 +21,7 @@ import java.util.function.Function;
 /**
  * Serves the web app from the class path ({@code webapp/}), read once and kept in memory with an ETag.
  * Request paths are only ever looked up in that fixed set; they never reach the file system.
+ * Routed for {@code GET} and {@code HEAD} only: the router answers other methods (405 with Allow).
  */
 public final class StaticFiles implements HttpHandler {
     private static final Map<String, String> TYPES = Map.ofEntries(
@@ -53,11 +54,6 @@ public final class StaticFiles implements HttpHandler {
 
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
-            HttpResponses.error(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                    "only GET and HEAD are allowed here");
-            return;
-        }
         String requested = new QueryStringDecoder(req.uri()).path();
         String path = rewrite.apply(requested);
         Asset asset = path == null ? null : asset(path);

@@ -104,10 +104,9 @@ class HttpDispatcherTest {
         assertAllReleased(ch);
     }
 
-    @Test
-    void streamingHandlerGetsEveryPartThenEndOrAbort() {
-        List<String> events = new ArrayList<>();
-        StreamingHandler h = (c, r, p) -> new StreamingHandler.Body() {
+    /** A streaming handler that writes down each part ({@code part:TEXT}), then {@code end} or {@code abort}. */
+    static StreamingHandler recording(List<String> events) {
+        return (c, r, p) -> new StreamingHandler.Body() {
             public void content(ByteBuf part) {
                 events.add("part:" + part.toString(StandardCharsets.UTF_8));
             }
@@ -120,6 +119,12 @@ class HttpDispatcherTest {
                 events.add("abort");
             }
         };
+    }
+
+    @Test
+    void streamingHandlerGetsEveryPartThenEndOrAbort() {
+        List<String> events = new ArrayList<>();
+        StreamingHandler h = recording(events);
         EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("POST", "/up").stream(h))));
         ch.writeInbound(request(HttpMethod.POST, "/up"),
                 new DefaultHttpContent(buf("ab")), new DefaultLastHttpContent(buf("cd")));
@@ -135,19 +140,7 @@ class HttpDispatcherTest {
     @Test
     void aFramingErrorInAStreamedBodyAbortsItAnswers400AndCloses() {
         List<String> events = new ArrayList<>();
-        StreamingHandler h = (c, r, p) -> new StreamingHandler.Body() {
-            public void content(ByteBuf part) {
-                events.add("part:" + part.toString(StandardCharsets.UTF_8));
-            }
-
-            public void end() {
-                events.add("end");
-            }
-
-            public void abort(Throwable cause) {
-                events.add("abort");
-            }
-        };
+        StreamingHandler h = recording(events);
         EmbeddedChannel ch = new EmbeddedChannel(new HttpDispatcher(List.of(Route.on("POST", "/up").stream(h))));
         DefaultLastHttpContent broken = new DefaultLastHttpContent(buf(""));
         broken.setDecoderResult(DecoderResult.failure(new NumberFormatException("bad chunk size")));

@@ -112,11 +112,6 @@ final class Replies {
         return res;
     }
 
-    /** 405 naming the methods {@code allow}ed, in the Allow header too. */
-    static FullHttpResponse notAllowedResponse(String allow) {
-        return HttpResponses.notAllowedResponse(allow);
-    }
-
     /** The request line and headers, kept past the dispatcher's release of the request. */
     static HttpRequest copy(HttpRequest req) {
         return new DefaultHttpRequest(req.protocolVersion(), req.method(), req.uri(), req.headers().copy());

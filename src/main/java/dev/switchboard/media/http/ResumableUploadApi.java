@@ -1,5 +1,9 @@
 package dev.switchboard.media.http;
 
+import static dev.switchboard.media.http.UploadReplies.limitMessage;
+import static dev.switchboard.media.http.UploadReplies.offsetError;
+import static dev.switchboard.media.http.UploadReplies.status;
+
 import dev.switchboard.auth.Access;
 import dev.switchboard.auth.RoomToken;
 import dev.switchboard.auth.TokenRefused;
@@ -25,7 +29,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -54,6 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p>The same scheme serves resumable file uploads for peers without a direct path
  * ({@code POST /api/rooms/{room}/file-uploads}, then {@code /api/file-uploads/{id}...}): any bytes, no
  * container check, stored as kind "file", no {@code media-added}; limit {@code media.max-file-bytes}.
+ * <p>With a shared media folder a session may move between nodes; {@link FolderHandover} reads it again.
  */
 public final class ResumableUploadApi {
     private static final Logger log = LoggerFactory.getLogger(ResumableUploadApi.class);
@@ -66,6 +70,7 @@ public final class ResumableUploadApi {
     private final MediaEvents events;
     private final Access access;
     private final UploadKind kind;
+    private final FolderHandover handover;
 
     /** The uploads of the kind {@code sessions} carry ({@link ResumableUploads#kind}). */
     public ResumableUploadApi(MediaStore store, StorageExecutor executor, ResumableUploads sessions, MediaEvents events,
@@ -76,32 +81,36 @@ public final class ResumableUploadApi {
         this.sessions = sessions;
         this.events = events;
         this.access = access;
+        this.handover = new FolderHandover(sessions, executor, access, new FolderHandover.Steps() {
+            @Override
+            public void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {
+                ResumableUploadApi.this.run(ctx, req, step);
+            }
+
+            @Override
+            public void finish(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s, String sha, long size)
+                    throws Exception {
+                ResumableUploadApi.this.finish(ctx, req, s, sha, size);
+            }
+
+            @Override
+            public void delete(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s) throws Exception {
+                ResumableUploadApi.this.delete(ctx, req, s);
+            }
+        });
     }
 
-    /** A session ({@code {id}}) and its finish step; {@link #session} reads the id and the step from the path. */
+    /** A session ({@code {id}}) and its finish step. */
     List<Route> routes() {
         String base = pathOf(kind);
-        return List.of(Route.on("GET HEAD PUT PATCH DELETE", base + "{id}").stream((c, r, p) -> session(c, r)),
-                Route.on("POST", base + "{id}/finish").stream((c, r, p) -> session(c, r)));
+        return List.of(Route.on("GET HEAD PUT PATCH DELETE", base + "{id}")
+                        .stream((c, r, p) -> session(c, r, p.get("id"), false)),
+                Route.on("POST", base + "{id}/finish").stream((c, r, p) -> session(c, r, p.get("id"), true)));
     }
 
     /** Where the parts of an upload of this kind go. */
     static String pathOf(UploadKind kind) {
         return kind == UploadKind.FILE ? FILE_PATH : PATH;
-    }
-
-    /** The 413 message for a part that would take {@code s} past its declared length or the limit. */
-    static String limitMessage(ResumableUpload s, long maxBytes) {
-        return s.length() >= 0 && s.length() < maxBytes
-                ? "the upload declared Upload-Length " + s.length() + "; parts may not go past it"
-                : limitMessage(s.type(), maxBytes);
-    }
-
-    /** The 413 message for a session of this type. */
-    static String limitMessage(MediaType type, long maxBytes) {
-        return type == MediaType.FILE
-                ? "files sent through the server are limited to " + maxBytes + " bytes (media.max-file-bytes)"
-                : "recordings are limited to " + maxBytes + " bytes";
     }
 
     /** {@code POST /api/rooms/{room}/recordings}, the room name checked and the member role granted. */
@@ -147,20 +156,17 @@ public final class ResumableUploadApi {
         return null;
     }
 
-    private StreamingHandler.Body session(ChannelHandlerContext ctx, HttpRequest req) {
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String[] parts = uri.path().substring(pathOf(kind).length()).split("/", -1);
-        boolean finish = parts.length == 2 && parts[1].equals("finish");
-        if (parts.length > 2 || (parts.length == 2 && !finish)) {
-            return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "not_found",
-                    "no such resource: " + uri.path()));
-        }
-        MediaId id = MediaId.parse(parts[0]);
+    /**
+     * A session's route, {@code finish} for its finish step; the router let through only the methods
+     * of {@link #routes}.
+     */
+    private StreamingHandler.Body session(ChannelHandlerContext ctx, HttpRequest req, String idText, boolean finish) {
+        MediaId id = MediaId.parse(idText);
         ResumableUpload s = id == null ? null : sessions.find(id);
         if (id != null && sessions.shared() && (s == null || req.method().equals(HttpMethod.GET)
                 || req.method().equals(HttpMethod.HEAD))) {
             // The offset as the shared folder has it: another node may have moved the session on.
-            return fromFolder(ctx, req, id, finish);
+            return handover.fromFolder(ctx, req, id, finish);
         }
         if (s == null) {
             return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_upload",
@@ -180,9 +186,6 @@ public final class ResumableUploadApi {
                             + " s (media.max-recording-duration); this upload is past it", s.offset()));
         }
         if (finish) {
-            if (!m.equals(HttpMethod.POST)) {
-                return notAllowed(ctx, "POST");
-            }
             HttpRequest r = Replies.copy(req);
             return new FinishBody(ctx, r, (sha, size) -> run(ctx, r, () -> finish(ctx, r, s, sha, size)));
         }
@@ -190,15 +193,12 @@ public final class ResumableUploadApi {
             HttpResponses.send(ctx, req, status(HttpResponseStatus.OK, s));
             return null;
         }
-        if (m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH)) {
-            return part(ctx, req, s, uri);
-        }
         if (m.equals(HttpMethod.DELETE)) {
             HttpRequest r = Replies.copy(req);
             run(ctx, r, () -> delete(ctx, r, s));
             return null;
         }
-        return notAllowed(ctx, "GET, HEAD, PUT, PATCH, DELETE");
+        return part(ctx, req, s); // PUT or PATCH
     }
 
     private void delete(ChannelHandlerContext ctx, HttpRequest r, ResumableUpload s) throws Exception {
@@ -207,7 +207,7 @@ public final class ResumableUploadApi {
                     "a part is being uploaded", s.offset()));
             return;
         }
-        ResumableUpload current = entered(ctx, r, s);
+        ResumableUpload current = handover.entered(ctx, r, s);
         if (current == null) {
             return;
         }
@@ -219,119 +219,8 @@ public final class ResumableUploadApi {
         HttpResponses.send(ctx, r, HttpResponses.response(HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER, null));
     }
 
-    /**
-     * A shared media folder: a session this node does not hold may be another node's (the client came here
-     * after a failover); it is read from the folder on the executor. A part is answered 409 {@code busy}
-     * at once (its body cannot wait for the disk) while the session is read, so the client asks for the
-     * offset, as after any failed part, and continues here.
-     */
-    private StreamingHandler.Body fromFolder(ChannelHandlerContext ctx, HttpRequest req, MediaId id, boolean finish) {
-        HttpMethod m = req.method();
-        if (finish && m.equals(HttpMethod.POST)) {
-            HttpRequest r = Replies.copy(req);
-            return new FinishBody(ctx, r, (sha, size) -> run(ctx, r, () -> {
-                ResumableUpload target = adopted(ctx, r, id);
-                if (target != null) {
-                    finish(ctx, r, target, sha, size);
-                }
-            }));
-        }
-        if (!finish && (m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH))) {
-            try {
-                executor.execute(() -> {
-                    try {
-                        sessions.adopt(id);
-                    } catch (Exception e) {
-                        log.debug("cannot read upload {} from the shared folder yet: {}", id.value(), e.toString());
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                return Draining.answer(ctx, Replies.busyResponse());
-            }
-            return Draining.answer(ctx, offsetError(HttpResponseStatus.CONFLICT, "busy",
-                    "this upload continues on this server now; ask for its offset and retry", -1));
-        }
-        if (finish || !(m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.DELETE))) {
-            return notAllowed(ctx, finish ? "POST" : "GET, HEAD, PUT, PATCH, DELETE");
-        }
-        HttpRequest r = Replies.copy(req);
-        run(ctx, r, () -> {
-            ResumableUpload s = adopted(ctx, r, id);
-            if (s == null) {
-                return;
-            }
-            if (m.equals(HttpMethod.DELETE)) {
-                delete(ctx, r, s);
-            } else {
-                HttpResponses.send(ctx, r, status(HttpResponseStatus.OK, s));
-            }
-        });
-        return null;
-    }
-
-    /** On the executor: the session read from the shared folder, checked against the token; or null, answered. */
-    private ResumableUpload adopted(ChannelHandlerContext ctx, HttpRequest req, MediaId id) throws Exception {
-        ResumableUpload s;
-        try {
-            s = sessions.adopt(id);
-        } catch (ResumableUploads.Busy e) {
-            HttpResponses.send(ctx, req, offsetError(HttpResponseStatus.CONFLICT, "busy",
-                    "another part is being uploaded; ask for the offset and retry", -1));
-            return null;
-        }
-        if (s == null) {
-            Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "no_upload",
-                    "no " + kind.noun() + " upload with this id (finished, cancelled or expired)");
-            return null;
-        }
-        try {
-            access.check(Access.tokenOf(req), s.room(), RoomToken.Role.MEMBER);
-        } catch (TokenRefused e) {
-            HttpResponses.send(ctx, req, Replies.errorResponse(HttpResponseStatus.valueOf(Access.httpStatus(e)),
-                    e.reason().code(), e.getMessage()));
-            return null;
-        }
-        return s;
-    }
-
-    /**
-     * On the executor, with {@code s} claimed: {@code s} when no other node moved it on (shared folder),
-     * the session as read again from the folder when one did, or null (answered: busy, or gone).
-     */
-    private ResumableUpload entered(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s) throws Exception {
-        switch (sessions.enter(s)) {
-            case CURRENT -> {
-                return s;
-            }
-            case BUSY -> {
-                s.release(sessions.now());
-                HttpResponses.send(ctx, req, offsetError(HttpResponseStatus.CONFLICT, "busy",
-                        "a part is being uploaded on another server", -1));
-                return null;
-            }
-            case MOVED -> {
-                ResumableUpload fresh = adopted(ctx, req, s.id());
-                if (fresh == null || fresh.claim(-1, sessions.now()) == ResumableUpload.Claim.CLAIMED) {
-                    if (fresh != null) {
-                        fresh.release(sessions.now());
-                    }
-                    return fresh;
-                }
-                HttpResponses.send(ctx, req, offsetError(HttpResponseStatus.CONFLICT, "busy",
-                        "a part is being uploaded", fresh.offset()));
-                return null;
-            }
-            default -> {
-                Replies.error(ctx, req, HttpResponseStatus.NOT_FOUND, "no_upload",
-                        "the " + kind.noun() + " upload was finished or cancelled on another server");
-                return null;
-            }
-        }
-    }
-
-    private StreamingHandler.Body part(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s,
-                                       QueryStringDecoder uri) {
-        List<String> q = uri.parameters().get("offset");
+    private StreamingHandler.Body part(ChannelHandlerContext ctx, HttpRequest req, ResumableUpload s) {
+        List<String> q = new QueryStringDecoder(req.uri()).parameters().get("offset");
         String given = q != null && !q.isEmpty() ? q.get(0) : req.headers().get("Upload-Offset");
         long at = given == null ? -2 : parseLong(given);
         if (at < 0) {
@@ -383,7 +272,7 @@ public final class ResumableUploadApi {
                 return;
             }
         }
-        ResumableUpload current = entered(ctx, req, s);
+        ResumableUpload current = handover.entered(ctx, req, s);
         if (current != s) {
             if (current != null) {
                 finish(ctx, req, current, sha, size);
@@ -435,59 +324,8 @@ public final class ResumableUploadApi {
         sessions.sweep();
     }
 
-    /** The session's state: {@code {id, offset, busy, url}} and the Upload-Offset header. */
-    static FullHttpResponse status(HttpResponseStatus status, ResumableUpload s) {
-        return status(status, s, -1);
-    }
-
-    /** The state with {@code maxDurationSeconds} (0: no limit) when {@code maxSeconds} is not negative. */
-    static FullHttpResponse status(HttpResponseStatus status, ResumableUpload s, long maxSeconds) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("id", s.id().value());
-        o.put("room", s.room());
-        o.put("contentType", s.type().mime());
-        o.put("offset", s.offset());
-        o.put("busy", s.busy());
-        o.put("url", pathOf(s.kind()) + s.id().value());
-        if (maxSeconds >= 0) {
-            o.put("maxDurationSeconds", maxSeconds);
-        }
-        FullHttpResponse res = jsonResponse(status, o);
-        res.headers().set("Upload-Offset", s.offset());
-        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        return res;
-    }
-
-    /** An error answer that also names the offset the client should continue from (when known, >= 0). */
-    static FullHttpResponse offsetError(HttpResponseStatus status, String code, String message, long offset) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("error", code);
-        o.put("message", message);
-        if (offset >= 0) {
-            o.put("offset", offset);
-        }
-        FullHttpResponse res = jsonResponse(status, o);
-        if (offset >= 0) {
-            res.headers().set("Upload-Offset", offset);
-        }
-        return res;
-    }
-
-    private static FullHttpResponse jsonResponse(HttpResponseStatus status, Map<String, Object> body) {
-        try {
-            return HttpResponses.response(status, Unpooled.wrappedBuffer(HttpResponses.JSON.writeValueAsBytes(body)),
-                    "application/json; charset=utf-8");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {
         Replies.onStorage(executor, store.health(), ctx, req, log, "recording", step);
-    }
-
-    private static StreamingHandler.Body notAllowed(ChannelHandlerContext ctx, String allow) {
-        return Draining.answer(ctx, Replies.notAllowedResponse(allow));
     }
 
     /** A non-negative byte count or offset from a header or query (Upload-Length, Upload-Offset), else -1. */

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
@@ -76,20 +75,13 @@ public final class ShareTargetApi {
 
     public List<Route> routes() {
         return List.of(Route.on("POST", TARGET).stream((c, r, p) -> target(c, r)),
-                Route.on("GET HEAD DELETE", INBOX + "{id}").stream((c, r, p) -> inbox(c, r)),
-                Route.on("GET HEAD", INBOX + "{id}/files/{index}").stream((c, r, p) -> inbox(c, r)),
-                Route.on("*", INBOX + "{rest...}").stream((c, r, p) -> inbox(c, r))); // 404 no_share
+                Route.on("GET HEAD DELETE", INBOX + "{id}").stream((c, r, p) -> share(c, r, p.get("id"))),
+                Route.on("GET HEAD", INBOX + "{id}/files/{index}")
+                        .stream((c, r, p) -> file(c, r, p.get("id"), p.get("index"))),
+                Route.on("*", INBOX + "{rest...}").stream((c, r, p) -> Draining.answer(c, gone())));
     }
 
     private StreamingHandler.Body target(ChannelHandlerContext ctx, HttpRequest req) {
-        String path = new QueryStringDecoder(req.uri()).path();
-        if (!path.equals(TARGET)) {
-            return Draining.answer(ctx, Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "not_found",
-                    "no such resource: " + path));
-        }
-        if (!req.method().equals(HttpMethod.POST)) {
-            return notAllowed(ctx, "POST");
-        }
         if (access.enabled()) {
             try {
                 RoomToken t = access.verify(Access.tokenOf(req));
@@ -123,33 +115,37 @@ public final class ShareTargetApi {
         return body;
     }
 
-    private StreamingHandler.Body inbox(ChannelHandlerContext ctx, HttpRequest req) {
-        String path = new QueryStringDecoder(req.uri()).path();
-        String[] parts = path.substring(INBOX.length()).split("/", -1);
-        MediaId id = MediaId.parse(parts[0]);
-        boolean file = parts.length == 3 && parts[1].equals("files") && parts[2].matches("[0-9]{1,3}");
-        if (id == null || !(parts.length == 1 || file)) {
+    /** {@code GET|HEAD|DELETE /api/share-inbox/{id}}. */
+    private StreamingHandler.Body share(ChannelHandlerContext ctx, HttpRequest req, String idText) {
+        MediaId id = MediaId.parse(idText);
+        if (id == null) {
             return Draining.answer(ctx, gone());
         }
-        HttpMethod m = req.method();
         HttpRequest r = Replies.copy(req);
-        if (file && (m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD))) {
-            run(ctx, r, () -> sendFile(ctx, r, id, Integer.parseInt(parts[2])));
-        } else if (!file && (m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD))) {
-            run(ctx, r, () -> {
-                Optional<ShareInbox.Share> s = inbox.find(id);
-                if (s.isEmpty()) {
-                    HttpResponses.send(ctx, r, gone());
-                    return;
-                }
-                HttpResponses.send(ctx, r, describe(s.get()));
-            });
-        } else if (!file && m.equals(HttpMethod.DELETE)) {
+        if (req.method().equals(HttpMethod.DELETE)) {
             run(ctx, r, () -> HttpResponses.send(ctx, r, inbox.delete(id)
                     ? HttpResponses.response(HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER, null) : gone()));
-        } else {
-            return notAllowed(ctx, file ? "GET, HEAD" : "GET, HEAD, DELETE");
+            return null;
         }
+        run(ctx, r, () -> {
+            Optional<ShareInbox.Share> s = inbox.find(id);
+            if (s.isEmpty()) {
+                HttpResponses.send(ctx, r, gone());
+                return;
+            }
+            HttpResponses.send(ctx, r, describe(s.get()));
+        });
+        return null;
+    }
+
+    /** {@code GET|HEAD /api/share-inbox/{id}/files/{index}}. */
+    private StreamingHandler.Body file(ChannelHandlerContext ctx, HttpRequest req, String idText, String index) {
+        MediaId id = MediaId.parse(idText);
+        if (id == null || !index.matches("[0-9]{1,3}")) {
+            return Draining.answer(ctx, gone());
+        }
+        HttpRequest r = Replies.copy(req);
+        run(ctx, r, () -> sendFile(ctx, r, id, Integer.parseInt(index)));
         return null;
     }
 
@@ -202,9 +198,5 @@ public final class ShareTargetApi {
 
     private void run(ChannelHandlerContext ctx, HttpRequest req, MediaApi.Step step) {
         Replies.onStorage(executor, inbox.health(), ctx, req, log, "share inbox", step);
-    }
-
-    private static StreamingHandler.Body notAllowed(ChannelHandlerContext ctx, String allow) {
-        return Draining.answer(ctx, Replies.notAllowedResponse(allow));
     }
 }

@@ -56,8 +56,8 @@ final class UploadPart implements StreamingHandler.Body, LaneWriter.Target {
         }
         received += part.readableBytes();
         if (start + received > session.limit(sessions.maxBytes())) {
-            writer.reject(ResumableUploadApi.offsetError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "too_large", ResumableUploadApi.limitMessage(session, sessions.maxBytes()), -1));
+            writer.reject(UploadReplies.offsetError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "too_large", UploadReplies.limitMessage(session, sessions.maxBytes()), -1));
             return;
         }
         writer.add(part);
@@ -72,7 +72,7 @@ final class UploadPart implements StreamingHandler.Body, LaneWriter.Target {
             checkpoint();
             session.release(sessions.now());
             if (!writer.failed()) {
-                HttpResponses.send(ctx, request, ResumableUploadApi.status(HttpResponseStatus.OK, session));
+                HttpResponses.send(ctx, request, UploadReplies.status(HttpResponseStatus.OK, session));
             }
         });
     }
@@ -105,7 +105,7 @@ final class UploadPart implements StreamingHandler.Body, LaneWriter.Target {
         writer.fail(e == ResumableUploads.Entry.GONE
                 ? Replies.errorResponse(HttpResponseStatus.NOT_FOUND, "no_upload",
                         "the upload was finished or cancelled on another server")
-                : ResumableUploadApi.offsetError(HttpResponseStatus.CONFLICT, "busy", e == ResumableUploads.Entry.BUSY
+                : UploadReplies.offsetError(HttpResponseStatus.CONFLICT, "busy", e == ResumableUploads.Entry.BUSY
                         ? "another part is being uploaded; ask for the offset and retry"
                         : "another server took this upload on; ask for the offset and retry", -1));
     }

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicReference;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -278,14 +279,29 @@ class RecordingApiTest {
         String id = create(http, "idle", "video/webm").get("id").asText();
         assertThat(put(http, id, 0, webm(10_000, 8)).statusCode()).isEqualTo(200);
         assertThat(tempFiles(s)).hasSize(1);
-        Thread.sleep(600);
-        String other = create(http, "idle", "video/webm").get("id").asText();
+        String other = createUntilSwept(http, "idle", id);
         assertThat(http.get("/api/recordings/" + id).statusCode()).isEqualTo(404);
         assertThat(http.get("/api/recordings/" + other).statusCode()).isEqualTo(200);
         assertThat(tempFiles(s)).hasSize(1);
         HttpResponse<byte[]> cancel = http.send(http.request("/api/recordings/" + other).DELETE().build());
         assertThat(cancel.statusCode()).isEqualTo(204);
         assertThat(tempFiles(s)).isEmpty();
+    }
+
+    /**
+     * The server's clock is the system's, and a new session sweeps the idle ones: sessions are created
+     * (each cancelling the one before) until {@code id} is gone. Returns the last one, fresh.
+     */
+    static String createUntilSwept(Http http, String room, String id) {
+        AtomicReference<String> probe = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            String before = probe.getAndSet(create(http, room, "video/webm").get("id").asText());
+            if (before != null) {
+                http.send(http.request("/api/recordings/" + before).DELETE().build());
+            }
+            return http.get("/api/recordings/" + id).statusCode() == 404;
+        });
+        return probe.get();
     }
 
     /** Files of uploads in progress: the temporary folder, and the session data files (one per session). */

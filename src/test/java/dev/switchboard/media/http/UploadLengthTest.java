@@ -2,13 +2,9 @@ package dev.switchboard.media.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,27 +15,15 @@ import org.junit.jupiter.api.Test;
  * offset never passes the length, and the length is kept across a restart.
  */
 class UploadLengthTest {
-    private TestServer server;
-    private Path dataDir;
+    private final RestartableServer servers = new RestartableServer("switchboard-length");
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (dataDir != null) {
-            TestServer.deleteTree(dataDir);
-        }
+        servers.close();
     }
 
     private Http start() throws Exception {
-        if (dataDir == null) {
-            dataDir = Files.createTempDirectory("switchboard-length");
-        }
-        Map<String, Object> o = new HashMap<>();
-        o.put("data-dir", dataDir.toString());
-        server = TestServer.start(o);
-        return new Http(server.url());
+        return servers.start(Map.of());
     }
 
     static long offset(Http http, String url) {
@@ -71,8 +55,7 @@ class UploadLengthTest {
         assertThat(chunked.statusCode()).as("a chunked part crossing the length").isEqualTo(413);
         assertThat(offset(http, url)).as("the offset never passes the declared length").isLessThanOrEqualTo(100_000);
 
-        server.close();
-        server = null;
+        servers.stop();
         http = start();
         long at = offset(http, url);
         assertThat(at).isLessThanOrEqualTo(100_000);

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.media.TestImages;
-import dev.switchboard.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -25,41 +23,27 @@ import org.junit.jupiter.api.Test;
  * offset its partial file holds (never past what was acknowledged), and finishes byte-exact.
  */
 class UploadRestartTest {
-    private TestServer server;
-    private Path dataDir;
+    private final RestartableServer servers = new RestartableServer("switchboard-restart");
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (dataDir != null) {
-            TestServer.deleteTree(dataDir); // the dir every restart of the test shared
-        }
+        servers.close();
     }
 
     private Http start(Map<String, Object> settings) throws Exception {
-        if (dataDir == null) {
-            dataDir = Files.createTempDirectory("switchboard-restart");
-        }
-        Map<String, Object> o = new HashMap<>(settings);
-        o.put("data-dir", dataDir.toString());
-        server = TestServer.start(o);
-        return new Http(server.url());
+        return servers.start(settings);
     }
 
     private Http restart(Map<String, Object> settings) throws Exception {
-        server.close();
-        server = null;
-        return start(settings);
+        return servers.restart(settings);
     }
 
     private Path sessionFile(String kind, String id, String suffix) {
-        return dataDir.resolve("media").resolve("uploads").resolve(kind).resolve(id + suffix);
+        return servers.dataDir().resolve("media").resolve("uploads").resolve(kind).resolve(id + suffix);
     }
 
     private List<Path> sessionFiles() throws Exception {
-        try (Stream<Path> f = Files.walk(dataDir.resolve("media").resolve("uploads"))) {
+        try (Stream<Path> f = Files.walk(servers.dataDir().resolve("media").resolve("uploads"))) {
             return f.filter(Files::isRegularFile).toList();
         }
     }
@@ -113,8 +97,7 @@ class UploadRestartTest {
         byte[] video = RecordingApiTest.webm(500_000, 13);
         String id = RecordingApiTest.create(http, "studio", "video/webm").get("id").asText();
         assertThat(RecordingApiTest.put(http, id, 0, Arrays.copyOfRange(video, 0, 200_000)).statusCode()).isEqualTo(200);
-        server.close();
-        server = null;
+        servers.stop();
         // A crash in the middle of the next part: bytes on disk that were never acknowledged (torn).
         Files.write(sessionFile("recordings", id, ".part"), new byte[77_777], StandardOpenOption.APPEND);
 
@@ -134,8 +117,7 @@ class UploadRestartTest {
         byte[] video = RecordingApiTest.webm(300_000, 14);
         String id = RecordingApiTest.create(http, "studio", "video/webm").get("id").asText();
         assertThat(RecordingApiTest.put(http, id, 0, Arrays.copyOfRange(video, 0, 150_000)).statusCode()).isEqualTo(200);
-        server.close();
-        server = null;
+        servers.stop();
         Path part = sessionFile("recordings", id, ".part");
         byte[] kept = Arrays.copyOf(Files.readAllBytes(part), 100_000);
         Files.write(part, kept);
@@ -153,8 +135,7 @@ class UploadRestartTest {
         Http http = start(Map.of("media.max-recording-duration", "1h"));
         String id = RecordingApiTest.create(http, "studio", "video/webm").get("id").asText();
         assertThat(RecordingApiTest.put(http, id, 0, RecordingApiTest.webm(50_000, 15)).statusCode()).isEqualTo(200);
-        server.close();
-        server = null;
+        servers.stop();
         Path meta = sessionFile("recordings", id, ".json");
         ObjectNode saved = (ObjectNode) Http.JSON.readTree(Files.readAllBytes(meta));
         saved.put("createdAt", System.currentTimeMillis() - 2 * 3600_000L); // began two hours ago
@@ -173,14 +154,16 @@ class UploadRestartTest {
         Http http = start(idle);
         String id = RecordingApiTest.create(http, "studio", "video/webm").get("id").asText();
         assertThat(RecordingApiTest.put(http, id, 0, RecordingApiTest.webm(10_000, 16)).statusCode()).isEqualTo(200);
-        server.close();
-        server = null;
-        Thread.sleep(2000); // longer than the idle time, while the server is down
+        servers.stop();
+        // Down longer than the idle time: all a start sees of the time down is the session's date on disk.
+        Path meta = sessionFile("recordings", id, ".json");
+        ObjectNode saved = (ObjectNode) Http.JSON.readTree(Files.readAllBytes(meta));
+        saved.put("createdAt", saved.path("createdAt").asLong() - 2_000);
+        Files.write(meta, Http.JSON.writeValueAsBytes(saved));
 
         http = start(idle);
         assertThat(RecordingApiTest.headOffset(http, id)).as("downtime is not idleness").isEqualTo(10_000);
-        Thread.sleep(2000);
-        String other = RecordingApiTest.create(http, "studio", "video/webm").get("id").asText(); // sweeps
+        String other = RecordingApiTest.createUntilSwept(http, "studio", id);
         assertThat(http.get("/api/recordings/" + id).statusCode()).isEqualTo(404);
         assertThat(Files.exists(sessionFile("recordings", id, ".part"))).isFalse();
         assertThat(Files.exists(sessionFile("recordings", id, ".json"))).isFalse();
@@ -190,7 +173,7 @@ class UploadRestartTest {
     @Test
     void leftoversThatDescribeNoSessionAreRemovedAtStart() throws Exception {
         start(Map.of());
-        Path dir = dataDir.resolve("media").resolve("uploads").resolve("recordings");
+        Path dir = servers.dataDir().resolve("media").resolve("uploads").resolve("recordings");
         Files.createDirectories(dir);
         Path orphan = dir.resolve("AAAAAAAAAAAAAAAAAAAAAA.part");
         Files.write(orphan, new byte[100]);
