@@ -59,7 +59,7 @@ io.on('connection', (socket) => {
       room = String(room);
     }
     if (typeof room !== 'string' || !ROOM_NAME.test(room) || socket.data.rooms.has(room)) {
-      socket.emit('error', { code: 'bad-room-name', event: 'create or join' });
+      socket.emit('error', { code: 'bad_room_name', event: 'create or join' });
       return;
     }
     const members = io.of('/').adapter.rooms.get(room);
@@ -81,7 +81,7 @@ io.on('connection', (socket) => {
 
   socket.on('message', (...args) => {
     if (socket.data.rooms.size === 0) {
-      socket.emit('error', { code: 'not-in-room', event: 'message' });
+      socket.emit('error', { code: 'not_in_room', event: 'message' });
       return;
     }
     // One emit to the union of the sender's rooms: each peer gets it once, the sender never.

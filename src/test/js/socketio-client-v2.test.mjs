@@ -252,7 +252,7 @@ test('2.x: a room token in the query opens its room; none is refused with a plai
     assert.equal(ok.ok, true);
     assert.equal(ok.name, 'ada', 'the name comes from the token');
     const [other] = await call(socket, 'join', { room: 'elsewhere' });
-    assert.equal(other.error.code, 'wrong-room');
+    assert.equal(other.error.code, 'wrong_room');
   } finally {
     socket.close();
   }

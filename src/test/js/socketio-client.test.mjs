@@ -181,7 +181,7 @@ test('mesh rooms: join, peers, addressed and room signals, leave', async () => {
 
     const refused = await a.emitWithAck('join', { room: 'bad room' });
     assert.equal(refused.ok, false);
-    assert.equal(refused.error.code, 'bad-room-name');
+    assert.equal(refused.error.code, 'bad_room_name');
 
     const left = next(a, 'peer-left');
     await b.emitWithAck('leave', { room: 'node-mesh' });

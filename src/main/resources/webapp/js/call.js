@@ -9,6 +9,7 @@
  * peer sends it.
  */
 import { el } from './dom.js';
+import { MEMBER } from './events.js';
 import { nameTag } from './names.js';
 import { t } from './strings.js';
 
@@ -129,6 +130,13 @@ export class Call extends EventTarget {
     this.selfTile = null;
     this.layout();
     this.changed();
+  }
+
+  /** Follows the room's members (js/members.js): each new member's link, renames, departures. */
+  watch(members) {
+    members.addEventListener(MEMBER.JOINED, (e) => this.attach(e.detail.link, e.detail.name));
+    members.addEventListener(MEMBER.RENAMED, (e) => this.rename(e.detail.id, e.detail.name));
+    members.addEventListener(MEMBER.LEFT, (e) => this.detach(e.detail.member.id));
   }
 
   /** A new peer connection: sends our tracks on it (if in the call) and shows what it receives. */

@@ -6,6 +6,7 @@
  * history) and shown in time order, as text only (textContent, never HTML).
  */
 import { el } from './dom.js';
+import { MEMBER } from './events.js';
 import { t } from './strings.js';
 
 export const HISTORY = 50;
@@ -35,6 +36,18 @@ export class Chat {
     this.messages = []; // sorted by time, at most HISTORY kept
     this.seen = new Set();
     this.channels = new Map(); // peerId -> RTCDataChannel
+  }
+
+  /** Follows the room's members (js/members.js): each member's chat channel, now and after a rebuild; departures. */
+  watch(members) {
+    members.addEventListener(MEMBER.JOINED, (e) => {
+      const { id, link } = e.detail;
+      if (link.chat) {
+        this.attach(id, link.chat);
+      }
+      link.addEventListener('chat', (c) => this.attach(id, c.detail));
+    });
+    members.addEventListener(MEMBER.LEFT, (e) => this.detach(e.detail.member.id));
   }
 
   /** A peer's chat channel: history goes out once it opens, messages come in. */

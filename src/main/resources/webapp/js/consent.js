@@ -6,6 +6,7 @@
  */
 import { announce } from './announce.js';
 import { el } from './dom.js';
+import { LEAVE_REASON, MEMBER } from './events.js';
 import { t } from './strings.js';
 
 export class RecordingConsent {
@@ -13,6 +14,25 @@ export class RecordingConsent {
   constructor(badges) {
     this.badges = badges;
     this.shown = new Map(); // peerId (or 'self') -> badge element
+  }
+
+  /**
+   * Follows the room's members (js/members.js): a badge follows its person's rename and goes when the
+   * person leaves the room (not when our own connection dropped: the badge stays until their profile
+   * says otherwise after we are back).
+   */
+  watch(members) {
+    members.addEventListener(MEMBER.RENAMED, (e) => {
+      const badge = this.shown.get(e.detail.id);
+      if (badge) {
+        badge.textContent = t('consent.peer', { peer: e.detail.name });
+      }
+    });
+    members.addEventListener(MEMBER.LEFT, (e) => {
+      if (e.detail.reason !== LEAVE_REASON.LOST) {
+        this.gone(e.detail.member.id, e.detail.member.name);
+      }
+    });
   }
 
   /** Our own recording started or stopped. */

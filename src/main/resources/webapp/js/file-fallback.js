@@ -6,6 +6,7 @@
  */
 import { HttpError, mediaUrl } from './api.js';
 import { t } from './strings.js';
+import { ERROR_CODE } from './events.js';
 
 /** The peer downloading stays at most this many bytes ahead of what its worker has written. */
 const WINDOW = 16 * 1024 * 1024;
@@ -44,7 +45,7 @@ export async function uploadFile(room, file, sha256, onProgress) {
       offset = res.offset;
       failures = 0;
     } catch (e) {
-      if (e.status === 409 && e.body?.error === 'offset_mismatch' && Number.isSafeInteger(e.body.offset)) {
+      if (e.status === 409 && e.body?.error === ERROR_CODE.OFFSET_MISMATCH && Number.isSafeInteger(e.body.offset)) {
         offset = e.body.offset; // the server holds more (or less) than we thought: go on from there
         continue;
       }

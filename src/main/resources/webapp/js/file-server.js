@@ -13,6 +13,7 @@ import { downloadToSink, uploadFile } from './file-fallback.js';
 import { opfsSink, storageProblem } from './opfs.js';
 import { t as text } from './strings.js';
 import { isFinal } from './transfer.js';
+import { SIGNAL_KIND } from './events.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -62,7 +63,7 @@ export class ServerFiles extends EventTarget {
       t.bytes = t.size;
       this.setState(peerId, t, 'sent', text('files.serverWaiting'));
       const res = await this.signal(peerId, {
-        kind: 'server-file', id: t.id, name: t.name, type: t.type, size: t.size, sha256: t.sha256,
+        kind: SIGNAL_KIND.SERVER_FILE, id: t.id, name: t.name, type: t.type, size: t.size, sha256: t.sha256,
         media: { id: media.id, sha256: media.sha256, size: media.size }, thumb: source.thumb ?? undefined,
       });
       if (!res?.ok) {
@@ -108,7 +109,7 @@ export class ServerFiles extends EventTarget {
     const problem = await storageProblem(t.size);
     if (problem) {
       this.setState(peerId, t, 'cancelled', `declined: ${problem}`);
-      this.signal(peerId, { kind: 'server-file-result', id: t.id, ok: false, error: `declined: ${problem}` });
+      this.signal(peerId, { kind: SIGNAL_KIND.SERVER_FILE_RESULT, id: t.id, ok: false, error: `declined: ${problem}` });
       return;
     }
     this.setState(peerId, t, 'downloading', text('path.server'));
@@ -124,12 +125,12 @@ export class ServerFiles extends EventTarget {
       }
       t.bytes = t.size;
       this.setState(peerId, t, 'verified', text('path.server'));
-      this.signal(peerId, { kind: 'server-file-result', id: t.id, ok: true });
+      this.signal(peerId, { kind: SIGNAL_KIND.SERVER_FILE_RESULT, id: t.id, ok: true });
     } catch (e) {
       if (t.state === 'downloading') {
         t.store.abort();
         this.setState(peerId, t, 'failed', e.message);
-        this.signal(peerId, { kind: 'server-file-result', id: t.id, ok: false, error: e.message.slice(0, 200) });
+        this.signal(peerId, { kind: SIGNAL_KIND.SERVER_FILE_RESULT, id: t.id, ok: false, error: e.message.slice(0, 200) });
       }
     }
   }
@@ -143,9 +144,9 @@ export class ServerFiles extends EventTarget {
     if (t.direction === 'in') {
       t.abort?.abort();
       t.store?.abort();
-      this.signal(peerId, { kind: 'server-file-result', id: t.id, ok: false, error: reason });
+      this.signal(peerId, { kind: SIGNAL_KIND.SERVER_FILE_RESULT, id: t.id, ok: false, error: reason });
     } else if (announced) {
-      this.signal(peerId, { kind: 'server-file-cancel', id: t.id });
+      this.signal(peerId, { kind: SIGNAL_KIND.SERVER_FILE_CANCEL, id: t.id });
     }
   }
 

@@ -24,6 +24,7 @@ import { shareButton } from './share-out.js';
 import { t as text } from './strings.js';
 import { fileStatus, Rate } from './file-status.js';
 import { nameTag } from './names.js';
+import { MEMBER } from './events.js';
 
 const HASH_BLOCK = 4 * 1024 * 1024;
 const ACTIVE = ['offered', 'sending', 'sent', 'receiving', 'verifying', 'uploading', 'downloading', 'interrupted'];
@@ -121,11 +122,24 @@ export class FileShare {
     link.addEventListener('ready', listen);
   }
 
+  /** Follows the room's members (js/members.js): each new member's link, renames, departures. */
+  watch(members) {
+    members.addEventListener(MEMBER.JOINED, (e) => this.attach(e.detail.id, e.detail.name, e.detail.link));
+    members.addEventListener(MEMBER.RENAMED, (e) => this.rename(e.detail.id, e.detail.name));
+    members.addEventListener(MEMBER.LEFT, (e) => this.detach(e.detail.member.id));
+  }
+
+  /** The peer's new name in its auto-accept line and on its transfer rows. */
   rename(peerId, name) {
     const p = this.peers.get(peerId);
     if (p) {
       p.name = name;
       p.label.textContent = name;
+    }
+    for (const row of this.rows.values()) {
+      if (row.element.dataset.peer === peerId) {
+        row.element.querySelector('[data-testid=peer-name]').textContent = name;
+      }
     }
   }
 

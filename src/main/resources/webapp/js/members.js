@@ -1,7 +1,9 @@
 /**
  * The room's members: one row per member in the member list (name, connection state, quality), one
- * PeerLink per other member wired to the call, the chat, file sharing and photos, and what the live
- * regions and notifications tell about a member's connection and transfers.
+ * PeerLink per other member, and what the live regions and notifications tell about a member's
+ * connection and transfers. The parts that follow members (the call, chat, file sharing, recording
+ * consent) listen to its events (js/events.js MEMBER): JOINED when a member and its link are new, RENAMED
+ * when its name changes, LEFT (detail {member, reason}) just before its link closes.
  */
 import { announce, announceError } from './announce.js';
 import { el, formatBytes } from './dom.js';
@@ -9,43 +11,56 @@ import { PeerLink } from './peer.js';
 import { MAX_REBUILDS } from './rebuild.js';
 import { hasString, t } from './strings.js';
 import { holdWhileBusy, SERVER_BUSY } from './wakelock.js';
-import { nameTag, renameEverywhere } from './names.js';
+import { nameTag } from './names.js';
 import { verificationCode } from './verify.js';
+import { LEAVE_REASON, MEMBER } from './events.js';
 
 const $ = (id) => document.getElementById(id);
 
-export class Members {
+export class Members extends EventTarget {
   /**
    * @param page   the room page's shared parts (js/room.js): members, selfId, rtcConfig, signaling,
-   *               call, chat, files, notifier, clientId, messageLimit
+   *               notifier, arrivals, clientId, messageLimit
    * @param photos the room's js/photos.js, told about each member's photo transfers
    */
   constructor(page, photos) {
+    super();
     this.page = page;
     this.photos = photos;
+    this.selfName = null; // the name element of our own row
   }
 
   renderSelf() {
     const list = $('member-list');
+    this.selfName = nameTag(this.page.selfId, $('my-name').value);
     list.prepend(el('li', { className: 'self', dataset: { peer: this.page.selfId } },
-      el('span', {}, nameTag(this.page.selfId, $('my-name').value), t('room.youSuffix'))));
+      el('span', {}, this.selfName, t('room.youSuffix'))));
   }
 
   /** Our own new name, in our own row. */
   renameSelf(name) {
-    if (this.page.selfId) {
-      renameEverywhere(this.page.selfId, name);
+    if (this.page.selfId && this.selfName) {
+      this.selfName.textContent = name;
     }
   }
 
+  /** Member {@code id} is now called {@code name}: its row shows it, and RENAMED tells the others. */
+  rename(id, name) {
+    const m = this.page.members.get(id);
+    if (!m || !name || name === m.name) {
+      return;
+    }
+    m.name = name;
+    m.nameElement.textContent = name;
+    this.emit(MEMBER.RENAMED, m);
+  }
+
+  /** A new member (its row and link; JOINED), or a known one under a new name (RENAMED). */
   add(id, name) {
     const page = this.page;
     const existing = page.members.get(id);
     if (existing) {
-      existing.name = name ?? existing.name;
-      page.call?.rename(id, existing.name);
-      page.files?.rename(id, existing.name);
-      renameEverywhere(id, existing.name);
+      this.rename(id, name);
       return existing;
     }
     const stateElement = el('span', { className: 'peer-state', 'data-testid': 'peer-state', dataset: { peer: id, state: 'connecting' } }, t('peer.connecting'));
@@ -60,8 +75,8 @@ export class Members {
     const link = new PeerLink(page.selfId, id, page.rtcConfig, (data) => page.signaling.signal(id, data),
       { messageLimit: page.messageLimit, client: page.clientId });
     m.link = link;
-    this.attachCallAndChat(m);
-    page.files.attach(id, m.name, link);
+    m.qualityElement = el('span', { className: 'member-quality hint', 'data-testid': 'member-quality', dataset: { peer: id } });
+    element.append(m.qualityElement);
     link.addEventListener('state', (e) => {
       if (e.detail !== 'closed') {
         stateElement.dataset.state = e.detail;
@@ -78,19 +93,8 @@ export class Members {
       link.transfers.addEventListener('update', (e) => this.photos.onTransferUpdate(m, e.detail));
       this.watchTransfers(m, link.transfers);
     });
+    this.emit(MEMBER.JOINED, m);
     return m;
-  }
-
-  /** Every new link: our media if we are in the call, its remote media in the grid, its chat channel. */
-  attachCallAndChat(m) {
-    const { call, chat } = this.page;
-    m.qualityElement = el('span', { className: 'member-quality hint', 'data-testid': 'member-quality', dataset: { peer: m.id } });
-    m.element.append(m.qualityElement);
-    call.attach(m.link, m.name);
-    if (m.link.chat) {
-      chat.attach(m.id, m.link.chat);
-    }
-    m.link.addEventListener('chat', (e) => chat.attach(m.id, e.detail));
   }
 
   /** What a peer's transfers tell the person: offers (live region, notification when hidden), results; the wake lock. */
@@ -140,19 +144,23 @@ export class Members {
       return;
     }
     page.members.delete(id);
-    page.call?.detach(id);
-    page.chat?.detach(id);
-    page.files?.detach(id);
+    this.emit(MEMBER.LEFT, { member: m, reason });
     m.link.close(); // fails this peer's unfinished transfers, which updates their cards
     m.element.remove();
     this.photos.peerGone(id, reason);
   }
 
+  /** Our own signaling connection dropped: every member goes (reason LEAVE_REASON.LOST). */
   reset() {
     for (const id of [...this.page.members.keys()]) {
-      this.remove(id, 'disconnected');
+      this.remove(id, LEAVE_REASON.LOST);
     }
     $('member-list').replaceChildren();
+    this.selfName = null;
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * A person's name wherever the room shows it (member rows, call tiles, file rows): one element per
- * place, tagged with the peer's id, so a rename reaches every place at once.
+ * place, tagged with the peer's id. Each part renames its own places when the member is renamed
+ * (js/members.js, MEMBER.RENAMED).
  */
 import { el } from './dom.js';
 
@@ -14,11 +15,4 @@ export function cleanPersonName(name) {
 /** The element showing peer {@code peerId}'s name (data-testid "peer-name"). */
 export function nameTag(peerId, name, className = 'peer-name') {
   return el('span', { className, 'data-testid': 'peer-name', dataset: { peer: peerId } }, name);
-}
-
-/** Shows {@code name} in every place that names peer {@code peerId}. */
-export function renameEverywhere(peerId, name) {
-  for (const e of document.querySelectorAll(`[data-testid=peer-name][data-peer="${CSS.escape(peerId)}"]`)) {
-    e.textContent = name;
-  }
 }

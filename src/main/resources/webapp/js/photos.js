@@ -10,6 +10,7 @@ import { randomId, sha256Hex } from './hash.js';
 import { sniffImageType } from './imagetype.js';
 import { show } from './sources.js';
 import { t, t as text } from './strings.js';
+import { SIGNAL_KIND } from './events.js';
 
 const $ = (id) => document.getElementById(id);
 /** How long after we are back in the room a peer that rejoins still gets what was pending. */
@@ -162,7 +163,7 @@ export class Photos {
     row.setState('sent');
     row.setProgress(entry.photo.size, entry.photo.size);
     const res = await this.page.signaling.signal(m.id, {
-      kind: 'server-photo', id, name: entry.photo.name,
+      kind: SIGNAL_KIND.SERVER_PHOTO, id, name: entry.photo.name,
       media: { id: media.id, sha256: media.sha256, size: media.size, contentType: media.contentType },
     });
     if (!res.ok) {
@@ -236,15 +237,15 @@ export class Photos {
       const sha256 = await sha256Hex(bytes);
       if (sha256 !== media.sha256 || (media.size && bytes.byteLength !== media.size)) {
         card.row.setState('failed', 'the server copy does not match the announced photo');
-        signaling.signal(from, { kind: 'server-photo-result', id: data.id, ok: false, error: 'hash mismatch' });
+        signaling.signal(from, { kind: SIGNAL_KIND.SERVER_PHOTO_RESULT, id: data.id, ok: false, error: 'hash mismatch' });
         return;
       }
       card.row.setProgress(bytes.byteLength, bytes.byteLength);
       card.show(new Blob([bytes], { type: sniffImageType(bytes) ?? type ?? 'image/jpeg' }), sha256, 'server');
-      signaling.signal(from, { kind: 'server-photo-result', id: data.id, ok: true });
+      signaling.signal(from, { kind: SIGNAL_KIND.SERVER_PHOTO_RESULT, id: data.id, ok: true });
     } catch (e) {
       card.row.setState('failed', `download failed: ${e.message}`);
-      signaling.signal(from, { kind: 'server-photo-result', id: data.id, ok: false, error: e.message });
+      signaling.signal(from, { kind: SIGNAL_KIND.SERVER_PHOTO_RESULT, id: data.id, ok: false, error: e.message });
     }
   }
 

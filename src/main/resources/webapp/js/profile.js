@@ -11,6 +11,7 @@ import { isMedia, mediaUrl } from './api.js';
 import { el } from './dom.js';
 import { cleanPersonName } from './names.js';
 import { t } from './strings.js';
+import { SIGNAL_KIND } from './events.js';
 
 export class Profile {
   /**
@@ -26,7 +27,7 @@ export class Profile {
   }
 
   message() {
-    return { kind: 'profile', name: this.nameInput.value.trim().slice(0, 64), recording: this.recording };
+    return { kind: SIGNAL_KIND.PROFILE, name: this.nameInput.value.trim().slice(0, 64), recording: this.recording };
   }
 
   sendTo(peerId) {
@@ -59,7 +60,7 @@ export class Profile {
   recorded(media) {
     const { id, createdAt, size, contentType, kind } = media;
     this.page.gallery.label(id, null);
-    this.sendAll({ kind: 'recorded', media: { id, createdAt, size, contentType, kind } });
+    this.sendAll({ kind: SIGNAL_KIND.RECORDED, media: { id, createdAt, size, contentType, kind } });
   }
 
   /** A peer's profile: its name everywhere, its recording badge. */
@@ -69,8 +70,8 @@ export class Profile {
       return;
     }
     const name = cleanPersonName(data.name);
-    if (name && name !== m.name) {
-      this.members.add(from, name);
+    if (name) {
+      this.members.rename(from, name);
     }
     const what = data.recording === 'call' || data.recording === 'self' ? data.recording : null;
     this.consent.peer(from, m.name, Boolean(what), what);

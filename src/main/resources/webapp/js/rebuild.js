@@ -9,6 +9,7 @@
  * asks for one with a {kind:"rebuild"} signal. Signals for an older generation are dropped, one for a
  * newer one makes the receiver follow, so the two ends never offer new connections at each other.
  */
+import { SIGNAL_KIND } from './events.js';
 
 /** How often a pair checks whether its connection is gone for good. */
 const HEALTH_MS = 1000;
@@ -127,7 +128,7 @@ export class Rebuilder {
       if (link.polite) {
         this.troubleSince = 0;
         this.openedAt = performance.now();
-        link.signal({ kind: 'rebuild' }); // the other end opens generation gen + 1
+        link.signal({ kind: SIGNAL_KIND.REBUILD }); // the other end opens generation gen + 1
         this.askedAt = performance.now();
       } else {
         this.rebuild(this.gen + 1);
@@ -144,7 +145,7 @@ export class Rebuilder {
     if (gen < this.gen) {
       return false; // for a connection this pair no longer has
     }
-    if (kind === 'rebuild') {
+    if (kind === SIGNAL_KIND.REBUILD) {
       if (!this.link.polite && gen === this.gen) {
         this.rebuild(this.gen + 1); // the other end lost our connection: a new one, offered by us
       }

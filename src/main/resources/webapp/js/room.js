@@ -1,7 +1,8 @@
 /**
  * The room page: joins the mesh room named in the path and wires its parts together: the members
  * and their links (js/members.js), photos (js/photos.js), the call (js/call-controls.js), chat, file
- * sharing, diagnostics and signaling. Everything the parts share lives in one object, {@code page}.
+ * sharing, diagnostics and signaling. What the parts share lives in one object, {@code page}; the call,
+ * chat, file sharing and recording consent follow the members through their events (watch(members)).
  */
 import { rtcConfiguration } from './api.js';
 import { el } from './dom.js';
@@ -28,6 +29,7 @@ import { fillPage } from './i18n.js';
 import { rememberRoom } from './recent-rooms.js';
 import { takeShare } from './staged.js';
 import { t } from './strings.js';
+import { ERROR_CODE, SIGNAL_KIND, SIGNALING } from './events.js';
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const $ = (id) => document.getElementById(id);
@@ -57,6 +59,7 @@ const page = {
 const photos = new Photos(page);
 const members = new Members(page, photos);
 const consent = new RecordingConsent($('recording-badges'));
+consent.watch(members);
 const profile = new Profile(page, members, consent, $('my-name'));
 const blocked = new RoomBlocked();
 let pendingSignals = [];
@@ -68,6 +71,7 @@ function setUpChat() {
     announce(t('announce.chat', { peer: m.name, text: m.text }));
     page.notifier.notify(t('notify.chatTitle', { peer: m.name }), m.text, 'chat');
   });
+  page.chat.watch(members);
   $('chat-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const input = $('chat-input');
@@ -144,21 +148,21 @@ function handleSignal({ from, data }) {
   if (!data || typeof from !== 'string') {
     return;
   }
-  if (data.description || data.candidate || data.kind === 'rebuild') {
+  if (data.description || data.candidate || data.kind === SIGNAL_KIND.REBUILD) {
     (page.members.get(from) ?? members.add(from, null)).link.handleSignal(data);
-  } else if (data.kind === 'server-photo') {
+  } else if (data.kind === SIGNAL_KIND.SERVER_PHOTO) {
     photos.receiveViaServer(from, data);
-  } else if (data.kind === 'server-photo-result' && typeof data.id === 'string') {
+  } else if (data.kind === SIGNAL_KIND.SERVER_PHOTO_RESULT && typeof data.id === 'string') {
     photos.serverPhotoResult(from, data);
-  } else if (data.kind === 'server-file') {
+  } else if (data.kind === SIGNAL_KIND.SERVER_FILE) {
     page.files.server?.receive(from, data);
-  } else if (data.kind === 'server-file-result') {
+  } else if (data.kind === SIGNAL_KIND.SERVER_FILE_RESULT) {
     page.files.server?.result(from, data);
-  } else if (data.kind === 'server-file-cancel') {
+  } else if (data.kind === SIGNAL_KIND.SERVER_FILE_CANCEL) {
     page.files.server?.cancelled(from, data);
-  } else if (data.kind === 'profile') {
+  } else if (data.kind === SIGNAL_KIND.PROFILE) {
     profile.receive(from, data);
-  } else if (data.kind === 'recorded') {
+  } else if (data.kind === SIGNAL_KIND.RECORDED) {
     profile.receiveRecorded(from, data);
   }
 }
@@ -167,7 +171,7 @@ function setUpSignaling() {
   const status = $('connection');
   const signaling = new SignalingClient(room, $('my-name').value);
   page.signaling = signaling;
-  signaling.addEventListener('joined', (e) => {
+  signaling.addEventListener(SIGNALING.JOINED, (e) => {
     members.reset();
     page.selfId = e.detail.id;
     members.renderSelf();
@@ -188,7 +192,7 @@ function setUpSignaling() {
     pendingSignals = [];
     queued.forEach(handleSignal);
   });
-  signaling.addEventListener('peer-joined', (e) => {
+  signaling.addEventListener(SIGNALING.PEER_JOINED, (e) => {
     if (page.selfId) {
       const m = members.add(e.detail.id, e.detail.name);
       announce(t('announce.joined', { peer: m.name }));
@@ -197,33 +201,32 @@ function setUpSignaling() {
       showAlone();
     }
   });
-  signaling.addEventListener('peer-left', (e) => {
+  signaling.addEventListener(SIGNALING.PEER_LEFT, (e) => {
     const m = page.members.get(e.detail.id);
     if (m) {
       announce(t('announce.left', { peer: m.name }));
-      consent.gone(m.id, m.name);
     }
     members.remove(e.detail.id, e.detail.reason);
     showAlone();
   });
-  signaling.addEventListener('signal', (e) => {
+  signaling.addEventListener(SIGNALING.SIGNAL, (e) => {
     if (page.selfId) {
       handleSignal(e.detail);
     } else {
       pendingSignals.push(e.detail);
     }
   });
-  signaling.addEventListener('media-added', (e) => page.gallery.add(e.detail));
-  signaling.addEventListener('media-removed', (e) => page.gallery.remove(e.detail?.id));
-  signaling.addEventListener('disconnected', () => {
+  signaling.addEventListener(SIGNALING.MEDIA_ADDED, (e) => page.gallery.add(e.detail));
+  signaling.addEventListener(SIGNALING.MEDIA_REMOVED, (e) => page.gallery.remove(e.detail?.id));
+  signaling.addEventListener(SIGNALING.DISCONNECTED, () => {
     page.selfId = null;
     status.textContent = t('room.lost');
     status.dataset.state = 'disconnected';
     members.reset();
   });
-  signaling.addEventListener('error', (e) => {
-    const full = e.detail?.code === 'room-full' || e.detail?.code === 'room_full';
-    if (full || e.detail?.event === 'join') {
+  signaling.addEventListener(SIGNALING.ERROR, (e) => {
+    const full = e.detail?.code === ERROR_CODE.ROOM_FULL;
+    if (full || e.detail?.event === SIGNALING.JOIN) {
       status.textContent = t('room.refused', { message: e.detail.message });
       status.dataset.state = 'refused';
       stopCamera();
@@ -272,6 +275,7 @@ async function main() {
   page.gallery = new Gallery($('gallery-list'), $('gallery-status'), room);
   page.gallery.load();
   page.call = setUpCall(page.members, { maxVideos: Number(params.get('maxvideos')) });
+  page.call.watch(members);
   page.call.addEventListener('change', () => document.body.toggleAttribute('data-in-call', page.call.joined));
   setUpChat();
   page.clientId = await myClientId();
@@ -280,6 +284,7 @@ async function main() {
     incomingList: $('incoming-files'), onIncoming: () => { $('incoming-empty').hidden = true; },
   });
   page.files = files;
+  files.watch(members);
   if (files.server) {
     members.watchServerFiles(files.server);
   }

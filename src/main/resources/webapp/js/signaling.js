@@ -6,6 +6,7 @@
  */
 import { io } from '/socket.io/socket.io.esm.min.js';
 import { pageToken } from './api.js';
+import { ERROR_CODE, SIGNALING } from './events.js';
 
 const ACK_TIMEOUT_MS = 8000;
 
@@ -33,12 +34,13 @@ export class SignalingClient extends EventTarget {
     });
     socket.on('disconnect', (reason) => {
       this.id = null;
-      this.emit('disconnected', { reason });
+      this.emit(SIGNALING.DISCONNECTED, { reason });
     });
-    socket.on('connect_error', (err) => this.emit('error', { code: 'connect_error', message: err.message }));
-    for (const ev of ['peer-joined', 'peer-left', 'signal', 'media-added', 'media-removed']) {
+    socket.on('connect_error', (err) => this.emit(SIGNALING.ERROR, { code: ERROR_CODE.CONNECT_ERROR, message: err.message }));
+    const { PEER_JOINED, PEER_LEFT, SIGNAL, MEDIA_ADDED, MEDIA_REMOVED } = SIGNALING;
+    for (const ev of [PEER_JOINED, PEER_LEFT, SIGNAL, MEDIA_ADDED, MEDIA_REMOVED]) {
       socket.on(ev, (msg) => {
-        if (ev !== 'signal') {
+        if (ev !== SIGNAL) {
           console.info(`signaling: ${ev} ${JSON.stringify(msg).slice(0, 200)}`);
         }
         if (msg && (msg.room === undefined || msg.room === this.room)) {
@@ -46,23 +48,23 @@ export class SignalingClient extends EventTarget {
         }
       });
     }
-    socket.on('error', (err) => this.emit('error', err ?? {}));
+    socket.on(SIGNALING.ERROR, (err) => this.emit(SIGNALING.ERROR, err ?? {}));
   }
 
   async join() {
-    const res = await this.request('join', { room: this.room, name: this.name });
+    const res = await this.request(SIGNALING.JOIN, { room: this.room, name: this.name });
     console.info(`signaling: join answered ${JSON.stringify(res).slice(0, 300)}`);
     if (res.ok) {
       this.id = res.id;
-      this.emit('joined', res);
+      this.emit(SIGNALING.JOINED, res);
     } else {
-      this.emit('error', res.error ?? { code: 'join_failed', message: 'could not join the room' });
+      this.emit(SIGNALING.ERROR, res.error ?? { code: ERROR_CODE.JOIN_FAILED, message: 'could not join the room' });
     }
   }
 
   /** Sends data to one peer; resolves to the ack ({ok: ...}). */
   async signal(to, data) {
-    const res = await this.request('signal', { room: this.room, to, data });
+    const res = await this.request(SIGNALING.SIGNAL, { room: this.room, to, data });
     if (!res.ok) {
       console.warn(`signaling: signal to ${to} failed: ${res.error?.message}`);
     }
@@ -71,7 +73,7 @@ export class SignalingClient extends EventTarget {
 
   leave() {
     if (this.socket && this.socket.connected) {
-      this.socket.emit('leave', { room: this.room });
+      this.socket.emit(SIGNALING.LEAVE, { room: this.room });
     }
   }
 
@@ -85,9 +87,9 @@ export class SignalingClient extends EventTarget {
     return new Promise((resolve) => {
       this.socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, res) => {
         if (err) {
-          resolve({ ok: false, error: { code: 'timeout', message: `no answer to ${event}` } });
+          resolve({ ok: false, error: { code: ERROR_CODE.TIMEOUT, message: `no answer to ${event}` } });
         } else {
-          resolve(res ?? { ok: false, error: { code: 'bad_ack', message: 'empty answer' } });
+          resolve(res ?? { ok: false, error: { code: ERROR_CODE.BAD_ACK, message: 'empty answer' } });
         }
       });
     });

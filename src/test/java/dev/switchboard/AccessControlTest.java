@@ -73,9 +73,9 @@ class AccessControlTest {
             assertThat(ok.getBoolean("ok")).isTrue();
             assertThat(ok.getString("name")).as("the name comes from the token").isEqualTo("ada");
             JSONObject other = (JSONObject) c.call("join", new JSONObject(Map.of("room", "elsewhere")))[0];
-            assertThat(other.getJSONObject("error").getString("code")).isEqualTo("wrong-room");
+            assertThat(other.getJSONObject("error").getString("code")).isEqualTo("wrong_room");
             c.socket.emit("create or join", "elsewhere");
-            assertThat(((JSONObject) c.next("error").arg(0)).getString("code")).isEqualTo("wrong-room");
+            assertThat(((JSONObject) c.next("error").arg(0)).getString("code")).isEqualTo("wrong_room");
         }
     }
 

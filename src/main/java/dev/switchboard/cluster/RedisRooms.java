@@ -65,7 +65,7 @@ public final class RedisRooms implements RoomCluster {
         client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
-                // While disconnected a command fails at once: the sender hears cluster-unavailable
+                // While disconnected a command fails at once: the sender hears cluster_unavailable
                 // instead of a publish waiting in a queue that may be replayed out of order.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))

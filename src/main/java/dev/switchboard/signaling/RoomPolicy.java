@@ -86,7 +86,7 @@ final class RoomPolicy {
         return true;
     }
 
-    /** With room tokens enabled, the peer's token must allow {@code room}; else {@code wrong-room}. */
+    /** With room tokens enabled, the peer's token must allow {@code room}; else {@code wrong_room}. */
     private boolean tokenAllows(Peer peer, String room, String event, Ack ack) {
         if (peer.token() == null || peer.token().allowsRoom(room)) {
             return true;

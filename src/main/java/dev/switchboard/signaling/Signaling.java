@@ -123,7 +123,7 @@ public final class Signaling {
     /**
      * The join both protocols share: the rate limit and {@link RoomPolicy#mayJoin} checks, then the rooms
      * decide (at once in this process, later with Redis); a cluster failure refuses with
-     * {@code cluster-unavailable}, a peer that left meanwhile leaves again, and the protocol's
+     * {@code cluster_unavailable}, a peer that left meanwhile leaves again, and the protocol's
      * {@code steps} say the rest.
      */
     void join(Peer peer, String event, RoomKey key, JoinSteps steps, Ack ack) {
@@ -171,7 +171,7 @@ public final class Signaling {
 
     /**
      * A relay handed to the rooms: counted and acked when every node took it, refused with
-     * {@code cluster-unavailable} when the shared rooms could not take it.
+     * {@code cluster_unavailable} when the shared rooms could not take it.
      */
     void afterRelay(Peer peer, String event, CompletableFuture<?> sent, Ack ack) {
         if (sent.isDone() && !sent.isCompletedExceptionally()) {

@@ -50,8 +50,8 @@ class ConnectionLimitsTest {
             a.call("join", new JSONObject(Map.of("room", "size")));
             b.call("join", new JSONObject(Map.of("room", "size")));
             JSONObject r = (JSONObject) a.call("signal", new JSONObject(Map.of("room", "size", "data", "x".repeat(2000))))[0];
-            assertThat(r.getJSONObject("error").getString("code")).isEqualTo("payload-too-large");
-            assertThat(((JSONObject) a.next("error").arg(0)).getString("code")).isEqualTo("payload-too-large");
+            assertThat(r.getJSONObject("error").getString("code")).isEqualTo("payload_too_large");
+            assertThat(((JSONObject) a.next("error").arg(0)).getString("code")).isEqualTo("payload_too_large");
             a.call("signal", new JSONObject(Map.of("room", "size", "data", "small")));
             assertThat(((JSONObject) b.next("signal").arg(0)).getString("data")).as("only the small one arrives")
                     .isEqualTo("small");
@@ -71,7 +71,7 @@ class ConnectionLimitsTest {
             int refused = 0;
             for (var f : acks) {
                 JSONObject r = (JSONObject) f.get(5, java.util.concurrent.TimeUnit.SECONDS)[0];
-                if (!r.optBoolean("ok") && r.getJSONObject("error").getString("code").equals("rate-limited")) {
+                if (!r.optBoolean("ok") && r.getJSONObject("error").getString("code").equals("rate_limited")) {
                     refused++;
                 }
             }
@@ -88,7 +88,7 @@ class ConnectionLimitsTest {
             assertThat(((JSONObject) a.call("join", new JSONObject(Map.of("room", "r1")))[0]).getBoolean("ok")).isTrue();
             assertThat(((JSONObject) a.call("join", new JSONObject(Map.of("room", "r2")))[0]).getBoolean("ok")).isTrue();
             JSONObject third = (JSONObject) a.call("join", new JSONObject(Map.of("room", "r3")))[0];
-            assertThat(third.getJSONObject("error").getString("code")).isEqualTo("too-many-rooms");
+            assertThat(third.getJSONObject("error").getString("code")).isEqualTo("too_many_rooms");
         }
     }
 

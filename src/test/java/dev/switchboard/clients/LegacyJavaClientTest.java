@@ -196,7 +196,7 @@ class LegacyJavaClientTest {
             b.next("joined");
             a.emit("message", "x".repeat(70_000));
             JSONObject refused = (JSONObject) a.next("error").arg(0);
-            assertThat(refused.getString("code")).isEqualTo("payload-too-large");
+            assertThat(refused.getString("code")).isEqualTo("payload_too_large");
             assertThat(b.poll(200)).as("nothing relayed").isNull();
         }
         try (TestServer strict = TestServer.start(Map.of("signaling.allowed-origins", List.of("https://ok.example")))) {
@@ -245,7 +245,7 @@ class LegacyJavaClientTest {
                 assertThat(ok.getBoolean("ok")).isTrue();
                 assertThat(ok.getString("name")).isEqualTo("ada");
                 JSONObject other = (JSONObject) c.ask("join", new JSONObject(Map.of("room", "elsewhere")))[0];
-                assertThat(other.getJSONObject("error").getString("code")).isEqualTo("wrong-room");
+                assertThat(other.getJSONObject("error").getString("code")).isEqualTo("wrong_room");
             }
         }
     }

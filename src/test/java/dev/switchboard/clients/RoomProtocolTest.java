@@ -114,10 +114,10 @@ class RoomProtocolTest {
         try (JavaSioClient a = codelab()) {
             a.socket.emit("create or join", "no spaces/or slashes");
             JSONObject err = (JSONObject) a.next("error").arg(0);
-            assertThat(err.getString("code")).isEqualTo("bad-room-name");
+            assertThat(err.getString("code")).isEqualTo("bad_room_name");
             assertThat(err.getString("event")).isEqualTo("create or join");
             a.socket.emit("message", "nobody");
-            assertThat(((JSONObject) a.next("error").arg(0)).getString("code")).isEqualTo("not-in-room");
+            assertThat(((JSONObject) a.next("error").arg(0)).getString("code")).isEqualTo("not_in_room");
         }
     }
 
@@ -153,8 +153,8 @@ class RoomProtocolTest {
 
             JSONObject bad = (JSONObject) a.call("signal", new JSONObject(Map.of("room", "mesh-1", "to", "nobody", "data", 1)))[0];
             assertThat(bad.getBoolean("ok")).isFalse();
-            assertThat(bad.getJSONObject("error").getString("code")).isEqualTo("no-such-peer");
-            assertThat(((JSONObject) a.next("error").arg(0)).getString("code")).isEqualTo("no-such-peer");
+            assertThat(bad.getJSONObject("error").getString("code")).isEqualTo("no_such_peer");
+            assertThat(((JSONObject) a.next("error").arg(0)).getString("code")).isEqualTo("no_such_peer");
 
             c.call("leave", new JSONObject(Map.of("room", "mesh-1")));
             JSONObject left = (JSONObject) a.next("peer-left").arg(0);
@@ -178,7 +178,7 @@ class RoomProtocolTest {
             }
             JSONObject refused = (JSONObject) d.call("join", new JSONObject(Map.of("room", "cap")))[0];
             assertThat(refused.getBoolean("ok")).isFalse();
-            assertThat(refused.getJSONObject("error").getString("code")).isEqualTo("room-full");
+            assertThat(refused.getJSONObject("error").getString("code")).isEqualTo("room_full");
         }
     }
 
@@ -187,12 +187,12 @@ class RoomProtocolTest {
         try (JavaSioClient a = mesh()) {
             for (String room : new String[] {"", "x".repeat(65), "bad name", "../etc"}) {
                 JSONObject r = (JSONObject) a.call("join", new JSONObject(Map.of("room", room)))[0];
-                assertThat(r.getJSONObject("error").getString("code")).as(room).isEqualTo("bad-room-name");
+                assertThat(r.getJSONObject("error").getString("code")).as(room).isEqualTo("bad_room_name");
             }
             JSONObject notIn = (JSONObject) a.call("signal", new JSONObject(Map.of("room", "elsewhere", "data", 1)))[0];
-            assertThat(notIn.getJSONObject("error").getString("code")).isEqualTo("not-in-room");
+            assertThat(notIn.getJSONObject("error").getString("code")).isEqualTo("not_in_room");
             JSONObject malformed = (JSONObject) a.call("signal", "just a string")[0];
-            assertThat(malformed.getJSONObject("error").getString("code")).isEqualTo("bad-request");
+            assertThat(malformed.getJSONObject("error").getString("code")).isEqualTo("bad_request");
         }
     }
 }

@@ -144,8 +144,8 @@ class RedisClusterTest {
             assertThat(a.poll(200)).as("a targeted signal reaches only its target").isNull();
 
             JSONObject bad = call(a, "signal", Map.of("room", "x-mesh", "to", "nobody", "data", 1));
-            assertThat(bad.getJSONObject("error").getString("code")).isEqualTo("no-such-peer");
-            assertThat(((JSONObject) a.next("error").arg(0)).getString("code")).isEqualTo("no-such-peer");
+            assertThat(bad.getJSONObject("error").getString("code")).isEqualTo("no_such_peer");
+            assertThat(((JSONObject) a.next("error").arg(0)).getString("code")).isEqualTo("no_such_peer");
 
             // per-sender order across nodes: 300 signals without waiting, to all
             for (int i = 0; i < 300; i++) {
@@ -164,7 +164,7 @@ class RedisClusterTest {
 
             JSONObject afterLeave = call(a, "signal", Map.of("room", "x-mesh", "to", b.id(), "data", 1));
             assertThat(afterLeave.getJSONObject("error").getString("code")).as("the member left on every node's view")
-                    .isEqualTo("no-such-peer");
+                    .isEqualTo("no_such_peer");
         }
     }
 
@@ -183,7 +183,7 @@ class RedisClusterTest {
                 long ok = answers.stream().filter(RedisClusterTest::ok).count();
                 assertThat(ok).as("round %d: one of two racers gets the third place: %s", round, answers).isEqualTo(1);
                 JSONObject refused = answers.stream().filter(j -> !ok(j)).findFirst().orElseThrow();
-                assertThat(refused.getJSONObject("error").getString("code")).isEqualTo("room-full");
+                assertThat(refused.getJSONObject("error").getString("code")).isEqualTo("room_full");
             }
         }
     }
@@ -233,7 +233,7 @@ class RedisClusterTest {
 
             // the place is free again on the surviving node's view
             JSONObject none = call(a, "signal", Map.of("room", "x-doom", "to", bId, "data", 1));
-            assertThat(none.getJSONObject("error").getString("code")).isEqualTo("no-such-peer");
+            assertThat(none.getJSONObject("error").getString("code")).isEqualTo("no_such_peer");
         } finally {
             doomed.close();
         }
@@ -294,7 +294,7 @@ class RedisClusterTest {
                     refusals.add(r.getJSONObject("error").getString("code"));
                 }
             }
-            assertThat(refusals).as("while Redis is down the sender is told").containsOnly("cluster-unavailable").isNotEmpty();
+            assertThat(refusals).as("while Redis is down the sender is told").containsOnly("cluster_unavailable").isNotEmpty();
 
             redis.startProcess();
             long t0 = System.nanoTime();
@@ -317,7 +317,7 @@ class RedisClusterTest {
             assertThat(recoveredAt).as("signaling recovered without restarting a node").isNotZero();
             System.out.printf("redis restart: signals acked after %d ms, %d refused meanwhile%n",
                     (recoveredAt - t0) / 1_000_000, refusals.size());
-            assertThat(refusals).containsOnly("cluster-unavailable");
+            assertThat(refusals).containsOnly("cluster_unavailable");
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                     assertThat(received).as("every acked signal arrived").containsAll(acked));
 

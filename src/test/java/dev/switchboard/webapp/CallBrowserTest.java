@@ -2,6 +2,7 @@ package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,9 @@ class CallBrowserTest {
             .args("--autoplay-policy=no-user-gesture-required");
 
     @Test
-    void threePeersEachReceiveTwoRemoteVideosWithFramesAdvancing() {
+    void threePeersEachReceiveTwoRemoteVideosWithFramesAdvancingAndTheThreeTilesFitA1280x900Screen() {
         String room = web.newRoom();
-        try (RoomPage a = web.open(room); RoomPage b = web.open(room); RoomPage c = web.open(room)) {
+        try (RoomPage a = web.open(room).viewport(1280, 900); RoomPage b = web.open(room); RoomPage c = web.open(room)) {
             List<RoomPage> all = List.of(a, b, c);
             for (RoomPage p : all) {
                 p.waitConnectedTo(2);
@@ -45,6 +46,15 @@ class CallBrowserTest {
                     assertThat(((Number) n).intValue()).as("frames presented in 1.5 s").isGreaterThan(5);
                 }
                 assertThat(p.page.locator("[data-testid=call-grid]").getAttribute("data-count")).isEqualTo("3");
+            }
+            // the whole call on one screen: no tile below the fold of the page at its top
+            a.page.evaluate("() => window.scrollTo(0, 0)");
+            Locator tiles = a.page.locator("[data-testid=call-grid] .tile");
+            assertThat(tiles.count()).isEqualTo(3);
+            for (int i = 0; i < 3; i++) {
+                com.microsoft.playwright.options.BoundingBox box = tiles.nth(i).boundingBox();
+                assertThat(a.inViewport(tiles.nth(i))).as("tile %d of 3 inside 1280x900: x=%.0f y=%.0f w=%.0f h=%.0f",
+                        i, box.x, box.y, box.width, box.height).isTrue();
             }
             for (RoomPage p : all) {
                 assertThat(p.problems).isEmpty();

@@ -41,18 +41,18 @@ class CallWithoutDevicesBrowserTest {
             for (RoomPage p : new RoomPage[] {full, noCamera, nothing}) {
                 p.waitConnectedTo(2);
             }
-            // the one without a camera joins first: a picture arriving from a call already under way
-            // would move the page under the message while it is being looked at
+            // The one with every device is in the call first, so its picture reaches the phone just after
+            // the phone joined and its message showed: the pictures arriving must not move the message away.
+            full.page.getByTestId("join-call").click();
+            full.page.getByTestId("mute").waitFor();
+
             noCamera.page.getByTestId("join-call").click();
             Locator message = noCamera.page.getByTestId("call-message");
             noCamera.page.locator("[data-testid=call-message][data-code=no-camera]").waitFor();
             assertThat(message.innerText()).contains("No camera found").contains("sound only");
-            assertThat(noCamera.inViewport(message)).as("the message is where Join call was pressed").isTrue();
+            assertThat(noCamera.onScreen(message)).as("the message is where Join call was pressed").isTrue();
             assertThat(noCamera.page.getByTestId("mute").isVisible()).isTrue();
             assertThat(noCamera.page.getByTestId("camera-off").isVisible()).isFalse();
-
-            full.page.getByTestId("join-call").click();
-            full.page.getByTestId("mute").waitFor();
 
             nothing.page.getByTestId("join-call").click();
             nothing.page.locator("[data-testid=call-message][data-code=listen-only]").waitFor();
@@ -72,6 +72,7 @@ class CallWithoutDevicesBrowserTest {
                         + " return v && v.srcObject && v.srcObject.getVideoTracks().some(t => t.readyState === 'live') && v.videoWidth > 0; }",
                         fullId, new Page.WaitForFunctionOptions().setTimeout(30_000));
             }
+            assertThat(noCamera.onScreen(message)).as("the message stays on screen once the pictures arrived below it").isTrue();
             String nothingId = peerId(full, nothing);
             assertThat(full.page.locator("[data-testid=remote-video][data-peer=\"" + nothingId + "\"]").count())
                     .as("the listener sends nothing").isZero();

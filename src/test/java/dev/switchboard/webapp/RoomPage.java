@@ -146,6 +146,22 @@ final class RoomPage implements AutoCloseable {
                 && box.x + box.width <= v.width + 0.5 && box.y + box.height <= v.height + 0.5;
     }
 
+    /**
+     * Whether {@code l} is in the viewport and on top there: the element at the middle of its box is it
+     * or inside it (no toast, bar or tile drawn over it).
+     */
+    boolean onScreen(Locator l) {
+        return inViewport(l) && (Boolean) l.evaluate("e => { const r = e.getBoundingClientRect();"
+                + " return e.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); }");
+    }
+
+    /** The problem boxes (class "message") drawn on the page with nothing in them; there should be none. */
+    long emptyMessageBoxes() {
+        return ((Number) page.evaluate("() => [...document.querySelectorAll('.message')].filter(e => {"
+                + " const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && e.checkVisibility()"
+                + " && e.textContent.trim() === ''; }).length")).longValue();
+    }
+
     /** Makes the page believe it is hidden (another tab in front) or visible again, as document.hidden reads. */
     void setHidden(boolean hidden) {
         page.evaluate("h => { for (const [k, v] of [['hidden', h], ['visibilityState', h ? 'hidden' : 'visible']])"

@@ -2,6 +2,7 @@ package dev.switchboard.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Screenshots of the room for the docs (docs/img/room-*.png): empty, receiving, in a call and
  * recording, at a phone's 390x844 and at 1280x800. They land in target/screenshots, or in the folder
- * named by -Dscreenshots.dir (docs/img to refresh the docs' pictures).
+ * named by -Dscreenshots.dir (docs/img to refresh the docs' pictures). Each picture shows no empty
+ * problem box, and the call at 1280x800 shows the verification code in the people list, not covered
+ * by a toast.
  */
 @Tag("browser")
 @Timeout(180)
@@ -31,6 +34,7 @@ class RoomScreenshotsBrowserTest {
 
     static void shot(RoomPage p, String name, int width) throws Exception {
         p.page.evaluate("() => window.scrollTo(0, 0)");
+        assertThat(p.emptyMessageBoxes()).as("empty problem boxes in the %s room at %d", name, width).isZero();
         Path file = out().resolve("room-" + name + "-" + width + ".png");
         p.page.screenshot(new Page.ScreenshotOptions().setPath(file));
         assertThat(Files.size(file)).isPositive();
@@ -66,6 +70,12 @@ class RoomScreenshotsBrowserTest {
                 CallPages.joinCall(a);
                 CallPages.joinCall(b);
                 CallPages.waitRemoteVideos(a, 1, 30_000);
+                if (width >= 900) {
+                    Locator code = a.page.locator("[data-testid=verify-code]:not([hidden])");
+                    code.waitFor();
+                    a.page.evaluate("() => window.scrollTo(0, 0)");
+                    assertThat(a.onScreen(code)).as("the verification code in the people list, uncovered").isTrue();
+                }
                 shot(a, "call", width);
                 Files.delete(file);
             }
