@@ -330,10 +330,19 @@ public final class ResumableUploadApi {
 
     /** A non-negative byte count or offset from a header or query (Upload-Length, Upload-Offset), else -1. */
     static long parseLong(String s) {
+        String digits = s.trim();
+        if (digits.isEmpty() || digits.length() > 19) {
+            return -1;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1; // digits only: no sign ("-0", "+5"), no other numerals
+            }
+        }
         try {
-            long v = Long.parseLong(s.trim());
-            return v < 0 ? -1 : v;
-        } catch (NumberFormatException e) {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException tooLarge) {
             return -1;
         }
     }

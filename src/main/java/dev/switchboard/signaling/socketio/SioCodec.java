@@ -30,7 +30,9 @@ public final class SioCodec {
     static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // a number is relayed as written: as a double, 6E+6665 would become Infinity and go out as "Infinity"
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     static final int MAX_ATTACHMENTS = 64;
     private static final Set<String> RESERVED_EVENTS = Set.of(
             "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -44,6 +46,14 @@ class SioFuzzTest {
         assertThat(back.attachments()).isEqualTo(wire.size() - 1);
         SioPacket again = back.attachments() == 0 ? back.packet()
                 : SioCodec.reconstruct(back, wire.subList(1, wire.size()).stream().map(EnginePacket::bytes).toList());
-        assertThat(again).isEqualTo(p);
+        assertThat(again.type()).isEqualTo(p.type());
+        assertThat(again.namespace()).isEqualTo(p.namespace());
+        assertThat(again.ackId()).isEqualTo(p.ackId());
+        assertThat(p.data() == null ? again.data() == null : p.data().equals(SAME_VALUE, again.data()))
+                .as("%s relayed as %s", p.data(), again.data()).isTrue();
     }
+
+    /** JSON equality where numbers compare by value: 6E+2 written back as 600 is the same number. */
+    private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> a.equals(b)
+            || (a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0) ? 0 : 1;
 }
