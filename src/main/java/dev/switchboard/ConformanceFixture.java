@@ -32,7 +32,8 @@ public final class ConformanceFixture implements AutoCloseable {
                 1_000_000, List.of("*"), base.roomCapacity(), base.codelabRoomCapacity(), base.maxMessageBytes(),
                 base.messagesPerSecond(), base.messageBurst(), base.roomsPerConnection(), base.outboundQueueBytes(),
                 base.allowEio3(), 1_000_000, 1_000_000);
-        engine = new EngineServer(cfg, "/socket.io/");
+        // the reference server's CORS defaults (the npm cors package), which the suite run in a browser needs
+        engine = new EngineServer(cfg, "/socket.io/", "GET,HEAD,PUT,PATCH,POST,DELETE");
         SioServer sio = new SioServer(cfg);
         engine.listener(sio);
         setUp(sio.namespace("/"));

@@ -141,6 +141,28 @@ class EngineIoProtocolTest {
     }
 
     @Test
+    void aPollServedJustAfterTheClientsCloseGetsTheNoopItWouldHaveGotFirst() throws Exception {
+        // The official suite sends a poll and the close at once on two connections; here the close wins.
+        String sid = server.openPolling();
+        assertThat(server.send("POST", "EIO=4&transport=polling&sid=" + sid, "1").statusCode()).isEqualTo(200);
+        HttpResponse<String> late = server.get("EIO=4&transport=polling&sid=" + sid);
+        assertThat(late.statusCode()).isEqualTo(200);
+        assertThat(late.body()).isEqualTo("6");
+        assertThat(server.get("EIO=4&transport=polling&sid=" + sid).statusCode()).as("then the session is gone")
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aPreflightIsToldTheReferenceServersMethodsSoABrowserSendsThePutThatIsRefused() throws Exception {
+        HttpResponse<String> r = server.http.send(HttpRequest.newBuilder(URI.create(server.url("EIO=4&transport=polling")))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://page.test")
+                .header("Access-Control-Request-Method", "PUT").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(r.headers().firstValue("access-control-allow-methods")).hasValue("GET,HEAD,PUT,PATCH,POST,DELETE");
+        assertThat(server.send("PUT", "EIO=4&transport=polling", "").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void clientCloseReleasesTheHeldPollWithNoop() throws Exception {
         String sid = server.openPolling();
         CompletableFuture<HttpResponse<String>> held = server.http.sendAsync(

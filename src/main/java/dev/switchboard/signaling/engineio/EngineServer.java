@@ -60,16 +60,33 @@ public final class EngineServer implements HttpHandler {
     private final Map<String, EngineSocket> sessions = new ConcurrentHashMap<>();
     private final PerSourceRate newSessions;
     private final LongSupplier nanoClock;
+    private final String preflightMethods;
     private volatile EngineListener listener;
 
+    /** The methods a CORS preflight is told, the ones this server answers. */
+    public static final String OWN_METHODS = "GET, POST, OPTIONS";
+
     public EngineServer(SignalingConfig config, String path) {
-        this(config, path, System::nanoTime);
+        this(config, path, System::nanoTime, OWN_METHODS);
+    }
+
+    /**
+     * With the methods a CORS preflight is told: the conformance fixture tells what the reference server's
+     * CORS defaults tell, so a browser sends the suite's PUT and sees its 400.
+     */
+    public EngineServer(SignalingConfig config, String path, String preflightMethods) {
+        this(config, path, System::nanoTime, preflightMethods);
     }
 
     EngineServer(SignalingConfig config, String path, LongSupplier nanoClock) {
+        this(config, path, nanoClock, OWN_METHODS);
+    }
+
+    private EngineServer(SignalingConfig config, String path, LongSupplier nanoClock, String preflightMethods) {
         this.config = config;
         this.path = path;
         this.nanoClock = nanoClock;
+        this.preflightMethods = preflightMethods;
         this.newSessions = new PerSourceRate(config.newSessionsPerSecond(), config.newSessionBurst(),
                 SESSION_BUDGET_SOURCES);
     }
@@ -338,7 +355,7 @@ public final class EngineServer implements HttpHandler {
     private void preflight(ChannelHandlerContext ctx, FullHttpRequest req, String origin, boolean keepAlive) {
         FullHttpResponse res = HttpResponses.response(HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER, null);
         cors(res, origin);
-        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, preflightMethods);
         String asked = req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
         if (asked != null) {
             res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, asked);

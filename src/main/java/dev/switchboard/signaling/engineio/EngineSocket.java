@@ -13,6 +13,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One Engine.IO session: its transport (long-polling, WebSocket, or polling while a WebSocket probe is
@@ -22,6 +23,8 @@ import java.util.List;
 public final class EngineSocket {
     enum Transport { POLLING, WEBSOCKET }
 
+    /** How long a session closed by its client over polling answers one racing poll with NOOP. */
+    static final long CLOSE_LINGER_MS = 1_000;
     private static final byte[] V3_BINARY_PREFIX = {(byte) (EnginePacket.Type.MESSAGE.code - '0')};
 
     private final String id;
@@ -44,6 +47,8 @@ public final class EngineSocket {
     private boolean pollKeepAlive;
     private String pollOrigin;
     private boolean closed;
+    /** Closed by the client over polling with no poll held: the next poll, racing the close, gets NOOP. */
+    private boolean noopOwed;
     private volatile SessionListener listener;
 
     EngineSocket(String id, EngineServer server, EventExecutor loop, Handshake handshake, Transport transport,
@@ -204,6 +209,13 @@ public final class EngineSocket {
 
     /** A long-polling GET. Answers at once when packets wait, else holds the request. */
     void onPoll(ChannelHandlerContext ctx, boolean keepAlive, String origin) {
+        if (noopOwed) {
+            // A poll sent beside the client's close but served after it: what it would have got if first.
+            noopOwed = false;
+            server.remove(this, "transport close");
+            server.writePayload(ctx, keepAlive, origin, protocol.encodePayload(List.of(EnginePacket.NOOP)));
+            return;
+        }
         if (closed || transport != Transport.POLLING) {
             server.writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             return;
@@ -357,7 +369,19 @@ public final class EngineSocket {
         heartbeat.stop();
         buffer.clear();
         bufferedBytes = 0;
-        server.remove(this, reason);
+        if (lastPacket == EnginePacket.NOOP && transport == Transport.POLLING && poll == null && probe == null) {
+            // The client's close came on its own request; its poll may be on its way on another connection
+            // (another event loop), so the session stays findable for a moment to answer that poll NOOP.
+            noopOwed = true;
+            loop.schedule(() -> {
+                if (noopOwed) {
+                    noopOwed = false;
+                    server.remove(this, reason);
+                }
+            }, CLOSE_LINGER_MS, TimeUnit.MILLISECONDS);
+        } else {
+            server.remove(this, reason);
+        }
         if (poll != null) {
             ChannelHandlerContext ctx = poll;
             poll = null;
