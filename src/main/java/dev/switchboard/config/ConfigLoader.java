@@ -30,10 +30,14 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
-    /** The built-in defaults alone (used for --help). */
+    /** The built-in defaults alone (used for --help); parsed once, immutable. */
     public static Config defaults() {
-        return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "switchboard.conf",
-                ConfigParseOptions.defaults().setAllowMissing(false)).resolve().getConfig(ROOT);
+        return Defaults.CONFIG;
+    }
+
+    private static final class Defaults {
+        static final Config CONFIG = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(),
+                "switchboard.conf", ConfigParseOptions.defaults().setAllowMissing(false)).resolve().getConfig(ROOT);
     }
 
     /**

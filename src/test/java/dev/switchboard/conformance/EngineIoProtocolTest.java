@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.signaling.engineio.EngineSocket;
 import dev.switchboard.testing.RawWebSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -205,6 +207,40 @@ class EngineIoProtocolTest {
             }
             ws.send("42[\"message\",\"still here\"]");
             assertThat(ws.next(true)).isEqualTo("42[\"message-back\",\"still here\"]");
+        }
+    }
+
+    @Test
+    void aPollThatTheUpgradeOvertakesIsRefusedLikeAnyLaterPoll() throws Exception {
+        // The official suite sends the upgrade on the WebSocket, then a poll on another connection; the
+        // poll may be served first (another event loop). It waits out the upgrade grace, and is refused.
+        String sid = server.openPolling();
+        try (RawWebSocket ws = RawWebSocket.connect(server.wsUrl("EIO=4&transport=websocket&sid=" + sid))) {
+            ws.send("2probe");
+            assertThat(ws.nextText()).isEqualTo("3probe");
+            CompletableFuture<HttpResponse<String>> poll = server.http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(server.url("EIO=4&transport=polling&sid=" + sid))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(EngineSocket.UPGRADE_GRACE_MS / 5);
+            ws.send("5");
+            assertThat(poll.get().statusCode()).isEqualTo(400);
+            ws.send("40");
+            assertThat(ws.nextText()).startsWith("40{\"sid\":");
+        }
+    }
+
+    @Test
+    void aPollMetDuringAnUpgradeIsReleasedWithNoopAfterTheGraceWhenNoUpgradeFollows() throws Exception {
+        String sid = server.openPolling();
+        try (RawWebSocket ws = RawWebSocket.connect(server.wsUrl("EIO=4&transport=websocket&sid=" + sid))) {
+            ws.send("2probe");
+            assertThat(ws.nextText()).isEqualTo("3probe");
+            long start = System.nanoTime();
+            HttpResponse<String> poll = server.get("EIO=4&transport=polling&sid=" + sid);
+            assertThat(poll.statusCode()).isEqualTo(200);
+            assertThat(poll.body()).isIn("6", "2", "2\u001e6");
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(
+                    TimeUnit.MILLISECONDS.toNanos(EngineSocket.UPGRADE_GRACE_MS));
         }
     }
 

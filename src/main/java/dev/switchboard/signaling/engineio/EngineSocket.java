@@ -25,6 +25,13 @@ public final class EngineSocket {
 
     /** How long a session closed by its client over polling answers one racing poll with NOOP. */
     static final long CLOSE_LINGER_MS = 1_000;
+    /**
+     * How long a poll met during an upgrade (the probe answered) is held before it is released with NOOP:
+     * the client's upgrade packet, sent before that poll on the WebSocket, may still be on its way through
+     * another event loop. A standard client pauses polling before it upgrades, so its poll is released
+     * after this grace; a poll the upgrade overtakes is refused like any later one.
+     */
+    public static final long UPGRADE_GRACE_MS = 50;
     private static final byte[] V3_BINARY_PREFIX = {(byte) (EnginePacket.Type.MESSAGE.code - '0')};
 
     private final String id;
@@ -230,9 +237,23 @@ public final class EngineSocket {
         pollKeepAlive = keepAlive;
         pollOrigin = origin;
         if (upgrading && buffer.isEmpty()) {
-            buffer.add(EnginePacket.NOOP);
+            releaseForUpgrade();
+        } else {
+            flushPoll();
         }
-        flushPoll();
+    }
+
+    /** Releases the held poll with NOOP after the upgrade grace, unless something else answered it first. */
+    private void releaseForUpgrade() {
+        ChannelHandlerContext held = poll;
+        loop.schedule(() -> {
+            if (poll == held && upgrading && !closed) {
+                if (buffer.isEmpty()) {
+                    buffer.add(EnginePacket.NOOP);
+                }
+                flushPoll();
+            }
+        }, UPGRADE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
     /** The connection of a held poll went away. */
@@ -269,9 +290,10 @@ public final class EngineSocket {
                 // Let the pending poll (and any later one) return so the client can pause polling.
                 upgrading = true;
                 if (poll != null && buffer.isEmpty()) {
-                    buffer.add(EnginePacket.NOOP);
+                    releaseForUpgrade();
+                } else {
+                    flushPoll();
                 }
-                flushPoll();
             } else if (p.type() == EnginePacket.Type.UPGRADE) {
                 completeUpgrade();
             } else {
@@ -314,10 +336,11 @@ public final class EngineSocket {
         probe = null;
         upgrading = false;
         if (poll != null) {
-            // Release the held poll; later polls on this sid are refused.
+            // Still held in the upgrade grace: a client pauses polling before it upgrades, so this poll came
+            // after the upgrade packet (on another connection) and is refused like every later poll.
             ChannelHandlerContext ctx = poll;
             poll = null;
-            server.writePayload(ctx, pollKeepAlive, pollOrigin, protocol.encodePayload(List.of(EnginePacket.NOOP)));
+            server.writeError(ctx, pollKeepAlive, pollOrigin, EngineError.BAD_REQUEST);
         }
         List<EnginePacket> pending = new ArrayList<>(buffer);
         buffer.clear();
