@@ -9,7 +9,10 @@
 # Usage: bench/fuzz.sh [Class#method ...]   (default: every target)
 # Environment: RUNS (10000000), SECONDS_PER_TARGET (600), JOBS (1, targets run side by side),
 #              LOCK (a command prefix each target runs under, e.g. a slot script), MERGE (0),
-#              CP (the test class path; computed with Maven when empty).
+#              CP (the test class path; computed with Maven when empty),
+#              LEAK_LEVEL (paranoid: every buffer tracked, every access recorded; simple: every buffer still
+#              tracked, so every leak is still reported, without the stack trace of each access, which is
+#              most of the time of the targets that build a Netty channel per execution).
 # Also: mvn -Pfuzz test (-Dfuzz.runs=N -Dfuzz.seconds=S -Dfuzz.jobs=J).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +21,7 @@ SECONDS_PER_TARGET=${SECONDS_PER_TARGET:-600}
 JOBS=${JOBS:-1}
 LOCK=${LOCK:-}
 MERGE=${MERGE:-0}
+LEAK_LEVEL=${LEAK_LEVEL:-paranoid}
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
   TARGETS=(stun.StunFuzzTest#message stun.StunFuzzTest#attributes
@@ -44,7 +48,8 @@ run_one() { # run_one pkg.Class#method
   local seeds=()
   [ -d "$inputs" ] && seeds=("$inputs")
   local rc=0
-  $LOCK java -Xmx2g -Dio.netty.leakDetection.level=paranoid -Djazzer.hooks=true -cp "$CP" \
+  $LOCK java -Xmx2g -Dio.netty.leakDetection.level="$LEAK_LEVEL" \
+    -Dio.netty.leakDetection.samplingInterval=1 -Djazzer.hooks=true -cp "$CP" \
     com.code_intelligence.jazzer.Jazzer --target_class="dev.switchboard.$cls" --target_method="$method" \
     --instrumentation_includes='dev.switchboard.**' --reproducer_path=target/fuzz/findings \
     -runs="$RUNS" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -print_final_stats=1 \
