@@ -1,6 +1,7 @@
 package dev.switchboard.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.media.PostgresServer;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two nodes (in this JVM, each with its own data dir) on one real PostgreSQL, one real Redis and one
  * shared media folder: what is uploaded through one node is listed, served and deleted through the
- * other, media events reach room members on both, and a resumable upload goes on across the nodes.
+ * other, media events reach room members on both, a resumable upload goes on across the nodes, and
+ * PostgreSQL restarted under both nodes costs uploads a 503 while it is down and nothing after.
  */
 @Tag("external")
 class MediaAcrossNodesTest {
@@ -116,6 +119,42 @@ class MediaAcrossNodesTest {
             assertThat(removed.getString("id")).as("media-removed reaches a member on the other node").isEqualTo(id);
             assertThat(send("GET", a.url() + "/api/media/" + id, null).statusCode()).isEqualTo(404);
             assertThat(Files.exists(a.server().media().contentPath(TestImages.sha256(photo)))).isFalse();
+        }
+    }
+
+    @Test
+    void whilePostgresqlIsDownEveryNodeAnswersUploads503AndAfterItsRestartUploadsWorkAndReachEveryNode()
+            throws Exception {
+        try (JavaSioClient onA = member(a, "outage-room", "Ada"); JavaSioClient onB = member(b, "outage-room", "Bob")) {
+            onA.next("peer-joined");
+            byte[] photo = TestImages.jpeg(64, 48, 11);
+            pg.stopServer();
+            try {
+                for (TestServer node : new TestServer[] {a, b}) {
+                    HttpResponse<byte[]> refused = send("POST", node.url() + "/api/rooms/outage-room/photos", photo,
+                            "Content-Type", "image/jpeg");
+                    assertThat(refused.statusCode()).as(new String(refused.body())).isEqualTo(503);
+                }
+                // Signaling lives in Redis: a third member still joins during the outage.
+                try (JavaSioClient late = member(b, "outage-room", "Cy")) {
+                    assertThat(onA.next("peer-joined").arg(0).toString()).contains("Cy");
+                    assertThat(onB.next("peer-joined").arg(0).toString()).contains("Cy");
+                }
+                onA.next("peer-left");
+                onB.next("peer-left");
+            } finally {
+                pg.startServer();
+            }
+            HttpResponse<byte[]> up = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> send("POST", a.url() + "/api/rooms/outage-room/photos", photo, "Content-Type",
+                            "image/jpeg"), r -> r.statusCode() != 503);
+            assertThat(up.statusCode()).as(new String(up.body())).isEqualTo(201);
+            String id = json(up).getString("id");
+            assertThat(((JSONObject) onB.next("media-added").arg(0)).getString("id")).isEqualTo(id);
+            HttpResponse<byte[]> list = send("GET", b.url() + "/api/rooms/outage-room/photos", null);
+            JSONArray photos = new JSONArray(new String(list.body(), java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(photos.length()).as("the refused uploads left nothing behind").isEqualTo(1);
+            assertThat(send("GET", b.url() + "/api/media/" + id, null).body()).isEqualTo(photo);
         }
     }
 
