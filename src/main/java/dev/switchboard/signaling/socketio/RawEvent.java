@@ -36,7 +36,7 @@ public record RawEvent(String text, String namespace, long ackId, int dataStart,
     ArrayNode data() throws SioProtocolException {
         try {
             return (ArrayNode) SioCodec.JSON.readTree(text.substring(dataStart));
-        } catch (JsonProcessingException | ClassCastException e) {
+        } catch (JsonProcessingException | NumberFormatException | ClassCastException e) {
             throw new SioProtocolException("invalid JSON payload");
         }
     }

@@ -78,7 +78,8 @@ public final class SioCodec {
         if (i < s.length()) {
             try {
                 data = JSON.readTree(s.substring(i));
-            } catch (JsonProcessingException e) {
+            } catch (JsonProcessingException | NumberFormatException e) {
+                // NumberFormatException: a number whose exponent has too many digits to be read exactly
                 throw new SioProtocolException("invalid JSON payload");
             }
         }
