@@ -9,10 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-flock /tmp/switchboard-build.lock mvn -o -B -q -DskipTests package
-flock /tmp/switchboard-build.lock mvn -o -B -q test-compile
-flock /tmp/switchboard-build.lock mvn -o -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
+flock /tmp/sb-build.lock mvn -o -B -q -DskipTests package
+flock /tmp/sb-build.lock mvn -o -B -q test-compile
+flock /tmp/sb-build.lock mvn -o -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
     -Dmdep.includeScope=test >/dev/null
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); $(redis-server --version)"
-flock /tmp/switchboard-build.lock java -Xms1g -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+flock /tmp/sb-build.lock java -Xms1g -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
     dev.switchboard.bench.ClusterBench "$@" 2>&1 | tee target/bench-cluster.txt
