@@ -38,7 +38,7 @@ class SoakTest {
             SoakRun.printVerdict(s, r, System.out);
 
             server.liveHeapBytes();
-            SoakRun.Settings small = new SoakRun.Settings(20, 4, 100, 100, 1, 2, 1, 1);
+            SoakRun.Settings small = new SoakRun.Settings(20, 4, 100, 100, 1, 3, 3, 1);
             SoakRun.Result after = SoakRun.run(server, log, turnPort, small, System.out);
             SoakRun.printVerdict(small, after, System.out);
 
