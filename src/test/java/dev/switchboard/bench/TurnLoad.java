@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  * pace; the peer sends every datagram back through the relay and the client records the round trip.
  * Counters are shared by all allocations.
  */
-final class TurnLoad implements AutoCloseable {
+final class TurnLoad {
     /** Allocations being set up at once (Allocate, challenge, Allocate, ChannelBind). */
     private static final int SETUP_CONCURRENCY = 100;
 
@@ -100,8 +100,8 @@ final class TurnLoad implements AutoCloseable {
         return sent.sum() - echoed.sum() - reordered.sum();
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    /** Stops sending, closes every allocation's socket (the server lets its allocations expire) and the peer. */
+    void close() throws InterruptedException {
         sending = false;
         for (TurnLoadClient c : clients) {
             c.close();
