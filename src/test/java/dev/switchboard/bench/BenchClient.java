@@ -33,6 +33,8 @@ final class BenchClient extends SimpleChannelInboundHandler<WebSocketFrame> {
     /** Completes when the client is ready: connected (idle) or told the room is ready (pair). */
     final CompletableFuture<BenchClient> ready = new CompletableFuture<>();
     private volatile Channel channel;
+    /** When the caller's message in flight was sent (System.nanoTime), 0 when none is. */
+    private volatile long sentAt;
 
     BenchClient(Role role, String room, Load load) {
         this.role = role;
@@ -42,6 +44,11 @@ final class BenchClient extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     Channel channel() {
         return channel;
+    }
+
+    /** When the caller's message in flight was sent (System.nanoTime), 0 when none is in flight. */
+    long sentAt() {
+        return sentAt;
     }
 
     /** Starts the caller's loop (after a random offset within the pace, so pairs do not march together). */
@@ -60,10 +67,12 @@ final class BenchClient extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private void sendNext() {
         Channel ch = channel;
-        if (!load.running || ch == null || !ch.isActive()) {
+        if (!load.running || load.draining || ch == null || !ch.isActive()) {
             return;
         }
-        String text = MESSAGE_HEAD + System.nanoTime() + CANDIDATE_TAIL;
+        long now = System.nanoTime();
+        sentAt = now;
+        String text = MESSAGE_HEAD + now + CANDIDATE_TAIL;
         ch.writeAndFlush(new TextWebSocketFrame(text), ch.voidPromise());
     }
 
@@ -81,6 +90,15 @@ final class BenchClient extends SimpleChannelInboundHandler<WebSocketFrame> {
             load.unexpectedCloses.increment();
         }
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        load.failures.increment();
+        if (load.firstError == null) {
+            load.firstError = String.valueOf(cause);
+        }
+        ctx.close();
     }
 
     @Override
@@ -140,6 +158,7 @@ final class BenchClient extends SimpleChannelInboundHandler<WebSocketFrame> {
             }
             return;
         }
+        sentAt = 0;
         long sent = parseTime(b);
         long now = System.nanoTime();
         if (load.measuring && sent > 0) {

@@ -46,6 +46,25 @@ class BenchFiguresTest {
     }
 
     @Test
+    void drainingAnIntervalEmptiesTheHistogramAndAddsTheIntervalToTheTotal() {
+        RttHistogram h = new RttHistogram();
+        RttHistogram total = new RttHistogram();
+        total.record(2_000_000L);
+        h.record(1_000_000L);
+        h.record(3_000_000L);
+        RttHistogram interval = h.drainInto(total);
+        assertThat(interval.count()).isEqualTo(2);
+        assertThat(interval.percentileMicros(1.0)).isEqualTo(3_010);
+        assertThat(h.count()).isZero();
+        assertThat(total.count()).isEqualTo(3);
+        assertThat(total.percentileMicros(0.50)).isEqualTo(2_010);
+        h.record(5_000_000L);
+        total.add(h);
+        assertThat(total.count()).isEqualTo(4);
+        assertThat(h.count()).as("add leaves its argument as it was").isEqualTo(1);
+    }
+
+    @Test
     void emptyHistogramHasNoPercentile() {
         assertThat(new RttHistogram().percentileMicros(0.99)).isEqualTo(-1);
     }

@@ -22,6 +22,32 @@ final class RttHistogram {
         counts.incrementAndGet(bucket);
     }
 
+    /**
+     * Moves every count out of this histogram into a new one (the interval since the last call), adding
+     * them to {@code total} too. A time recorded meanwhile lands in this interval or the next.
+     */
+    RttHistogram drainInto(RttHistogram total) {
+        RttHistogram interval = new RttHistogram();
+        for (int i = 0; i < counts.length(); i++) {
+            long n = counts.getAndSet(i, 0);
+            if (n != 0) {
+                interval.counts.set(i, n);
+                total.counts.addAndGet(i, n);
+            }
+        }
+        return interval;
+    }
+
+    /** Adds {@code other}'s counts to this histogram. */
+    void add(RttHistogram other) {
+        for (int i = 0; i < counts.length(); i++) {
+            long n = other.counts.get(i);
+            if (n != 0) {
+                counts.addAndGet(i, n);
+            }
+        }
+    }
+
     long count() {
         long n = 0;
         for (int i = 0; i < counts.length(); i++) {

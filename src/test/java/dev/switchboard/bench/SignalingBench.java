@@ -178,7 +178,7 @@ public final class SignalingBench {
             clients.add(new BenchClient(BenchClient.Role.ANSWERER, prefix + i, load));
         }
         try {
-            connectAll(server.port, clients);
+            connectAll(loops, server.port, clients);
             load.running = true;
             for (BenchClient c : clients) {
                 c.start();
@@ -229,7 +229,7 @@ public final class SignalingBench {
             clients.add(new BenchClient(BenchClient.Role.IDLE, null, load));
         }
         try {
-            int opened = connectAll(server.port, clients);
+            int opened = connectAll(loops, server.port, clients);
             Thread.sleep(2000);
             long heap1 = server.liveHeapBytes();
             long rss1 = server.rssBytes();
@@ -244,7 +244,7 @@ public final class SignalingBench {
     }
 
     /** Connects every client (at most {@link #CONNECT_CONCURRENCY} handshakes in flight); returns how many are ready. */
-    private int connectAll(int port, List<BenchClient> clients) throws Exception {
+    static int connectAll(EventLoops loops, int port, List<BenchClient> clients) throws Exception {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket");
         Semaphore inFlight = new Semaphore(CONNECT_CONCURRENCY);
         List<CompletableFuture<BenchClient>> all = new ArrayList<>(clients.size());
