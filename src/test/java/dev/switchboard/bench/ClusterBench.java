@@ -105,7 +105,9 @@ public final class ClusterBench {
         }
         Map<String, String> env = Map.of("SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND", "1000000",
                 "SWITCHBOARD_SIGNALING_MESSAGE_BURST", "1000000",
-                "SWITCHBOARD_SIGNALING_NEW_SESSIONS_PER_SECOND", "1000000", "SWITCHBOARD_SIGNALING_NEW_SESSION_BURST", "1000000");
+                "SWITCHBOARD_SIGNALING_NEW_SESSIONS_PER_SECOND", "1000000", "SWITCHBOARD_SIGNALING_NEW_SESSION_BURST", "1000000",
+                // every client comes from one loopback address: past the 128 connections an address may hold
+                "SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP", "1000000");
         return ServerProcess.start(ServerProcess.Kind.SWITCHBOARD, name, cmd, env, port, work.resolve(name + ".log"));
     }
 

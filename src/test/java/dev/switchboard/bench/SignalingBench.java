@@ -140,12 +140,13 @@ public final class SignalingBench {
         if (kind == ServerProcess.Kind.SWITCHBOARD) {
             Path data = Files.createDirectories(work.resolve("data"));
             // The per-connection rate limit (50/s by default) would cap a closed loop, and every client comes
-            // from one address (past the new-session budget): raise both.
+            // from one address (past the new-session budget and the connections an address may hold): raise them.
             Map<String, String> env = Map.of(
                     "SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND", "1000000",
                     "SWITCHBOARD_SIGNALING_MESSAGE_BURST", "1000000",
                     "SWITCHBOARD_SIGNALING_NEW_SESSIONS_PER_SECOND", "1000000",
-                    "SWITCHBOARD_SIGNALING_NEW_SESSION_BURST", "1000000");
+                    "SWITCHBOARD_SIGNALING_NEW_SESSION_BURST", "1000000",
+                    "SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP", "1000000");
             List<String> cmd = new ArrayList<>(pinned());
             cmd.add("java");
             for (String o : opts.get("switchboard-jvm-opts").split(" ")) {
