@@ -64,6 +64,8 @@ run_one() { # run_one pkg.Class#method
     "$crashes" "$leaks" "$rc"
   if [ "$MERGE" = 1 ]; then
     rm -rf "$inputs.new" && mkdir -p "$inputs.new"
+    # Inputs with a name (findings kept on purpose, not a hash) stay, whatever coverage they add.
+    [ -d "$inputs" ] && find "$inputs" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}$' -exec cp {} "$inputs.new"/ \;
     java -cp "$CP" com.code_intelligence.jazzer.Jazzer --target_class="dev.switchboard.$cls" \
       --target_method="$method" --instrumentation_includes='dev.switchboard.**' -merge=1 "$inputs.new" "$corpus" \
       >"$log.merge" 2>&1 && rm -rf "$inputs" && mv "$inputs.new" "$inputs"
