@@ -14,6 +14,9 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -61,6 +64,7 @@ public final class RedisRooms implements RoomCluster {
         String where = uri.getHost() + ":" + uri.getPort();
         resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .nettyCustomizer(new ConsolidatedFlushes())
                 .build();
         client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
@@ -342,5 +346,18 @@ public final class RedisRooms implements RoomCluster {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Publishes come from every event loop, each a write and a flush on Redis's connection: flushes
+     * queued in one pass of that connection's loop leave as one write (fewer system calls here and reads
+     * in Redis), without delaying any publish past that pass.
+     */
+    private static final class ConsolidatedFlushes implements NettyCustomizer {
+        @Override
+        public void afterChannelInitialized(Channel channel) {
+            channel.pipeline().addFirst(new FlushConsolidationHandler(
+                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        }
     }
 }
