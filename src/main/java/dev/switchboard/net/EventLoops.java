@@ -62,6 +62,15 @@ public final class EventLoops implements AutoCloseable {
         return transport;
     }
 
+    /**
+     * Whether a registered channel can leave its loop for another (deregister, then register): not on
+     * io_uring, where moving a datagram channel that has reads in flight never completes (Netty 4.2.18:
+     * the relay of a claimed TURN reservation hung there, and its Allocate was never answered).
+     */
+    public boolean movesChannels() {
+        return transport != Transport.IO_URING;
+    }
+
     /** Linux sockets (epoll or io_uring): SO_REUSEPORT and batched datagram reads are there. */
     public boolean linux() {
         return transport.linux();

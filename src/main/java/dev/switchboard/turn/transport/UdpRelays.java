@@ -128,14 +128,15 @@ final class UdpRelays implements RelayFactory {
                 retry.run();
                 return;
             }
-            UdpRelay relay = new UdpRelay(f.channel(), new InetSocketAddress(advertise, port));
+            UdpRelay relay = new UdpRelay(f.channel(), new InetSocketAddress(advertise, port), loops.movesChannels());
             if (!reserveNext) {
                 opened.relay(relay, null);
                 return;
             }
             bind(loop, bindTo, port + 1, null).addListener((io.netty.channel.ChannelFutureListener) g -> {
                 if (g.isSuccess()) {
-                    opened.relay(relay, new UdpRelay(g.channel(), new InetSocketAddress(advertise, port + 1)));
+                    opened.relay(relay, new UdpRelay(g.channel(), new InetSocketAddress(advertise, port + 1),
+                            loops.movesChannels()));
                 } else {
                     relay.close();
                     retry.run();
@@ -196,10 +197,13 @@ final class UdpRelays implements RelayFactory {
     static final class UdpRelay implements Relay {
         private final Channel channel;
         private final InetSocketAddress advertised;
+        /** Whether the socket may move to its owner's loop (else it stays, and relays across loops). */
+        private final boolean movable;
 
-        UdpRelay(Channel channel, InetSocketAddress advertised) {
+        UdpRelay(Channel channel, InetSocketAddress advertised, boolean movable) {
             this.channel = channel;
             this.advertised = advertised;
+            this.movable = movable;
         }
 
         @Override
@@ -216,7 +220,9 @@ final class UdpRelays implements RelayFactory {
         public void attach(ClientLink owner, RelayReceiver receiver, Opened attached) {
             channel.pipeline().get(RelayHandler.class).attach(receiver);
             EventLoop target = owner instanceof LoopBound lb ? lb.eventLoop() : null;
-            if (target == null || target == channel.eventLoop()) {
+            if (target == null || target == channel.eventLoop() || !movable) {
+                // Staying on another loop is safe (the allocation's state is read across loops), one
+                // thread hop dearer per relayed datagram.
                 attached.relay(this, null);
                 return;
             }
