@@ -30,6 +30,13 @@ export class SignalingClient extends EventTarget {
     });
     this.socket = socket;
     let joinedBefore = false;
+    // Whether the server keeps our session for us while we are away: its CONNECT answer carries a pid then.
+    let serverRecovers = false;
+    socket.io.on('packet', (p) => {
+      if (p.type === 0 && p.nsp === '/') {
+        serverRecovers = Boolean(p.data?.pid);
+      }
+    });
     socket.on('connect', () => {
       console.info(`signaling: connected over ${socket.io.engine.transport.name}${socket.recovered ? ', recovered' : ''}`);
       socket.io.engine.once('upgrade', (t) => console.info(`signaling: upgraded to ${t.name}`));
@@ -46,7 +53,7 @@ export class SignalingClient extends EventTarget {
     });
     socket.on('disconnect', (reason) => {
       // socket.active: the client will reconnect on its own, and may find its session (and room) waiting
-      const recoverable = socket.active;
+      const recoverable = socket.active && serverRecovers;
       if (!recoverable) {
         this.id = null;
       }
