@@ -2,12 +2,14 @@
 // Run by RecoveryClientTest (JUnit), which starts a real Switchboard and passes:
 //   SB_URL:          its URL; signaling.recovery-window is SB_WINDOW_MS milliseconds
 //   SB_WINDOW_MS:    the recovery window
+//   SB_MAX_PACKETS:  signaling.recovery-max-packets
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
 
 const SERVER = process.env.SB_URL;
 const WINDOW_MS = Number(process.env.SB_WINDOW_MS);
+const MAX_PACKETS = Number(process.env.SB_MAX_PACKETS);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Connects; `seen` holds every event as [event, ...args] (the offset included), from the start. */
@@ -90,6 +92,10 @@ test('codelab: a cut client recovers the relayed messages and its room; the othe
     const back = nextConnect(a);
     a.io.engine.close();
     for (let n = 0; n < 10; n++) b.emit('message', { n });
+    const c = await connect({ transports: ['websocket'] });
+    c.emit('create or join', room);
+    await until('full', () => c.seen.some(([e]) => e === 'full'));
+    c.close();
     await back;
     assert.equal(a.recovered, true);
     b.emit('message', { n: 10 });
@@ -126,6 +132,34 @@ test('a client back after the window gets a new session; the room was told when 
     const again = await a.emitWithAck('join', { room, name: 'Ada' });
     assert.equal(again.ok, true, 'joins as a new member');
     assert.deepEqual(again.peers, [{ id: b.id, name: 'Bob' }]);
+  } finally {
+    a.close(); b.close();
+  }
+});
+
+test('a client that misses more events than the cap is not recovered; the room is told at once', async () => {
+  const room = 'csr-cap';
+  const a = await connect(reconnecting(['websocket'], 1000));
+  const b = await connect({ transports: ['websocket'] });
+  try {
+    await a.emitWithAck('join', { room, name: 'Ada' });
+    await b.emitWithAck('join', { room, name: 'Bob' });
+    await until('peer-joined', () => a.seen.some(([e]) => e === 'peer-joined'));
+    const id = a.id;
+    const back = nextConnect(a);
+    a.io.engine.close();
+    await sleep(100); // the server has seen the close: what follows is missed
+    let refused = 0;
+    for (let n = 0; n <= MAX_PACKETS; n++) {
+      const res = await b.emitWithAck('signal', { room, to: id, data: { n } });
+      if (!res.ok) refused++;
+    }
+    assert.equal(refused, 0, 'the cap is reached with the last one');
+    await until('peer-left', () => b.seen.some(([e]) => e === 'peer-left'), 1000);
+    assert.equal(b.seen.find(([e]) => e === 'peer-left')[1].id, id);
+    await back;
+    assert.equal(a.recovered, false);
+    assert.notEqual(a.id, id);
   } finally {
     a.close(); b.close();
   }

@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 @Tag("external")
 class RecoveryClientTest {
     private static final int WINDOW_MS = 2000;
+    private static final int MAX_PACKETS = 40;
 
     @Test
     void officialClientRecoversWithinTheWindowAndStartsAfreshAfterIt() throws Exception {
         Path root = Path.of(System.getProperty("project.basedir", "."));
-        try (TestServer server = TestServer.start(Map.of("signaling.recovery-window", WINDOW_MS + "ms"))) {
+        try (TestServer server = TestServer.start(Map.of("signaling.recovery-window", WINDOW_MS + "ms",
+                "signaling.recovery-max-packets", MAX_PACKETS))) {
             Path log = root.resolve("target/node-recovery-test.log");
             ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec",
                     "src/test/js/socketio-recovery.test.mjs")
@@ -32,6 +34,7 @@ class RecoveryClientTest {
                     .redirectOutput(log.toFile());
             pb.environment().put("SB_URL", server.url());
             pb.environment().put("SB_WINDOW_MS", Integer.toString(WINDOW_MS));
+            pb.environment().put("SB_MAX_PACKETS", Integer.toString(MAX_PACKETS));
             Process p = pb.start();
             boolean done = p.waitFor(120, TimeUnit.SECONDS);
             if (!done) {

@@ -55,11 +55,18 @@ public final class LocalRecoveryStore implements RecoveryStore {
     }
 
     @Override
-    public void expire(String pid) {
+    public boolean expire(String pid) {
         Entry e = parked.get(pid);
-        if (e != null && over(e, clock.getAsLong()) && parked.remove(pid, e)) {
+        if (e == null) {
+            return false;
+        }
+        if (!over(e, clock.getAsLong())) {
+            return true;
+        }
+        if (parked.remove(pid, e)) {
             e.session().expired();
         }
+        return false;
     }
 
     @Override

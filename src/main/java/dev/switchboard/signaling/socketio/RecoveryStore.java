@@ -35,8 +35,11 @@ public interface RecoveryStore {
     /** Forgets {@code session} (it cannot be recovered any more); false when it was not parked. */
     boolean drop(Parked session);
 
-    /** Expires the session parked under {@code pid} if its window is over. */
-    void expire(String pid);
+    /**
+     * Expires the session parked under {@code pid} if its window is over; true when one is still parked
+     * under it (its window not over yet: ask again later).
+     */
+    boolean expire(String pid);
 
     /** Expires every session whose window is over. */
     void sweep();

@@ -193,7 +193,13 @@ public final class SioSocket implements RecoveryStore.Parked {
         log.away();
         RecoveryStore store = client.server().store();
         store.park(this);
-        loop().schedule(() -> store.expire(pid), store.window().toMillis() + 1, TimeUnit.MILLISECONDS);
+        loop().schedule(this::checkExpiry, store.window().toMillis() + 1, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkExpiry() {
+        if (client.server().store().expire(pid)) {
+            loop().schedule(this::checkExpiry, 100, TimeUnit.MILLISECONDS); // not over yet (a timer early, or parked again)
+        }
     }
 
     /** Parks again a socket claimed for a connection that could not take it. */

@@ -62,14 +62,14 @@ class LocalRecoveryStoreTest {
         store.park(session("p1"));
         advance(Duration.ofSeconds(60));
         store.park(session("p2"));
-        store.expire("p1");
+        assertThat(store.expire("p1")).as("still waiting").isTrue();
         assertThat(expired).isEmpty();
         advance(Duration.ofSeconds(60));
-        store.expire("p1");
-        store.expire("p2");
+        assertThat(store.expire("p1")).isFalse();
+        assertThat(store.expire("p2")).isTrue();
         assertThat(expired).containsExactly("p1");
         assertThat(store.size()).isEqualTo(1);
-        store.expire("p1");
+        assertThat(store.expire("p1")).isFalse();
         assertThat(expired).as("expires once").containsExactly("p1");
     }
 
