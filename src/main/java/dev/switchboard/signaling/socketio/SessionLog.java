@@ -14,12 +14,16 @@ import java.util.List;
  * text only when it comes back. Owned by the session's event loop.
  */
 final class SessionLog {
+    private static final Object[] NO_SENDS = {};
+    private static final long[] NO_TIMES = {};
+    private static final int[] NO_SIZES = {};
     private final long windowNanos;
     private final int maxPackets;
     private final long maxBytes;
-    private Object[] sends = new Object[8];
-    private long[] times = new long[8];
-    private int[] sizes = new int[8];
+    // allocated on the first send, so a session that is sent nothing costs a few fields
+    private Object[] sends = NO_SENDS;
+    private long[] times = NO_TIMES;
+    private int[] sizes = NO_SIZES;
     private int head;
     private int size;
     private long bytes;
@@ -123,7 +127,7 @@ final class SessionLog {
     }
 
     private void grow() {
-        int n = sends.length * 2;
+        int n = Math.max(8, sends.length * 2);
         Object[] s = new Object[n];
         long[] t = new long[n];
         int[] z = new int[n];
