@@ -60,7 +60,9 @@ function connectV2(url, opts = {}) {
 function connectV4(url, opts = {}) {
   const socket = ioV4(url, { forceNew: true, reconnection: false, timeout: 5000, ...opts });
   const deliver = track(socket);
-  socket.onAny((event, ...args) => deliver(event, args));
+  // without the offset the server appends to every event when connection state recovery is on (the 2.x client never
+  // gets one: its protocol has no recovery)
+  socket.onAny((event, ...args) => deliver(event, socket._pid && typeof args.at(-1) === 'string' ? args.slice(0, -1) : args));
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => { socket.close(); reject(err); });

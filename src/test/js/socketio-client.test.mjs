@@ -15,6 +15,12 @@ const TRANSPORTS = {
 };
 
 /**
+ * An event's arguments without the offset the server appends when connection state recovery is on (the
+ * client then has a pid); tests/socketio-recovery.test.mjs checks the offsets themselves.
+ */
+const withoutOffset = (socket, args) => (socket._pid && typeof args.at(-1) === 'string' ? args.slice(0, -1) : args);
+
+/**
  * Connects; every event the socket receives from the start is queued, so `next` never misses one
  * that arrived in the same payload as the CONNECT.
  */
@@ -22,7 +28,8 @@ function connect(url, opts = {}) {
   const socket = io(url, { forceNew: true, reconnection: false, timeout: 5000, ...opts });
   socket.queue = [];
   socket.waiters = [];
-  socket.onAny((event, ...args) => {
+  socket.onAny((event, ...raw) => {
+    const args = withoutOffset(socket, raw);
     const i = socket.waiters.findIndex((w) => w.event === event);
     if (i >= 0) socket.waiters.splice(i, 1)[0].resolve(args);
     else socket.queue.push([event, args]);
@@ -50,7 +57,7 @@ function next(socket, event, ms = 5000) {
 /** Every event a socket receives from now on, in order. */
 function record(socket) {
   const seen = [];
-  socket.onAny((event, ...args) => seen.push([event, ...args]));
+  socket.onAny((event, ...args) => seen.push([event, ...withoutOffset(socket, args)]));
   return seen;
 }
 

@@ -31,7 +31,8 @@ public final class ConformanceFixture implements AutoCloseable {
         SignalingConfig cfg = new SignalingConfig(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(1000),
                 1_000_000, List.of("*"), base.roomCapacity(), base.codelabRoomCapacity(), base.maxMessageBytes(),
                 base.messagesPerSecond(), base.messageBurst(), base.roomsPerConnection(), base.outboundQueueBytes(),
-                base.allowEio3(), 1_000_000, 1_000_000);
+                base.allowEio3(), 1_000_000, 1_000_000,
+                Duration.ZERO, base.recoveryMaxPackets()); // the suite expects events as sent, without offsets
         // the reference server's CORS defaults (the npm cors package), which the suite run in a browser needs
         engine = new EngineServer(cfg, "/socket.io/", "GET,HEAD,PUT,PATCH,POST,DELETE");
         SioServer sio = new SioServer(cfg);

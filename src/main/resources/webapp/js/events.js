@@ -17,8 +17,12 @@ export const SIGNALING = Object.freeze({
   ERROR: 'error',
   /** Client-side only (js/signaling.js): the join was answered; fires again after every reconnect. */
   JOINED: 'joined',
-  /** Client-side only: the Socket.IO connection dropped. */
+  /** Client-side only: the Socket.IO connection dropped; detail.recoverable when the client reconnects on its own. */
   DISCONNECTED: 'disconnected',
+  /** Client-side only: reconnected within the recovery window: same id, same room, missed events follow. */
+  RECOVERED: 'recovered',
+  /** Client-side only: reconnected as a new session (the old one is gone); a new join follows. */
+  RESET: 'reset',
 });
 
 /**

@@ -218,10 +218,27 @@ function setUpSignaling() {
   });
   signaling.addEventListener(SIGNALING.MEDIA_ADDED, (e) => page.gallery.add(e.detail));
   signaling.addEventListener(SIGNALING.MEDIA_REMOVED, (e) => page.gallery.remove(e.detail?.id));
-  signaling.addEventListener(SIGNALING.DISCONNECTED, () => {
-    page.selfId = null;
+  signaling.addEventListener(SIGNALING.DISCONNECTED, (e) => {
+    page.selfId = null; // out of the room until we know: new photos wait, marked pending
     status.textContent = t('room.lost');
     status.dataset.state = 'disconnected';
+    if (!e.detail.recoverable) {
+      members.reset();
+    }
+    // else: the server keeps our seat for a while; members and their calls stay until we know
+  });
+  signaling.addEventListener(SIGNALING.RECOVERED, (e) => {
+    // still in the room under the same id: what we missed arrives now, nothing to join again
+    page.selfId = e.detail.id;
+    status.textContent = t(relayOnly ? 'room.joinedRelay' : 'room.joined', { room });
+    status.dataset.state = 'joined';
+    photos.flushPending();
+    const queued = pendingSignals;
+    pendingSignals = [];
+    queued.forEach(handleSignal);
+  });
+  signaling.addEventListener(SIGNALING.RESET, () => {
+    page.selfId = null;
     members.reset();
   });
   signaling.addEventListener(SIGNALING.ERROR, (e) => {

@@ -1,8 +1,10 @@
 /**
  * The mesh-room signaling client (docs/signaling.md): join, signal, leave over Socket.IO.
  * Events: "joined" (detail {id, name, peers}), "peer-joined", "peer-left", "signal", "media-added", "media-removed",
- * "error" (detail {code, message}), "disconnected".
- * After a reconnect the server knows us under a new id, so "joined" fires again with a fresh peer list.
+ * "error" (detail {code, message}), "disconnected" (detail {reason, recoverable}), "recovered", "reset".
+ * After a reconnect within the server's recovery window the session is recovered (socket.recovered): same id, same
+ * room, the missed events follow, and "recovered" fires instead of a new join. Otherwise the server knows us under a
+ * new id: "reset" fires, then we join again and "joined" fires with a fresh peer list.
  */
 import { io } from '/socket.io/socket.io.esm.min.js';
 import { pageToken } from './api.js';
@@ -27,14 +29,35 @@ export class SignalingClient extends EventTarget {
       ...(token ? { auth: { token } } : {}),
     });
     this.socket = socket;
+    let joinedBefore = false;
+    // Whether the server keeps our session for us while we are away: its CONNECT answer carries a pid then.
+    let serverRecovers = false;
+    socket.io.on('packet', (p) => {
+      if (p.type === 0 && p.nsp === '/') {
+        serverRecovers = Boolean(p.data?.pid);
+      }
+    });
     socket.on('connect', () => {
-      console.info(`signaling: connected over ${socket.io.engine.transport.name}`);
+      console.info(`signaling: connected over ${socket.io.engine.transport.name}${socket.recovered ? ', recovered' : ''}`);
       socket.io.engine.once('upgrade', (t) => console.info(`signaling: upgraded to ${t.name}`));
+      if (socket.recovered && this.id) {
+        this.emit(SIGNALING.RECOVERED, { id: this.id });
+        return;
+      }
+      if (joinedBefore) {
+        this.id = null;
+        this.emit(SIGNALING.RESET, {});
+      }
+      joinedBefore = true;
       this.join();
     });
     socket.on('disconnect', (reason) => {
-      this.id = null;
-      this.emit(SIGNALING.DISCONNECTED, { reason });
+      // socket.active: the client will reconnect on its own, and may find its session (and room) waiting
+      const recoverable = socket.active && serverRecovers;
+      if (!recoverable) {
+        this.id = null;
+      }
+      this.emit(SIGNALING.DISCONNECTED, { reason, recoverable });
     });
     socket.on('connect_error', (err) => this.emit(SIGNALING.ERROR, { code: ERROR_CODE.CONNECT_ERROR, message: err.message }));
     const { PEER_JOINED, PEER_LEFT, SIGNAL, MEDIA_ADDED, MEDIA_REMOVED } = SIGNALING;

@@ -8,6 +8,7 @@ import dev.switchboard.cluster.RoomKey;
 import dev.switchboard.cluster.RoomKind;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.socketio.Ack;
+import dev.switchboard.signaling.socketio.Emitter;
 import dev.switchboard.signaling.socketio.RawEvent;
 import dev.switchboard.signaling.socketio.SioSocket;
 import java.util.List;
@@ -38,7 +39,7 @@ final class CodelabProtocol implements JoinSteps {
         SioSocket s = peer.socket();
         s.on(CREATE_OR_JOIN, (sock, args, ack) -> createOrJoin(peer, args, ack));
         s.on("message", (sock, args, ack) -> message(peer, args, ack));
-        s.onRaw("message", (sock, event, ack) -> relay(peer, event.relayed(), ack));
+        s.onRaw("message", (sock, event, ack) -> relay(peer, signaling.emitter().relay(event), ack));
         s.on("bye", (sock, args, ack) -> bye(peer, args, ack));
     }
 
@@ -63,9 +64,9 @@ final class CodelabProtocol implements JoinSteps {
         if (size <= 1) {
             peer.socket().emit("created", name, peer.id());
         } else {
-            room.broadcast(peer, SioSocket.encodeEvent("/", "join", name));
+            room.broadcast(peer, signaling.event("join", name));
             peer.socket().emit("joined", name, peer.id());
-            room.broadcast(null, SioSocket.encodeEvent("/", "ready", name));
+            room.broadcast(null, signaling.event("ready", name));
         }
         if (ack != null) {
             ack.send(Map.of("ok", true, "room", name, "id", peer.id(), "size", size));
@@ -78,7 +79,7 @@ final class CodelabProtocol implements JoinSteps {
         for (int i = 0; i < relayed.length; i++) {
             relayed[i] = args.get(i);
         }
-        relay(peer, SioSocket.encodeEvent("/", "message", relayed), ack);
+        relay(peer, signaling.event("message", relayed), ack);
     }
 
     private void relay(Peer peer, List<EnginePacket> encoded, Ack ack) {
@@ -112,6 +113,7 @@ final class CodelabProtocol implements JoinSteps {
     void leave(Peer peer, ClusterRoom room, boolean disconnected) {
         peer.left(room);
         String name = room.key().name();
-        room.leave(peer, disconnected ? Departures.codelabDisconnected(name, peer.id()) : Departures.codelabBye(name, peer.id()));
+        Emitter e = signaling.emitter();
+        room.leave(peer, disconnected ? Departures.codelabDisconnected(e, name, peer.id()) : Departures.codelabBye(e, name, peer.id()));
     }
 }

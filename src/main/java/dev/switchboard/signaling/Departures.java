@@ -3,7 +3,7 @@ package dev.switchboard.signaling;
 import dev.switchboard.cluster.Farewells;
 import dev.switchboard.cluster.RoomKey;
 import dev.switchboard.signaling.engineio.EnginePacket;
-import dev.switchboard.signaling.socketio.SioSocket;
+import dev.switchboard.signaling.socketio.Emitter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,28 +15,32 @@ import java.util.Map;
  */
 public final class Departures {
     /** A member of a dead node left as if disconnected. */
-    public static final Farewells FAREWELLS = Departures::lost;
+    public static final Farewells FAREWELLS = (room, id) -> lost(Emitter.plain(), room, id);
 
     private Departures() {}
 
-    static List<EnginePacket> codelabBye(String room, String id) {
-        return SioSocket.encodeEvent("/", "bye", room, id);
+    static List<EnginePacket> codelabBye(Emitter e, String room, String id) {
+        return e.event("/", "bye", room, id);
     }
 
-    static List<EnginePacket> codelabDisconnected(String room, String id) {
-        List<EnginePacket> out = new ArrayList<>(codelabBye(room, id));
-        out.addAll(SioSocket.encodeEvent("/", "message", "bye"));
+    static List<EnginePacket> codelabDisconnected(Emitter e, String room, String id) {
+        List<EnginePacket> out = new ArrayList<>(codelabBye(e, room, id));
+        out.addAll(e.event("/", "message", "bye"));
         return out;
     }
 
-    static List<EnginePacket> meshLeft(String room, String id, String reason) {
-        return SioSocket.encodeEvent("/", "peer-left", Map.of("room", room, "id", id, "reason", reason));
+    static List<EnginePacket> meshLeft(Emitter e, String room, String id, String reason) {
+        return e.event("/", "peer-left", Map.of("room", room, "id", id, "reason", reason));
     }
 
-    static List<EnginePacket> lost(RoomKey room, String id) {
+    /**
+     * For members of a dead node (several nodes only); encoded without offsets, as the node that would
+     * have given them is gone.
+     */
+    static List<EnginePacket> lost(Emitter e, RoomKey room, String id) {
         return switch (room.kind()) {
-            case CODELAB -> codelabDisconnected(room.name(), id);
-            case MESH -> meshLeft(room.name(), id, "disconnected");
+            case CODELAB -> codelabDisconnected(e, room.name(), id);
+            case MESH -> meshLeft(e, room.name(), id, "disconnected");
         };
     }
 }

@@ -72,7 +72,7 @@ final class MeshProtocol {
                     peers.add(Map.of("id", p.id(), "name", p.name()));
                 }
             }
-            room.broadcast(peer, SioSocket.encodeEvent("/", "peer-joined",
+            room.broadcast(peer, signaling.event("peer-joined",
                     Map.of("room", name, "id", peer.id(), "name", peer.name())));
             if (ack != null) {
                 Map<String, Object> res = new LinkedHashMap<>();
@@ -121,7 +121,7 @@ final class MeshProtocol {
             out.put("to", target);
         }
         out.set("data", req.get("data"));
-        List<EnginePacket> encoded = SioSocket.encodeEvent("/", "signal", out);
+        List<EnginePacket> encoded = signaling.event("signal", out);
         if (!policy.sizeOk(peer, event, encoded, ack)) {
             return;
         }
@@ -165,7 +165,7 @@ final class MeshProtocol {
 
     void leave(Peer peer, ClusterRoom room, String reason) {
         peer.left(room);
-        room.leave(peer, Departures.meshLeft(room.key().name(), peer.id(), reason));
+        room.leave(peer, Departures.meshLeft(signaling.emitter(), room.key().name(), peer.id(), reason));
     }
 
     private static String displayName(JsonNode n) {

@@ -9,9 +9,12 @@ import dev.switchboard.cluster.RoomKey;
 import dev.switchboard.cluster.RoomKind;
 import dev.switchboard.config.SignalingConfig;
 import dev.switchboard.signaling.socketio.Ack;
+import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.socketio.ConnectRefused;
+import dev.switchboard.signaling.socketio.Emitter;
 import dev.switchboard.signaling.socketio.SioServer;
 import dev.switchboard.signaling.socketio.SioSocket;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +42,8 @@ public final class Signaling {
     private final CodelabProtocol codelab;
     private final MeshProtocol mesh;
     private final LongAdder relayed = new LongAdder();
+    /** The server's event encoder (offsets when connection state recovery is on), set by {@link #install}. */
+    private volatile Emitter emitter = Emitter.plain();
 
     /**
      * @param access     room tokens: when enabled, the handshake must carry {@code auth.token} and joins
@@ -61,6 +66,7 @@ public final class Signaling {
 
     /** Serves the room protocols on the main namespace of {@code sio}. */
     public void install(SioServer sio) {
+        emitter = sio.emitter();
         Access access = policy.access();
         sio.namespace("/").onConnect((socket, auth) -> {
             RoomToken token = null;
@@ -85,11 +91,20 @@ public final class Signaling {
      * after an upload). A room with nobody in it is a no-op. Callable from any thread.
      */
     public void publish(String room, String event, Object payload) {
-        cluster.publish(new RoomKey(RoomKind.MESH, room), SioSocket.encodeEvent("/", event, payload))
+        cluster.publish(new RoomKey(RoomKind.MESH, room), event(event, payload))
                 .exceptionally(e -> {
                     log.warn("could not tell room {} on other nodes about {}: {}", room, event, e.getMessage());
                     return null;
                 });
+    }
+
+    /** A server event of the main namespace, encoded once (with an offset when recovery is on). */
+    List<EnginePacket> event(String event, Object... args) {
+        return emitter.event("/", event, args);
+    }
+
+    Emitter emitter() {
+        return emitter;
     }
 
     /** Client messages relayed to peers ({@code message} and {@code signal}), for metrics. */

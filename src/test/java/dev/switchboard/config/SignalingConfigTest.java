@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** signaling.allow-eio3: on by default, off from the config, the environment or an override; typed. */
+/**
+ * signaling.allow-eio3: on by default, off from the config, the environment or an override; typed.
+ * signaling.recovery-window: 2 minutes by default, 0 turns recovery off, from the environment too.
+ */
 class SignalingConfigTest {
 
     @Test
@@ -31,5 +34,27 @@ class SignalingConfigTest {
                 s.allowedOrigins(), s.roomCapacity(), s.codelabRoomCapacity(), s.maxMessageBytes(), s.messagesPerSecond(),
                 s.messageBurst(), s.roomsPerConnection(), s.outboundQueueBytes());
         assertThat(copy).isEqualTo(s);
+    }
+
+    @Test
+    void recoveryWindowIsTwoMinutesByDefaultAndZeroTurnsItOff() {
+        SignalingConfig d = ConfigLoader.load(null, Map.of(), Map.of()).signaling();
+        assertThat(d.recoveryWindow()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(d.recoveryEnabled()).isTrue();
+        assertThat(d.recoveryMaxPackets()).isEqualTo(1000);
+        SignalingConfig env = ConfigLoader.load(null, Map.of("SWITCHBOARD_SIGNALING_RECOVERY_WINDOW", "30s"), Map.of()).signaling();
+        assertThat(env.recoveryWindow()).isEqualTo(java.time.Duration.ofSeconds(30));
+        SignalingConfig off = ConfigLoader.load(null, Map.of(), Map.of("signaling.recovery-window", "0")).signaling();
+        assertThat(off.recoveryEnabled()).isFalse();
+    }
+
+    @Test
+    void recoveryWindowMustBeADurationOfAtMostAnHour() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SWITCHBOARD_SIGNALING_RECOVERY_WINDOW", "soon"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("signaling.recovery-window");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("signaling.recovery-window", "2h")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("signaling.recovery-window");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("signaling.recovery-max-packets", 0)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("signaling.recovery-max-packets");
     }
 }

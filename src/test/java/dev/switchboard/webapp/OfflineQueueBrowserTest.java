@@ -25,7 +25,9 @@ class OfflineQueueBrowserTest {
     @Test
     void aPhotoAndAChatMessageSentWhileTheServerIsDownGoOutWhenItIsBack() {
         int port = TestServer.freePort();
-        TestServer first = TestServer.start(Map.of("http.port", port)).keepDataDir();
+        // Recovery off: the pages are out of the room at once (with it on, they keep their calls while their
+        // sessions might come back, and chat goes peer to peer; SignalingRecoveryBrowserTest covers that).
+        TestServer first = TestServer.start(Map.of("http.port", port, "signaling.recovery-window", "0")).keepDataDir();
         TestServer second = null;
         String room = BrowserFixture.newRoom("offline");
         try (RoomPage a = RoomPage.open(web.browser(), first.url(), room, null).viewport(390, 844);
@@ -51,7 +53,8 @@ class OfflineQueueBrowserTest {
             assertThat(mine.getAttribute("data-pending")).isEqualTo("true");
             assertThat(mine.getByTestId("chat-pending").isVisible()).isTrue();
 
-            second = TestServer.start(Map.of("http.port", port, "data-dir", first.dataDir().toString())).deleteDataDirOnClose();
+            second = TestServer.start(Map.of("http.port", port, "data-dir", first.dataDir().toString(),
+                    "signaling.recovery-window", "0")).deleteDataDirOnClose();
             a.page.locator("[data-testid=connection][data-state=joined]").waitFor(new Locator.WaitForOptions().setTimeout(30_000));
             assertThat(b.received(0).getAttribute("data-sha256")).as("the pending photo arrived").isEqualTo(sha);
             b.page.getByTestId("chat-message").filter(new Locator.FilterOptions().setHasText("typed while offline"))

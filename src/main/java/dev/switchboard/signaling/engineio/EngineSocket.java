@@ -149,6 +149,10 @@ public final class EngineSocket {
             return;
         }
         if (transport == Transport.WEBSOCKET) {
+            if (!ws.isActive()) {
+                closeNow("transport close"); // gone before its close was seen: not a slow consumer
+                return;
+            }
             if (!ws.isWritable()) {
                 closeNow("slow consumer");
                 return;

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A Socket.IO namespace: decides who may connect (the handshake's auth payload is given) and sets up
- * each socket that does.
+ * each socket that does. A socket its client resumes after a dropped connection (connection state
+ * recovery, {@link SioSocket#recovered}) keeps its handlers and state: neither handler runs again.
  */
 public final class Namespace {
     /** Accepts (returns) or refuses (throws) a connection, and registers the socket's handlers. */

@@ -9,18 +9,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The Socket.IO side of one Engine.IO session: decodes packets (collecting binary attachments), routes
  * them to the socket of their namespace, and handles CONNECT as the client's protocol revision wants it
- * ({@link SioProtocol}). Runs on the session's event loop.
+ * ({@link SioProtocol}). With connection state recovery on, a CONNECT carrying a parked session's
+ * {@code pid} resumes that socket here ({@link SioSocket#resumeOn}), and sockets whose connection drops
+ * for a reason the client may recover from are parked instead of closed. Runs on the session's event loop.
  */
 final class SioClient implements SessionListener {
+    /** Ends of a connection after which the client may come back and resume (not a refusal of ours). */
+    private static final Set<String> RECOVERABLE = Set.of("transport close", "transport error", "ping timeout");
+
     private final SioServer server;
     private final EngineSocket engine;
     private final SioProtocol protocol;
     private final Map<String, SioSocket> sockets = new HashMap<>(2);
+    /** Namespaces whose CONNECT waits for a parked session to be handed over. */
+    private Set<String> resuming = Set.of();
     private SioCodec.Header pending;
     private List<byte[]> pendingBuffers;
     private ScheduledFuture<?> connectTimer;
@@ -34,6 +42,15 @@ final class SioClient implements SessionListener {
 
     EngineSocket engine() {
         return engine;
+    }
+
+    SioServer server() {
+        return server;
+    }
+
+    /** A Socket.IO 2.x client on a server whose events carry offsets: it gets them without. */
+    boolean stripsOffsets() {
+        return protocol == SioProtocol.V4 && server.emitter().offsets();
     }
 
     void start() {
@@ -119,11 +136,60 @@ final class SioClient implements SessionListener {
             connectError(name, "Invalid namespace", null);
             return;
         }
-        if (sockets.containsKey(name)) {
+        if (sockets.containsKey(name) || resuming.contains(name)) {
             return;
         }
+        RecoveryStore store = server.store();
+        if (store != null && protocol == SioProtocol.V5 && connectData != null && connectData.path("pid").isTextual()) {
+            resume(store, ns, connectData);
+            return;
+        }
+        connectNew(ns, name, connectData, query);
+    }
+
+    /** A client back with its session's pid (and the offset of the last event it saw, if any). */
+    private void resume(RecoveryStore store, Namespace ns, JsonNode connectData) {
+        String name = ns.name();
+        String offset = connectData.path("offset").isTextual() ? connectData.get("offset").asText() : null;
+        if (resuming.isEmpty()) {
+            resuming = new java.util.HashSet<>(2);
+        }
+        resuming.add(name);
+        store.claim(connectData.get("pid").asText()).whenComplete((parked, error) -> engine.loop().execute(() -> {
+            if (!(parked instanceof SioSocket s)) {
+                resumed(ns, connectData, false);
+            } else if (closed || !s.namespace().equals(name)) {
+                s.parkAgain(); // not for this connection after all: it waits on
+                resuming.remove(name);
+            } else {
+                s.resumeOn(this, offset, ok -> resumed(ns, connectData, ok));
+            }
+        }));
+    }
+
+    private void resumed(Namespace ns, JsonNode connectData, boolean ok) {
+        resuming.remove(ns.name());
+        if (!ok && !closed) {
+            connectNew(ns, ns.name(), connectData, null); // a normal new session
+        }
+    }
+
+    /** On the loop: a resumed socket joins this connection and is told it is connected (same sid and pid). */
+    void adopt(SioSocket socket) {
+        sockets.put(socket.namespace(), socket);
+        if (connectTimer != null) {
+            connectTimer.cancel(false);
+            connectTimer = null;
+        }
+        send(protocol.connected(socket));
+    }
+
+    private void connectNew(Namespace ns, String name, JsonNode connectData, String query) {
+        RecoveryStore store = protocol == SioProtocol.V5 ? server.store() : null;
+        SessionLog log = store == null ? null : new SessionLog(store.window().toNanos(),
+                server.config().recoveryMaxPackets(), server.config().outboundQueueBytes());
         SioSocket socket = new SioSocket(this, name, protocol.auth(connectData, engine.handshake(), query),
-                protocol.socketId(name, engine.id()));
+                protocol.socketId(name, engine.id()), log);
         try {
             ns.connectHandler().onConnect(socket, socket.auth());
         } catch (ConnectRefused e) {
@@ -167,8 +233,13 @@ final class SioClient implements SessionListener {
         }
         List<SioSocket> all = new ArrayList<>(sockets.values());
         sockets.clear();
+        boolean recoverable = RECOVERABLE.contains(reason);
         for (SioSocket s : all) {
-            s.closed(reason);
+            if (recoverable && s.pid() != null && s.state() == SioSocket.State.LIVE) {
+                s.park();
+            } else {
+                s.closed(reason);
+            }
         }
     }
 }

@@ -77,6 +77,9 @@ public enum SioProtocol {
         if (this == V5) {
             ObjectNode ok = JsonNodeFactory.instance.objectNode();
             ok.put("sid", socket.id());
+            if (socket.pid() != null) {
+                ok.put("pid", socket.pid());
+            }
             data = ok;
         }
         return new SioPacket(SioPacket.Type.CONNECT, socket.namespace(), SioPacket.NO_ACK, data);

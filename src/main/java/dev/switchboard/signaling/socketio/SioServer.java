@@ -14,9 +14,29 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SioServer implements EngineListener {
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final SignalingConfig config;
+    private final RecoveryStore store;
+    private final Emitter emitter;
 
+    /** With connection state recovery in this process's memory when the config turns it on. */
     public SioServer(SignalingConfig config) {
+        this(config, config.recoveryEnabled() ? new LocalRecoveryStore(config.recoveryWindow(), System::nanoTime) : null);
+    }
+
+    /** {@code store} null: no connection state recovery. */
+    public SioServer(SignalingConfig config, RecoveryStore store) {
         this.config = config;
+        this.store = store;
+        this.emitter = new Emitter(store != null);
+    }
+
+    /** Encodes events for this server's sockets (with offsets when recovery is on). */
+    public Emitter emitter() {
+        return emitter;
+    }
+
+    /** Parked sessions; null when recovery is off. */
+    public RecoveryStore store() {
+        return store;
     }
 
     /** The namespace of that name, created on first use ("/" is the main namespace). */

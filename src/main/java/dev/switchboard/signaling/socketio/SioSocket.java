@@ -8,6 +8,7 @@ import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.engineio.Handshake;
 import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -19,13 +20,28 @@ import java.util.function.Consumer;
  * A client's connection to one namespace: event handlers, emits, acknowledgements both ways, and
  * disconnect. Handlers run on the connection's event loop; {@link #emit} and {@link #send} may be
  * called from any thread.
+ *
+ * <p>A recoverable socket (connection state recovery on, a Socket.IO v5 client) has a private id
+ * ({@link #pid}) and a {@link SessionLog} of the events it was sent. When its connection drops it is
+ * {@link State#AWAY}: parked in the {@link RecoveryStore}, still connected as far as the application can
+ * tell, its events logged instead of sent. A client back in time with the pid and its last offset gets
+ * it back on the new connection ({@link #resumeOn}), possibly on another event loop, with what it missed
+ * and {@link #recovered} true; otherwise it ends when the window does and its disconnect handlers run.
+ * Log and wire stay in one order because both are written on the loop of the connection the socket is
+ * on at that moment; a send that finds the socket moved follows it to the new loop.
  */
-public final class SioSocket {
+public final class SioSocket implements RecoveryStore.Parked {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SioClient client;
+    /** Where the socket is: on a connection, parked without one, being handed to a new one, or ended. */
+    enum State { LIVE, AWAY, RESUMING, CLOSED }
+
+    private volatile SioClient client;
     private final String namespace;
     private final String id;
+    /** The private session id; null when the socket cannot be recovered. */
+    private final String pid;
+    private final SessionLog log;
     private final JsonNode auth;
     private final Map<String, EventHandler> handlers = new HashMap<>();
     private Map<String, RawEventHandler> rawHandlers = Map.of();
@@ -33,14 +49,17 @@ public final class SioSocket {
     private final Map<Long, Consumer<ArrayNode>> pendingAcks = new HashMap<>();
     private long nextAckId;
     private EventHandler fallback;
-    private boolean connected = true;
+    private volatile State state = State.LIVE;
+    private boolean recovered;
 
-    /** {@code id} null: a fresh random one. */
-    SioSocket(SioClient client, String namespace, JsonNode auth, String id) {
+    /** {@code id} null: a fresh random one; {@code log} null: not recoverable. */
+    SioSocket(SioClient client, String namespace, JsonNode auth, String id, SessionLog log) {
         this.client = client;
         this.namespace = namespace;
         this.auth = auth;
         this.id = id != null ? id : newId();
+        this.log = log;
+        this.pid = log != null ? newId() : null;
     }
 
     private static String newId() {
@@ -55,6 +74,16 @@ public final class SioSocket {
 
     public String namespace() {
         return namespace;
+    }
+
+    @Override
+    public String pid() {
+        return pid;
+    }
+
+    /** True when this socket was resumed by its client after its connection dropped. */
+    public boolean recovered() {
+        return recovered;
     }
 
     /**
@@ -73,8 +102,13 @@ public final class SioSocket {
         return client.engine().loop();
     }
 
+    /** Until the socket ends: also while its client is away and may come back. */
     public boolean connected() {
-        return connected;
+        return state != State.CLOSED;
+    }
+
+    State state() {
+        return state;
     }
 
     public void on(String event, EventHandler handler) {
@@ -101,9 +135,12 @@ public final class SioSocket {
         disconnectHandlers.add(handler);
     }
 
-    /** Emits an event; arguments are turned into JSON (byte arrays become binary attachments). */
+    /**
+     * Emits an event; arguments are turned into JSON (byte arrays become binary attachments). With
+     * recovery on it carries an offset and is replayed to a client that missed it.
+     */
     public void emit(String event, Object... args) {
-        send(encodeEvent(namespace, event, args));
+        send(client.server().emitter().event(namespace, event, args));
     }
 
     /** Emits an event and calls {@code onAck} with the client's acknowledgement arguments. */
@@ -115,11 +152,117 @@ public final class SioSocket {
         });
     }
 
-    /** Sends packets encoded once with {@link #encodeEvent} (fan-out to many sockets). */
+    /**
+     * Sends event packets encoded once (fan-out to many sockets, {@link Emitter}); a recoverable socket
+     * logs them too, or only logs them while its client is away.
+     */
     public void send(List<EnginePacket> encoded) {
-        if (connected) {
-            client.engine().send(encoded);
+        SioClient c = client;
+        if (log == null) {
+            if (state != State.CLOSED) {
+                c.engine().send(c.stripsOffsets() ? Emitter.withoutOffsets(encoded) : encoded);
+            }
+        } else if (c.engine().loop().inEventLoop()) {
+            logAndSend(c, encoded);
+        } else {
+            c.engine().loop().execute(() -> send(encoded));
         }
+    }
+
+    private void logAndSend(SioClient c, List<EnginePacket> encoded) {
+        switch (state) {
+            case LIVE -> {
+                log.add(encoded, System.nanoTime());
+                c.engine().send(encoded);
+            }
+            case AWAY, RESUMING -> {
+                if (!log.add(encoded, System.nanoTime())) {
+                    if (state == State.AWAY) {
+                        client.server().store().drop(this);
+                    }
+                    closed("recovery limit reached");
+                }
+            }
+            case CLOSED -> { }
+        }
+    }
+
+    /** On the loop, as the connection drops: waits for the client in the store. */
+    void park() {
+        state = State.AWAY;
+        log.away();
+        RecoveryStore store = client.server().store();
+        store.park(this);
+        loop().schedule(this::checkExpiry, store.window().toMillis() + 1, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkExpiry() {
+        if (client.server().store().expire(pid)) {
+            loop().schedule(this::checkExpiry, 100, TimeUnit.MILLISECONDS); // not over yet (a timer early, or parked again)
+        }
+    }
+
+    /** Parks again a socket claimed for a connection that could not take it. */
+    void parkAgain() {
+        runOnLoop(() -> {
+            if (state == State.AWAY) {
+                park();
+            }
+        });
+    }
+
+    @Override
+    public void expired() {
+        runOnLoop(() -> closed("recovery window ended"));
+    }
+
+    /**
+     * Hands this parked socket to {@code to}, its client's new connection, which runs {@code done} on
+     * its loop with true once the socket is on it (CONNECT answered, missed events sent), or with false
+     * when the session cannot be resumed from {@code offset} (it then ends).
+     */
+    void resumeOn(SioClient to, String offset, Consumer<Boolean> done) {
+        runOnLoop(() -> {
+            if (state != State.AWAY) {
+                to.engine().loop().execute(() -> done.accept(false));
+                return;
+            }
+            if (log.after(offset) == null) {
+                closed("recovery offset not held");
+                to.engine().loop().execute(() -> done.accept(false));
+                return;
+            }
+            state = State.RESUMING;
+            // queued before the socket is seen on the new connection, so every send that follows it there
+            // runs after the replay
+            to.engine().loop().execute(() -> finishResume(to, offset, done));
+            client = to;
+        });
+    }
+
+    private void finishResume(SioClient to, String offset, Consumer<Boolean> done) {
+        if (state != State.RESUMING) {
+            done.accept(false);
+            return;
+        }
+        if (!to.engine().isOpen()) {
+            park(); // gone again before it was resumed
+            return;
+        }
+        List<EnginePacket> missed = log.after(offset);
+        if (missed == null) {
+            closed("recovery offset not held");
+            done.accept(false);
+            return;
+        }
+        recovered = true;
+        log.back();
+        state = State.LIVE;
+        to.adopt(this);
+        if (!missed.isEmpty()) {
+            to.engine().send(missed);
+        }
+        done.accept(true);
     }
 
     /** Encodes an event once so that it can be sent to many sockets of a namespace. */
@@ -130,7 +273,12 @@ public final class SioSocket {
     /** Leaves the namespace, telling the client; with {@code closeConnection} the whole session ends. */
     public void disconnect(boolean closeConnection) {
         runOnLoop(() -> {
-            if (!connected) {
+            if (state == State.AWAY || state == State.RESUMING) {
+                client.server().store().drop(this);
+                closed("server namespace disconnect");
+                return;
+            }
+            if (state == State.CLOSED) {
                 return;
             }
             client.send(new SioPacket(SioPacket.Type.DISCONNECT, namespace, SioPacket.NO_ACK, null));
@@ -197,10 +345,10 @@ public final class SioSocket {
     }
 
     void closed(String reason) {
-        if (!connected) {
+        if (state == State.CLOSED) {
             return;
         }
-        connected = false;
+        state = State.CLOSED;
         pendingAcks.clear();
         for (Consumer<String> h : disconnectHandlers) {
             h.accept(reason);
@@ -237,7 +385,7 @@ public final class SioSocket {
         @Override
         public void send(Object... args) {
             runOnLoop(() -> {
-                if (sent || !connected) {
+                if (sent || state != State.LIVE) {
                     return;
                 }
                 sent = true;
