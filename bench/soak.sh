@@ -8,7 +8,7 @@
 #     --allocations 1000    TURN allocations (UDP), each bound to a channel towards a loopback echo peer
 #     --turn-pace-ms 1000   pause between datagrams of one allocation
 #     --minutes 10          measured time after the warm-up
-#     --warmup-s 60  --sample-s 30  --drain-s 5
+#     --warmup-s 150 --sample-s 30  --drain-s 5
 #     --server-jvm-opts "-Xmx1g"
 #
 # Builds the jar and the test classes under the build lock, then runs the load generator

@@ -217,6 +217,7 @@ public final class SignalingBench {
         } finally {
             load.running = false;
             closeAll(clients);
+            Thread.sleep(1000); // the server settles before the next point
         }
     }
 
@@ -241,6 +242,7 @@ public final class SignalingBench {
             return r;
         } finally {
             closeAll(clients);
+            Thread.sleep(1000); // the server settles before the next point
         }
     }
 
@@ -296,7 +298,8 @@ public final class SignalingBench {
         return ok;
     }
 
-    private static void closeAll(List<BenchClient> clients) throws InterruptedException {
+    /** Closes every client's connection and waits (up to 10 s each) until it is closed. */
+    static void closeAll(List<BenchClient> clients) throws InterruptedException {
         for (BenchClient c : clients) {
             Channel ch = c.channel();
             if (ch != null) {
@@ -309,7 +312,6 @@ public final class SignalingBench {
                 ch.closeFuture().await(10, TimeUnit.SECONDS);
             }
         }
-        Thread.sleep(1000);
     }
 
     private static int freePort() throws IOException {

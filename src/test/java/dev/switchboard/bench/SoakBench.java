@@ -28,7 +28,9 @@ public final class SoakBench {
         opts.put("pace-ms", "1000");
         opts.put("turn-pace-ms", "1000");
         opts.put("minutes", "10");
-        opts.put("warmup-s", "60");
+        // Longer than signaling.recovery-window (2 min): each session keeps what it was sent that long for
+        // its client's reconnect, so the heap grows for one window before it is flat.
+        opts.put("warmup-s", "150");
         opts.put("sample-s", "30");
         opts.put("drain-s", "5");
         opts.put("jar", "target/switchboard.jar");

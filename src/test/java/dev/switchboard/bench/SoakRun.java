@@ -1,7 +1,6 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.net.EventLoops;
-import io.netty.channel.Channel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -112,7 +111,7 @@ final class SoakRun {
                 load.draining = true;
                 load.running = false;
                 turn.close();
-                closeAll(clients);
+                SignalingBench.closeAll(clients);
             }
         }
     }
@@ -274,21 +273,6 @@ final class SoakRun {
     static long countLines(Path log, String needle) throws IOException {
         try (Stream<String> lines = Files.lines(log)) {
             return lines.filter(l -> l.contains(needle)).count();
-        }
-    }
-
-    private static void closeAll(List<BenchClient> clients) throws InterruptedException {
-        for (BenchClient c : clients) {
-            Channel ch = c.channel();
-            if (ch != null) {
-                ch.close();
-            }
-        }
-        for (BenchClient c : clients) {
-            Channel ch = c.channel();
-            if (ch != null) {
-                ch.closeFuture().await(10, TimeUnit.SECONDS);
-            }
         }
     }
 }
