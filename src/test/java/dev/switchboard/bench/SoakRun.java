@@ -25,6 +25,7 @@ final class SoakRun {
     static final String TURN_USER = "soak";
     static final String TURN_PASSWORD = "soak-password";
     /** A caller whose message has not come back for this long counts as stalled. */
+    private static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Growth allowed between the first sample after warm-up and the last one. */
     static final double DRIFT_LIMIT = 0.10;
@@ -88,9 +89,12 @@ final class SoakRun {
         try (EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors())) {
             Load load = new Load(s.paceMs());
             List<BenchClient> clients = new ArrayList<>(s.connections());
+            // Rooms of their own each run: a client of an earlier run closed without saying goodbye is a
+            // session that may still come back (connection state recovery), so it keeps its seat a while.
+            long run = RUNS.incrementAndGet();
             for (int i = 0; i < s.connections() / 2; i++) {
-                clients.add(new BenchClient(BenchClient.Role.CALLER, "soak-" + i, load));
-                clients.add(new BenchClient(BenchClient.Role.ANSWERER, "soak-" + i, load));
+                clients.add(new BenchClient(BenchClient.Role.CALLER, "soak-" + run + "-" + i, load));
+                clients.add(new BenchClient(BenchClient.Role.ANSWERER, "soak-" + run + "-" + i, load));
             }
             TurnLoad turn = new TurnLoad(loops, s.turnPaceMs(), TURN_USER, TURN_PASSWORD);
             try {

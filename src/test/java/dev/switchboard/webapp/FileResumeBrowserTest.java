@@ -34,7 +34,11 @@ class FileResumeBrowserTest {
     @TempDir
     static Path dir;
     @RegisterExtension
-    static final BrowserFixture web = BrowserFixture.serverAndChromium().rooms("r").args("--enable-precise-memory-info");
+    // Connection state recovery off: with it, a signaling connection cut mid-transfer is resumed and the
+    // room never forgets the receiver, so the transfer simply goes on (SignalingRecoveryBrowserTest);
+    // here the receiver must come back as a new peer, as after the recovery window, for the file to resume.
+    static final BrowserFixture web = BrowserFixture.serverAndChromium().settings(Map.of("signaling.recovery-window", "0"))
+            .rooms("r").args("--enable-precise-memory-info");
 
     @Test
     void partialFilesOlderThanADayAreRemovedWhenARoomPageOpens() {
