@@ -4,6 +4,7 @@ import dev.switchboard.media.MediaStore;
 import dev.switchboard.media.StorageFailure;
 import dev.switchboard.signaling.Signaling;
 import dev.switchboard.signaling.engineio.EngineServer;
+import dev.switchboard.signaling.socketio.RecoveryStore;
 import dev.switchboard.turn.FiveTuple;
 import dev.switchboard.turn.RelayStats;
 import dev.switchboard.turn.TurnServer;
@@ -21,9 +22,15 @@ final class Gauges {
     private Gauges() {}
 
     /** {@code turn} null: TURN is disabled; {@code media} null: no media store. */
-    static void register(MeterRegistry r, EngineServer engine, Signaling signaling, TurnServer turn, MediaStore media) {
+    static void register(MeterRegistry r, EngineServer engine, Signaling signaling, RecoveryStore recovery, TurnServer turn,
+            MediaStore media) {
         Gauge.builder("switchboard.signaling.sessions", engine, EngineServer::sessionCount)
                 .description("Open Engine.IO sessions").register(r);
+        if (recovery != null) {
+            Gauge.builder("switchboard.signaling.parked.sessions", recovery, RecoveryStore::size)
+                    .description("Socket.IO sessions whose connection dropped, waiting for their client (connection state recovery)")
+                    .register(r);
+        }
         Gauge.builder("switchboard.signaling.rooms", signaling, Signaling::roomCount)
                 .description("Rooms with at least one peer").register(r);
         FunctionCounter.builder("switchboard.signaling.messages.relayed", signaling, Signaling::relayedCount)

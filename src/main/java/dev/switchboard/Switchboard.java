@@ -5,6 +5,7 @@ import dev.switchboard.auth.RoomTokens;
 import dev.switchboard.cluster.RedisRooms;
 import dev.switchboard.cluster.RoomCluster;
 import dev.switchboard.cluster.RoomClusters;
+import dev.switchboard.config.SignalingConfig;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.ice.IceServers;
 import dev.switchboard.ice.TurnCredentials;
@@ -22,6 +23,7 @@ import dev.switchboard.net.tls.TlsFiles;
 import dev.switchboard.signaling.Departures;
 import dev.switchboard.signaling.Signaling;
 import dev.switchboard.signaling.engineio.EngineServer;
+import dev.switchboard.signaling.socketio.Emitter;
 import dev.switchboard.signaling.socketio.SioServer;
 import dev.switchboard.turn.RestCredentials;
 import dev.switchboard.turn.Ticker;
@@ -104,10 +106,14 @@ public final class Switchboard implements AutoCloseable {
         startTls();
         startTurn();
         engine = new EngineServer(config.signaling(), SOCKET_IO_PATH);
-        SioServer sio = new SioServer(config.signaling());
+        // Rooms in this process, or shared with the other nodes through Redis (cluster.redis-url), which
+        // then also carries connection state recovery, so that a node can take over a dead node's sessions.
+        SignalingConfig sc = config.signaling();
+        cluster = RoomClusters.create(config.cluster(),
+                Departures.farewells(sc.recoveryEnabled() ? Emitter.withOffsets() : Emitter.plain()),
+                sc.recoveryEnabled() ? sc.recoveryWindow() : Duration.ZERO, sc.recoveryMaxPackets());
+        SioServer sio = cluster.recovery() != null ? new SioServer(sc, cluster.recovery()) : new SioServer(sc);
         engine.listener(sio);
-        // Rooms in this process, or shared with the other nodes through Redis (cluster.redis-url).
-        cluster = RoomClusters.create(config.cluster(), Departures.FAREWELLS);
         String bind = config.bind();
         iceServers = new IceServers(turnCredentials, config.ice().servers(), config.ice().credentialTtl(),
                 bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind, config.turn().externalAddress());
@@ -126,7 +132,7 @@ public final class Switchboard implements AutoCloseable {
         listeners.start(loops, ports, routes, tls, turn);
         startRetention();
         startStorageProbe();
-        Gauges.register(metrics.registry(), engine, signaling, turn == null ? null : turn.server(), media);
+        Gauges.register(metrics.registry(), engine, signaling, sio.store(), turn == null ? null : turn.server(), media);
         ready = true;
     }
 

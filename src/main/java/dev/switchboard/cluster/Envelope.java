@@ -21,7 +21,9 @@ record Envelope(Kind kind, String origin, String from, String arg, List<EnginePa
         /** {@code from} joined on {@code origin}, named {@code arg}; no packets. */
         JOINED('J'),
         /** {@code from} left; the packets go to everyone else. */
-        LEFT('L');
+        LEFT('L'),
+        /** On a node's channel: to its socket {@code arg} (the server's own events to it). */
+        DIRECT('D');
 
         final byte code;
 

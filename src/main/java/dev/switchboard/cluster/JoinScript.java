@@ -1,15 +1,14 @@
 package dev.switchboard.cluster;
 
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The atomic join, run by EVALSHA (loaded again after a Redis restart flushed it): add the member when
- * the room has fewer than capacity members (or already holds it), record it in the node's set, and
- * answer the room's whole membership; answer nil when full.
+ * The atomic join: add the member when the room has fewer than capacity members (or already holds it),
+ * record it in the node's set and, when the member's session is recoverable across nodes (its record
+ * exists), in that record; answer the room's whole membership, or nothing when full.
  */
 final class JoinScript {
     static final String SOURCE = """
@@ -18,28 +17,23 @@ final class JoinScript {
             end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             redis.call('SADD', KEYS[2], ARGV[4])
+            if redis.call('EXISTS', KEYS[3]) == 1 then
+              redis.call('HSET', KEYS[3], 'r:' .. ARGV[5], '1')
+            end
             return redis.call('HGETALL', KEYS[1])
             """;
 
-    private final String sha;
+    private final LuaScript script;
 
     JoinScript(String sha) {
-        this.sha = sha;
+        this.script = new LuaScript(SOURCE, ScriptOutputType.MULTI, sha);
     }
 
-    /** Member id to {@code NODE\nNAME} as the hash holds them; null when the room is full. */
-    CompletableFuture<List<Object>> run(RedisAsyncCommands<String, byte[]> redis, String membersKey, String nodeMembersKey,
-            String member, byte[] value, int capacity, byte[] entry) {
-        String[] keys = {membersKey, nodeMembersKey};
-        byte[][] args = {RedisKeys.utf8(member), value, RedisKeys.utf8(Integer.toString(capacity)), entry};
-        CompletableFuture<List<Object>> first = redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
-        return first.exceptionallyCompose(e -> {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof RedisNoScriptException) {
-                return redis.scriptLoad(SOURCE).toCompletableFuture()
-                        .thenCompose(s -> redis.<List<Object>>evalsha(s, ScriptOutputType.MULTI, keys, args).toCompletableFuture());
-            }
-            return CompletableFuture.failedFuture(cause);
-        });
+    /** Member id to {@code NODE\nNAME} as the hash holds them; empty when the room is full. */
+    CompletableFuture<List<Object>> run(RedisAsyncCommands<String, byte[]> redis, RedisKeys keys, String node,
+            RoomKey room, String member, byte[] value, int capacity) {
+        String[] k = {keys.members(room), keys.nodeMembers(node), keys.session(member)};
+        return script.run(redis, k, RedisKeys.utf8(member), value, RedisKeys.utf8(Integer.toString(capacity)),
+                new RedisKeys.Entry(room, member).bytes(), RedisKeys.utf8(RedisKeys.tag(room)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.cluster;
 
 import io.lettuce.core.SetArgs;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -84,6 +85,9 @@ final class NodeLiveness {
     /** Subscriptions and registrations of this node's members, as they are now. */
     private void resync() throws Exception {
         await(rooms.resubscribe());
+        if (rooms.recovery != null) {
+            await(rooms.recovery.reopen()); // before the rooms, which name each session's rooms in its record
+        }
         int members = 0;
         for (RedisRoom room : rooms.rooms.values()) {
             for (Member m : room.local()) {
@@ -100,7 +104,7 @@ final class NodeLiveness {
             }
             RedisRoom room = rooms.rooms.get(rooms.keys.channel(e.room()));
             if (room == null || room.localMember(e.member()) == null) {
-                rooms.forget(e.room(), e.member(), rooms.farewells.lost(e.room(), e.member()));
+                rooms.forget(rooms.node, e.room(), e.member(), rooms.farewells.lost(e.room(), e.member()));
             }
         }
         if (members > 0) {
@@ -108,31 +112,42 @@ final class NodeLiveness {
         }
     }
 
-    /** Removes the members of nodes whose heartbeat expired; the first sweeper to remove one tells. */
+    /**
+     * Removes the members of nodes whose heartbeat expired; the first sweeper to remove one tells. Their
+     * sessions go first, so none can be taken over once its rooms may have heard it left.
+     */
     private void sweep() throws Exception {
         var redis = rooms.redis;
         RedisKeys keys = rooms.keys;
         Set<byte[]> nodes = await(redis.smembers(keys.nodes()));
         for (byte[] raw : nodes) {
-            String other = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+            String other = new String(raw, StandardCharsets.UTF_8);
             if (other.equals(rooms.node) || await(redis.exists(keys.alive(other))) > 0) {
                 continue;
             }
+            for (byte[] sid : await(redis.smembers(keys.nodeSessions(other)))) {
+                String s = new String(sid, StandardCharsets.UTF_8);
+                await(redis.del(keys.session(s), keys.box(s)));
+            }
+            await(redis.del(keys.nodeSessions(other)));
             int removed = 0;
             for (byte[] entryBytes : await(redis.smembers(keys.nodeMembers(other)))) {
                 RedisKeys.Entry e = RedisKeys.Entry.parse(entryBytes);
-                if (e == null || await(redis.hdel(keys.members(e.room()), e.member())) == 0) {
+                if (e == null) {
                     continue;
                 }
-                removed++;
                 var farewell = rooms.farewells.lost(e.room(), e.member());
+                if (await(rooms.forget(other, e.room(), e.member(), farewell)) < 0) {
+                    continue; // gone already, or taken over by a live node
+                }
+                removed++;
                 RedisRoom room = rooms.rooms.get(keys.channel(e.room()));
                 if (room != null) {
                     room.remoteLeft(e.member());
-                    room.deliverLocal(e.member(), farewell);
+                    if (rooms.sendScript == null) {
+                        room.deliverLocal(e.member(), farewell); // with boxes it comes through the channel
+                    }
                 }
-                byte[] msg = new Envelope(Envelope.Kind.LEFT, rooms.node, e.member(), "", farewell).encode();
-                await(redis.spublish(keys.channel(e.room()), msg));
             }
             await(redis.del(keys.nodeMembers(other)));
             await(redis.srem(keys.nodes(), raw));

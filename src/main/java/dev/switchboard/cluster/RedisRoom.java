@@ -122,6 +122,14 @@ final class RedisRoom implements ClusterRoom {
         }
     }
 
+    /** A member on another node came to this one (its session was taken over here). */
+    synchronized void adopted(String id) {
+        gone.remove(id);
+        if (remote.remove(id) != null) {
+            recount();
+        }
+    }
+
     synchronized boolean hasRemote(String id) {
         return remote.containsKey(id);
     }
@@ -162,6 +170,9 @@ final class RedisRoom implements ClusterRoom {
 
     @Override
     public CompletableFuture<Void> broadcast(Member from, List<EnginePacket> encoded) {
+        if (owner.sendScript != null) {
+            return owner.publish(this, Envelope.Kind.MESSAGE, from == null ? "" : from.id(), "", encoded);
+        }
         for (Member m : local) {
             if (m != from) {
                 m.deliver(encoded);
@@ -176,11 +187,11 @@ final class RedisRoom implements ClusterRoom {
     @Override
     public CompletableFuture<Boolean> sendTo(Member from, String to, List<EnginePacket> encoded) {
         Member m = localMember(to);
-        if (m != null) {
+        if (m != null && owner.sendScript == null) {
             m.deliver(encoded);
             return Delivery.SENT;
         }
-        if (!hasRemote(to)) {
+        if (m == null && !hasRemote(to)) {
             return Delivery.NO_SUCH_MEMBER;
         }
         return owner.publish(this, Envelope.Kind.TARGETED, from.id(), to, encoded).thenApply(v -> Boolean.TRUE);

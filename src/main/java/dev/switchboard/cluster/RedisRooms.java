@@ -17,6 +17,7 @@ import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import dev.switchboard.signaling.socketio.RecoveryStore;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * directly, without a hop. All publishes leave on one connection, so each sender's order is kept.
  * A publish that reaches fewer nodes than hold members of the room fails (the sender is told), so
  * nothing is lost silently while Redis restarts. Node liveness and recovery: {@link NodeLiveness}.
+ *
+ * <p>With connection state recovery across nodes ({@link RedisRecovery}), every send also goes into
+ * each recipient's box ({@link SendScript}) and reaches even this node's members through the
+ * subscription, so that a box and its socket see the same order; a socket's own events go the same way
+ * over its node's channel.
  */
 public final class RedisRooms implements RoomCluster {
     private static final Logger log = LoggerFactory.getLogger(RedisRooms.class);
@@ -49,16 +55,23 @@ public final class RedisRooms implements RoomCluster {
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> connection;
-    private final StatefulRedisPubSubConnection<String, byte[]> pubsub;
+    final StatefulRedisPubSubConnection<String, byte[]> pubsub;
     final RedisAsyncCommands<String, byte[]> redis;
     private final JoinScript joinScript;
+    final LeaveScript leaveScript;
+    /** With recovery across nodes: sends go through boxes; else null. */
+    final SendScript sendScript;
+    final RedisRecovery recovery;
+    final String nodeChannel;
     final ConcurrentHashMap<String, RedisRoom> rooms = new ConcurrentHashMap<>();
     private final NodeLiveness liveness;
     private volatile boolean halted;
 
-    private RedisRooms(String url, String prefix, Duration heartbeat, Duration ttl, Farewells farewells) throws IOException {
+    private RedisRooms(String url, String prefix, Duration heartbeat, Duration ttl, Farewells farewells, Duration recoveryWindow,
+            int recoveryMaxPackets) throws IOException {
         this.node = newNodeId();
         this.keys = new RedisKeys(prefix);
+        this.nodeChannel = keys.nodeChannel(node);
         this.farewells = farewells;
         RedisURI uri = RedisURI.create(url);
         String where = uri.getHost() + ":" + uri.getPort();
@@ -89,7 +102,17 @@ public final class RedisRooms implements RoomCluster {
             }
         });
         try {
-            joinScript = new JoinScript(connection.sync().scriptLoad(JoinScript.SOURCE));
+            var sync = connection.sync();
+            joinScript = new JoinScript(sync.scriptLoad(JoinScript.SOURCE));
+            boolean boxes = !recoveryWindow.isZero();
+            leaveScript = new LeaveScript(sync.scriptLoad(LeaveScript.SOURCE), keys, boxes ? recoveryWindow.toMillis() : 0);
+            sendScript = boxes ? new SendScript(sync.scriptLoad(SendScript.SOURCE), keys, recoveryWindow.toMillis(),
+                    recoveryMaxPackets) : null;
+            recovery = boxes ? new RedisRecovery(this, recoveryWindow, sync.scriptLoad(TakeoverScript.SOURCE),
+                    sync.scriptLoad(RedisRecovery.END_SOURCE)) : null;
+            // This node's own channel: events for one of its sockets, and its subscriber count tells the
+            // other nodes whether this node is connected.
+            pubsub.sync().ssubscribe(nodeChannel);
         } catch (RuntimeException e) {
             shutdownClient();
             throw new IOException("cluster.redis-url: Redis at " + where + " refused the room script: " + e.getMessage(), e);
@@ -99,10 +122,24 @@ public final class RedisRooms implements RoomCluster {
         log.info("cluster: node {} sharing rooms through Redis at {} (key prefix \"{}\")", node, where, prefix);
     }
 
-    /** Connects, registers this node and starts its heartbeat; fails when Redis cannot be reached. */
+    /**
+     * Connects, registers this node and starts its heartbeat; fails when Redis cannot be reached. A
+     * non-zero {@code recoveryWindow} turns on connection state recovery across nodes ({@link #recovery()}).
+     */
+    public static RedisRooms connect(String url, String prefix, Duration heartbeat, Duration ttl, Farewells farewells,
+            Duration recoveryWindow, int recoveryMaxPackets) throws IOException {
+        return new RedisRooms(url, prefix, heartbeat, ttl, farewells, recoveryWindow, recoveryMaxPackets);
+    }
+
+    /** Rooms without connection state recovery across nodes. */
     public static RedisRooms connect(String url, String prefix, Duration heartbeat, Duration ttl, Farewells farewells)
             throws IOException {
-        return new RedisRooms(url, prefix, heartbeat, ttl, farewells);
+        return connect(url, prefix, heartbeat, ttl, farewells, Duration.ZERO, 0);
+    }
+
+    @Override
+    public RecoveryStore recovery() {
+        return recovery;
     }
 
     private static String newNodeId() {
@@ -130,10 +167,9 @@ public final class RedisRooms implements RoomCluster {
             r.pending++;
             return r;
         });
-        RedisKeys.Entry entry = new RedisKeys.Entry(key, member.id());
         return room.subscribed
-                .thenCompose(v -> joinScript.run(redis, room.membersKey, keys.nodeMembers(node), member.id(),
-                        RedisKeys.memberValue(node, member.name()), capacity, entry.bytes()))
+                .thenCompose(v -> joinScript.run(redis, keys, node, key, member.id(),
+                        RedisKeys.memberValue(node, member.name()), capacity))
                 .handle((all, error) -> {
                     boolean ok = error == null && all != null && all.size() >= 2 && all.get(0) != null;
                     rooms.compute(channel, (c, r) -> {
@@ -157,7 +193,7 @@ public final class RedisRooms implements RoomCluster {
     }
 
     /** Under the map's lock: a room without local members or pending joins is dropped and unsubscribed. */
-    private RedisRoom dropIfIdle(RedisRoom r) {
+    RedisRoom dropIfIdle(RedisRoom r) {
         if (r.pending == 0 && r.local().length == 0) {
             if (!halted) {
                 pubsub.async().sunsubscribe(r.channel);
@@ -165,6 +201,52 @@ public final class RedisRooms implements RoomCluster {
             return null;
         }
         return r;
+    }
+
+    @Override
+    public CompletableFuture<Takeover> takeOver(Member member, RecoveryStore.Elsewhere from) {
+        if (recovery == null || halted || !(from instanceof RedisRecovery.Moving moving)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return recovery.takeOver(member, moving);
+    }
+
+    /**
+     * Subscribes to the room and holds {@code member} in it here, before Redis says it is this node's
+     * (a takeover): from then on what the room is sent reaches it. Completes with the room.
+     */
+    CompletableFuture<RedisRoom> hold(RoomKey key, Member member) {
+        String channel = keys.channel(key);
+        RedisRoom room = rooms.compute(channel, (c, r) -> {
+            if (r == null) {
+                r = new RedisRoom(key, this, c, keys.members(key));
+                r.subscribed = pubsub.async().ssubscribe(c).toCompletableFuture();
+            }
+            r.pending++;
+            return r;
+        });
+        return room.subscribed.handle((v, e) -> {
+            rooms.compute(channel, (c, r) -> {
+                r.pending--;
+                if (e == null) {
+                    r.addLocal(member);
+                    r.adopted(member.id());
+                }
+                return dropIfIdle(r);
+            });
+            if (e != null) {
+                throw new ClusterUnavailableException("subscribe " + key.name() + ": " + e.getMessage(), e);
+            }
+            return room;
+        });
+    }
+
+    /** Lets go of a member held for a takeover that did not happen (nothing in Redis changes). */
+    void release(RedisRoom room, Member member) {
+        rooms.computeIfPresent(room.channel, (c, r) -> {
+            r.removeLocal(member);
+            return dropIfIdle(r);
+        });
     }
 
     void leave(RedisRoom room, Member member, List<EnginePacket> farewell) {
@@ -179,29 +261,27 @@ public final class RedisRooms implements RoomCluster {
         if (!removed[0]) {
             return;
         }
-        if (farewell != null) {
+        if (farewell != null && sendScript == null) {
             room.deliverLocal(member.id(), farewell);
         }
-        forget(room.key(), member.id(), farewell);
+        forget(node, room.key(), member.id(), farewell);
     }
 
     /**
-     * Removes a member from the room's hash and its node's set, then tells the other nodes (with the
-     * farewell packets for their members). Failures mark this node for a resync.
+     * Removes a member of {@code holder} (this node, or a dead one being swept) from the room's hash and
+     * that node's set, then tells the room with the farewell packets (boxed with recovery across nodes,
+     * and then delivered to this node's members through the subscription). Completes with -1 when the
+     * hash no longer had it for that node; failures mark this node for a resync.
      */
-    void forget(RoomKey key, String member, List<EnginePacket> farewell) {
+    CompletableFuture<Long> forget(String holder, RoomKey key, String member, List<EnginePacket> farewell) {
         if (halted) {
-            return;
+            return CompletableFuture.completedFuture(-1L);
         }
-        redis.hdel(keys.members(key), member).exceptionally(e -> {
+        List<EnginePacket> packets = farewell == null ? List.of() : farewell;
+        byte[] message = new Envelope(Envelope.Kind.LEFT, node, member, "", packets).encode();
+        return leaveScript.run(redis, key, member, holder, message, !packets.isEmpty()).exceptionally(e -> {
             liveness.dirty();
-            return 0L;
-        });
-        redis.srem(keys.nodeMembers(node), new RedisKeys.Entry(key, member).bytes());
-        byte[] message = new Envelope(Envelope.Kind.LEFT, node, member, "", farewell == null ? List.of() : farewell).encode();
-        redis.spublish(keys.channel(key), message).exceptionally(e -> {
-            liveness.dirty();
-            return 0L;
+            return -1L;
         });
     }
 
@@ -215,9 +295,20 @@ public final class RedisRooms implements RoomCluster {
         }
         int expected = room.remoteNodes() + 1;
         byte[] message = new Envelope(kind, node, from, arg, encoded).encode();
-        return redis.spublish(room.channel, message).toCompletableFuture().handle((n, e) -> {
+        CompletableFuture<Long> sent;
+        if (sendScript == null || kind == Envelope.Kind.JOINED) {
+            sent = redis.spublish(room.channel, message).toCompletableFuture();
+        } else if (kind == Envelope.Kind.TARGETED) {
+            sent = sendScript.toMember(redis, room.channel, message, arg);
+        } else {
+            sent = sendScript.toRoom(redis, room.membersKey, room.channel, message, from);
+        }
+        return sent.handle((n, e) -> {
             if (e != null) {
                 liveness.dirty();
+                if (sendScript != null) {
+                    deliverHere(room, kind, from, arg, encoded); // not through Redis, as without recovery
+                }
                 throw new ClusterUnavailableException("publish: " + e.getMessage(), e);
             }
             if (kind != Envelope.Kind.JOINED && n < expected) {
@@ -227,28 +318,49 @@ public final class RedisRooms implements RoomCluster {
         });
     }
 
+    /** Delivers a send to this node's members of the room directly, when Redis could not take it. */
+    private static void deliverHere(RedisRoom room, Envelope.Kind kind, String from, String to, List<EnginePacket> encoded) {
+        if (kind == Envelope.Kind.MESSAGE) {
+            room.deliverLocal(from.isEmpty() ? null : from, encoded);
+        } else if (kind == Envelope.Kind.TARGETED) {
+            Member m = room.localMember(to);
+            if (m != null) {
+                m.deliver(encoded);
+            }
+        }
+    }
+
     @Override
     public CompletableFuture<Void> publish(RoomKey key, List<EnginePacket> encoded) {
         RedisRoom room = rooms.get(keys.channel(key));
-        if (room != null) {
+        if (room != null && sendScript == null) {
             room.deliverLocal(null, encoded);
         }
         if (halted) {
             return Delivery.unavailable("halted", null);
         }
         byte[] message = new Envelope(Envelope.Kind.MESSAGE, node, "", "", encoded).encode();
-        return redis.spublish(keys.channel(key), message).toCompletableFuture().handle((n, e) -> {
+        CompletableFuture<Long> sent = sendScript == null ? redis.spublish(keys.channel(key), message).toCompletableFuture()
+                : sendScript.toRoom(redis, keys.members(key), keys.channel(key), message, "");
+        return sent.handle((n, e) -> {
             if (e != null) {
+                if (room != null && sendScript != null) {
+                    room.deliverLocal(null, encoded);
+                }
                 throw new ClusterUnavailableException("publish: " + e.getMessage(), e);
             }
             return null;
         });
     }
 
-    /** A message on a room channel, on the pub/sub connection's thread (so in the order sent). */
+    /**
+     * A message on a room channel or this node's channel, on the pub/sub connection's thread (so in the
+     * order Redis ran the sends).
+     */
     private void receive(String channel, byte[] bytes) {
         RedisRoom room = rooms.get(channel);
-        if (room == null) {
+        boolean direct = channel.equals(nodeChannel);
+        if (room == null && !direct) {
             return;
         }
         Envelope e;
@@ -258,7 +370,14 @@ public final class RedisRooms implements RoomCluster {
             log.warn("cluster: dropped a malformed message on {}", channel);
             return;
         }
-        if (e.origin().equals(node)) {
+        boolean own = e.origin().equals(node);
+        if (direct) {
+            if (e.kind() == Envelope.Kind.DIRECT && recovery != null) {
+                recovery.deliver(e.arg(), e.packets());
+            }
+            return;
+        }
+        if (own && sendScript == null) {
             return; // delivered to this node's members when sent
         }
         switch (e.kind()) {
@@ -269,29 +388,33 @@ public final class RedisRooms implements RoomCluster {
                     m.deliver(e.packets());
                 }
             }
-            case JOINED -> room.remoteJoined(e.from(), e.origin(), e.arg());
+            case JOINED -> {
+                if (!own) {
+                    room.remoteJoined(e.from(), e.origin(), e.arg());
+                }
+            }
             case LEFT -> {
-                room.remoteLeft(e.from());
+                if (!own) {
+                    room.remoteLeft(e.from());
+                }
                 if (!e.packets().isEmpty()) {
                     room.deliverLocal(e.from(), e.packets());
                 }
             }
+            case DIRECT -> { }
         }
     }
 
     /** Subscribes again to every room this node holds (after a reconnect); completes when Redis confirmed. */
     CompletableFuture<Void> resubscribe() {
         Collection<String> channels = new ArrayList<>(rooms.keySet());
-        if (channels.isEmpty()) {
-            return Delivery.DONE;
-        }
+        channels.add(nodeChannel);
         return pubsub.async().ssubscribe(channels.toArray(String[]::new)).toCompletableFuture();
     }
 
     /** Registers a local member again (Redis lost it), whatever the room's size now. */
     CompletableFuture<List<Object>> reregister(RedisRoom room, Member m) {
-        return joinScript.run(redis, room.membersKey, keys.nodeMembers(node), m.id(),
-                RedisKeys.memberValue(node, m.name()), Integer.MAX_VALUE, new RedisKeys.Entry(room.key(), m.id()).bytes())
+        return joinScript.run(redis, keys, node, room.key(), m.id(), RedisKeys.memberValue(node, m.name()), Integer.MAX_VALUE)
                 .thenApply(all -> {
                     publish(room, Envelope.Kind.JOINED, m.id(), m.name(), List.of());
                     return all;
@@ -328,8 +451,11 @@ public final class RedisRooms implements RoomCluster {
         try {
             for (RedisRoom room : rooms.values()) {
                 for (Member m : room.local()) {
-                    forget(room.key(), m.id(), farewells.lost(room.key(), m.id()));
+                    forget(node, room.key(), m.id(), farewells.lost(room.key(), m.id()));
                 }
+            }
+            if (recovery != null) {
+                recovery.close();
             }
             redis.del(keys.alive(node), keys.nodeMembers(node)).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             redis.srem(keys.nodes(), RedisKeys.utf8(node)).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,6 +1,7 @@
 package dev.switchboard.cluster;
 
 import dev.switchboard.signaling.engineio.EnginePacket;
+import dev.switchboard.signaling.socketio.RecoveryStore;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,6 +24,22 @@ public interface RoomCluster extends AutoCloseable {
 
     /** Sends packets to every member of the room on every node (a server event, e.g. media-added). */
     CompletableFuture<Void> publish(RoomKey room, List<EnginePacket> encoded);
+
+    /**
+     * Connection state recovery shared by the nodes (sessions of a node that died can be taken over by
+     * another), or null: sessions then wait in each process's memory only.
+     */
+    default RecoveryStore recovery() {
+        return null;
+    }
+
+    /**
+     * Takes over, for {@code member} (a new socket with the session's id), a session found
+     * {@link RecoveryStore#elsewhere}: completes with its rooms and box, or with null when it cannot be.
+     */
+    default CompletableFuture<Takeover> takeOver(Member member, RecoveryStore.Elsewhere from) {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Rooms with at least one member on this node. */
     int localRoomCount();

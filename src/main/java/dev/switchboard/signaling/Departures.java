@@ -14,8 +14,13 @@ import java.util.Map;
  * {@link #FAREWELLS} is what the cluster sends for members of a node that died.
  */
 public final class Departures {
-    /** A member of a dead node left as if disconnected. */
-    public static final Farewells FAREWELLS = (room, id) -> lost(Emitter.plain(), room, id);
+    /** A member of a dead node left as if disconnected (events without offsets: recovery off). */
+    public static final Farewells FAREWELLS = farewells(Emitter.plain());
+
+    /** The same with {@code emitter}'s offsets, so that the members who hear it can still be recovered. */
+    public static Farewells farewells(Emitter emitter) {
+        return (room, id) -> lost(emitter, room, id);
+    }
 
     private Departures() {}
 
@@ -33,10 +38,7 @@ public final class Departures {
         return e.event("/", "peer-left", Map.of("room", room, "id", id, "reason", reason));
     }
 
-    /**
-     * For members of a dead node (several nodes only); encoded without offsets, as the node that would
-     * have given them is gone.
-     */
+    /** For members of a dead node (several nodes only), encoded by the node that tells. */
     static List<EnginePacket> lost(Emitter e, RoomKey room, String id) {
         return switch (room.kind()) {
             case CODELAB -> codelabDisconnected(e, room.name(), id);

@@ -12,6 +12,7 @@ import dev.switchboard.signaling.socketio.Ack;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.socketio.ConnectRefused;
 import dev.switchboard.signaling.socketio.Emitter;
+import dev.switchboard.signaling.socketio.RecoveryStore;
 import dev.switchboard.signaling.socketio.SioServer;
 import dev.switchboard.signaling.socketio.SioSocket;
 import java.util.List;
@@ -79,11 +80,33 @@ public final class Signaling {
             }
             Peer peer = new Peer(socket, new TokenBucket(policy.messagesPerSecond(), policy.messageBurst(), System.nanoTime()),
                     token);
+            socket.data(peer);
             codelab.install(peer);
             mesh.install(peer);
             socket.onDisconnect(reason -> leaveAll(peer, reason));
             log.debug("peer {} connected", peer.id());
         });
+        sio.namespace("/").onTakeover(this::takeOver);
+    }
+
+    /**
+     * A session of a node that died, taken over here for its client: the peer the connect handler made is
+     * put back in the session's rooms under its name; completes on the peer's loop with the session's box.
+     */
+    private CompletableFuture<List<List<EnginePacket>>> takeOver(SioSocket socket, RecoveryStore.Elsewhere from) {
+        Peer peer = (Peer) socket.data();
+        return cluster.takeOver(peer, from).thenApplyAsync(t -> {
+            if (t == null) {
+                return null;
+            }
+            if (t.name() != null) {
+                peer.name(t.name());
+            }
+            for (ClusterRoom r : t.rooms()) {
+                peer.entered(r);
+            }
+            return t.history();
+        }, socket.loop());
     }
 
     /**

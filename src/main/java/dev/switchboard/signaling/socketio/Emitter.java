@@ -3,6 +3,7 @@ package dev.switchboard.signaling.socketio;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * offsets of two nodes or two runs never meet. With recovery off, events are encoded as they are.
  */
 public final class Emitter {
+    private static final Emitter PLAIN = new Emitter(false);
+
     private final boolean offsets;
     private final String prefix;
     private final AtomicLong next = new AtomicLong();
@@ -24,7 +27,12 @@ public final class Emitter {
 
     /** Events without offsets (recovery off). */
     public static Emitter plain() {
-        return new Emitter(false);
+        return PLAIN;
+    }
+
+    /** Events with offsets of their own (a prefix of their own), for events sent outside a server. */
+    public static Emitter withOffsets() {
+        return new Emitter(true);
     }
 
     /** The event {@code event(args...)} of {@code namespace}, with a fresh offset when recovery is on. */
@@ -66,7 +74,7 @@ public final class Emitter {
             EnginePacket p = encoded.get(i);
             int cut = p.isBinary() ? -1 : offsetStart(p.text());
             if (cut >= 0 && out == null) {
-                out = new java.util.ArrayList<>(encoded.subList(0, i));
+                out = new ArrayList<>(encoded.subList(0, i));
             }
             if (out != null) {
                 out.add(cut < 0 ? p : EnginePacket.message(p.text().substring(0, cut) + "]"));

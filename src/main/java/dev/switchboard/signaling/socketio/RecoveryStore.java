@@ -1,12 +1,15 @@
 package dev.switchboard.signaling.socketio;
 
+import dev.switchboard.signaling.engineio.EnginePacket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Where Socket.IO sessions whose connection dropped wait for their client (connection state recovery):
- * this process's memory ({@link LocalRecoveryStore}), or later a store shared by several nodes, chosen
- * by configuration like the rooms. The session itself keeps what it was sent ({@link SessionLog}); the
+ * this process's memory ({@link LocalRecoveryStore}), or, when several nodes share rooms through Redis,
+ * also a record and a box of what it was sent per session in Redis, so that a node can take over the
+ * sessions of a node that died. The session itself keeps what it was sent ({@link SessionLog}); the
  * store keeps who may come back and for how long.
  */
 public interface RecoveryStore {
@@ -46,4 +49,32 @@ public interface RecoveryStore {
 
     /** Sessions parked now. */
     int size();
+
+    /** A session another node held and that this one may take over (that node is gone). */
+    interface Elsewhere {
+        /** Its socket id. */
+        String sid();
+    }
+
+    /**
+     * The session of {@code pid} when it is not parked here but was held by a node that is gone: a shared
+     * store completes with it, to be taken over ({@link Namespace#onTakeover}); else with null.
+     */
+    default CompletableFuture<Elsewhere> elsewhere(String pid) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** A recoverable socket is connected here (new, or taken over from another node). */
+    default void opened(SioSocket socket) {}
+
+    /** A recoverable socket ended: it cannot be recovered any more, here or elsewhere. */
+    default void ended(SioSocket socket) {}
+
+    /**
+     * Sends the server's own event to a recoverable socket. A shared store writes it into the session's
+     * box first, in one order with everything else the socket is sent; this one sends it at once.
+     */
+    default void emit(SioSocket socket, List<EnginePacket> encoded) {
+        socket.send(encoded);
+    }
 }

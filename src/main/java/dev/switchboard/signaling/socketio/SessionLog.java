@@ -2,7 +2,9 @@ package dev.switchboard.signaling.socketio;
 
 import dev.switchboard.signaling.engineio.EnginePacket;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The events one recoverable session was sent (each send as the packets encoded once for every
@@ -64,6 +66,52 @@ final class SessionLog {
             dropOldest();
         }
         return true;
+    }
+
+    /**
+     * Puts {@code history} (what the session was sent on the node it came from) before the sends logged
+     * since, leaving out those that are in both (a send that reached this node's subscription before the
+     * history was read); an entry is known by the text of its first packet, which carries its offset.
+     */
+    void seed(List<List<EnginePacket>> history, long nowNanos) {
+        Set<String> had = new HashSet<>();
+        for (List<EnginePacket> h : history) {
+            had.add(first(h));
+        }
+        List<List<EnginePacket>> since = new ArrayList<>(size);
+        for (int k = 0; k < size; k++) {
+            @SuppressWarnings("unchecked")
+            List<EnginePacket> send = (List<EnginePacket>) sends[(head + k) % sends.length];
+            if (!had.contains(first(send))) {
+                since.add(send);
+            }
+        }
+        sends = NO_SENDS;
+        times = NO_TIMES;
+        sizes = NO_SIZES;
+        head = 0;
+        size = 0;
+        bytes = 0;
+        boolean wasAway = away;
+        away = false;
+        for (List<EnginePacket> h : history) {
+            add(h, nowNanos);
+        }
+        away = wasAway;
+        missed = 0;
+        missedBytes = 0;
+        for (List<EnginePacket> h : since) {
+            add(h, nowNanos);
+        }
+    }
+
+    private static String first(List<EnginePacket> send) {
+        for (EnginePacket p : send) {
+            if (!p.isBinary()) {
+                return p.text();
+            }
+        }
+        return "";
     }
 
     /** The client is gone: what follows is missed. */

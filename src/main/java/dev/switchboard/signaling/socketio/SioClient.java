@@ -7,6 +7,7 @@ import dev.switchboard.signaling.engineio.SessionListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -152,12 +153,18 @@ final class SioClient implements SessionListener {
         String name = ns.name();
         String offset = connectData.path("offset").isTextual() ? connectData.get("offset").asText() : null;
         if (resuming.isEmpty()) {
-            resuming = new java.util.HashSet<>(2);
+            resuming = new HashSet<>(2);
         }
         resuming.add(name);
-        store.claim(connectData.get("pid").asText()).whenComplete((parked, error) -> engine.loop().execute(() -> {
+        String pid = connectData.get("pid").asText();
+        store.claim(pid).whenComplete((parked, error) -> engine.loop().execute(() -> {
             if (!(parked instanceof SioSocket s)) {
-                resumed(ns, connectData, false);
+                if (closed || ns.takeoverHandler() == null) {
+                    resumed(ns, connectData, false);
+                } else {
+                    store.elsewhere(pid).whenComplete((from, e) -> engine.loop().execute(() ->
+                            takeOver(ns, connectData, pid, offset, from)));
+                }
             } else if (closed || !s.namespace().equals(name)) {
                 s.parkAgain(); // not for this connection after all: it waits on
                 resuming.remove(name);
@@ -165,6 +172,42 @@ final class SioClient implements SessionListener {
                 s.resumeOn(this, offset, ok -> resumed(ns, connectData, ok));
             }
         }));
+    }
+
+    /**
+     * A client back with the pid of a session its node held and lost: a socket with that session's id
+     * and pid is accepted by the namespace as a new one would be, then given the session's rooms and box
+     * ({@link Namespace.TakeoverHandler}), then resumed from the client's offset like a parked one.
+     */
+    private void takeOver(Namespace ns, JsonNode connectData, String pid, String offset, RecoveryStore.Elsewhere from) {
+        if (from == null || closed) {
+            resumed(ns, connectData, false);
+            return;
+        }
+        RecoveryStore store = server.store();
+        SioSocket socket = new SioSocket(this, ns.name(), protocol.auth(connectData, engine.handshake(), null), from.sid(),
+                newLog(store), pid);
+        socket.awaitTakeover();
+        try {
+            ns.connectHandler().onConnect(socket, socket.auth());
+        } catch (ConnectRefused e) {
+            resumed(ns, connectData, false); // refused again there, with the reason
+            return;
+        }
+        ns.takeoverHandler().takeOver(socket, from).whenComplete((history, e) -> engine.loop().execute(() -> {
+            if (history == null) {
+                socket.closed("recovery takeover failed");
+                resumed(ns, connectData, false);
+                return;
+            }
+            socket.seed(history);
+            store.opened(socket);
+            socket.resumeOn(this, offset, ok -> resumed(ns, connectData, ok));
+        }));
+    }
+
+    private SessionLog newLog(RecoveryStore store) {
+        return new SessionLog(store.window().toNanos(), server.config().recoveryMaxPackets(), server.config().outboundQueueBytes());
     }
 
     private void resumed(Namespace ns, JsonNode connectData, boolean ok) {
@@ -186,10 +229,9 @@ final class SioClient implements SessionListener {
 
     private void connectNew(Namespace ns, String name, JsonNode connectData, String query) {
         RecoveryStore store = protocol == SioProtocol.V5 ? server.store() : null;
-        SessionLog log = store == null ? null : new SessionLog(store.window().toNanos(),
-                server.config().recoveryMaxPackets(), server.config().outboundQueueBytes());
+        SessionLog log = store == null ? null : newLog(store);
         SioSocket socket = new SioSocket(this, name, protocol.auth(connectData, engine.handshake(), query),
-                protocol.socketId(name, engine.id()), log);
+                protocol.socketId(name, engine.id()), log, null);
         try {
             ns.connectHandler().onConnect(socket, socket.auth());
         } catch (ConnectRefused e) {
@@ -197,6 +239,9 @@ final class SioClient implements SessionListener {
             return;
         }
         sockets.put(name, socket);
+        if (store != null) {
+            store.opened(socket);
+        }
         if (connectTimer != null) {
             connectTimer.cancel(false);
             connectTimer = null;

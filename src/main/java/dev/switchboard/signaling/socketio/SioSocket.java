@@ -51,15 +51,25 @@ public final class SioSocket implements RecoveryStore.Parked {
     private EventHandler fallback;
     private volatile State state = State.LIVE;
     private boolean recovered;
+    private volatile Object data;
 
-    /** {@code id} null: a fresh random one; {@code log} null: not recoverable. */
-    SioSocket(SioClient client, String namespace, JsonNode auth, String id, SessionLog log) {
+    /**
+     * {@code id} null: a fresh random one; {@code log} null: not recoverable; {@code pid} null: a fresh
+     * one (the socket id, a dot and a random part) when recoverable.
+     */
+    SioSocket(SioClient client, String namespace, JsonNode auth, String id, SessionLog log, String pid) {
         this.client = client;
         this.namespace = namespace;
         this.auth = auth;
         this.id = id != null ? id : newId();
         this.log = log;
-        this.pid = log != null ? newId() : null;
+        this.pid = log == null ? null : pid != null ? pid : this.id + "." + newId();
+    }
+
+    /** The socket id inside a private id, or null when it holds none. */
+    static String sidOf(String pid) {
+        int dot = pid.indexOf('.');
+        return dot > 0 ? pid.substring(0, dot) : null;
     }
 
     private static String newId() {
@@ -92,6 +102,15 @@ public final class SioSocket implements RecoveryStore.Parked {
      */
     public JsonNode auth() {
         return auth;
+    }
+
+    /** What the application keeps with the socket (null until set). */
+    public Object data() {
+        return data;
+    }
+
+    public void data(Object value) {
+        this.data = value;
     }
 
     public Handshake handshake() {
@@ -140,7 +159,12 @@ public final class SioSocket implements RecoveryStore.Parked {
      * recovery on it carries an offset and is replayed to a client that missed it.
      */
     public void emit(String event, Object... args) {
-        send(client.server().emitter().event(namespace, event, args));
+        List<EnginePacket> encoded = client.server().emitter().event(namespace, event, args);
+        if (pid != null) {
+            client.server().store().emit(this, encoded);
+        } else {
+            send(encoded);
+        }
     }
 
     /** Emits an event and calls {@code onAck} with the client's acknowledgement arguments. */
@@ -200,6 +224,20 @@ public final class SioSocket implements RecoveryStore.Parked {
         if (client.server().store().expire(pid)) {
             loop().schedule(this::checkExpiry, 100, TimeUnit.MILLISECONDS); // not over yet (a timer early, or parked again)
         }
+    }
+
+    /**
+     * A socket made for a session taken over from another node: away until it is resumed, and logging
+     * what it is sent meanwhile; {@code history} (its box) is put before that once it is read.
+     */
+    void awaitTakeover() {
+        state = State.AWAY;
+        log.away();
+    }
+
+    /** On the loop: what the session was sent before this node took it over, in order. */
+    void seed(List<List<EnginePacket>> history) {
+        log.seed(history, System.nanoTime());
     }
 
     /** Parks again a socket claimed for a connection that could not take it. */
@@ -350,6 +388,9 @@ public final class SioSocket implements RecoveryStore.Parked {
         }
         state = State.CLOSED;
         pendingAcks.clear();
+        if (pid != null) {
+            client.server().store().ended(this);
+        }
         for (Consumer<String> h : disconnectHandlers) {
             h.accept(reason);
         }

@@ -1,0 +1,65 @@
+package dev.switchboard.cluster;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A publish that is also written to each recipient's box (connection state recovery across nodes): the
+ * envelope goes to the box stream of every member of the room but the sender (or of the one recipient
+ * named), then on the channel; answers the number of nodes that received it. Everything a recoverable
+ * session is sent passes here, so its box and its connection see one order: the order Redis ran the
+ * scripts in, which is the order its node's subscription delivers them. A box keeps the window's entries
+ * (trimmed approximately, so the newest older one stays) and at most {@code max} entries, and expires a
+ * window after its last entry.
+ */
+final class SendScript {
+    static final String SOURCE = """
+            local t = redis.call('TIME')
+            local cutoff = string.format('%d-0', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[6]))
+            local function box(id)
+              local k = ARGV[4] .. id
+              redis.call('XADD', k, 'MINID', '~', cutoff, '*', 'e', ARGV[2])
+              if redis.call('XLEN', k) > tonumber(ARGV[7]) then
+                redis.call('XTRIM', k, 'MAXLEN', '~', ARGV[7])
+              end
+              redis.call('PEXPIRE', k, ARGV[6])
+            end
+            if ARGV[5] ~= '' then
+              box(ARGV[5])
+            else
+              for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
+                if id ~= ARGV[3] then
+                  box(id)
+                end
+              end
+            end
+            return redis.call('SPUBLISH', ARGV[1], ARGV[2])
+            """;
+    private static final byte[] NONE = {};
+
+    private final LuaScript script;
+    private final byte[] boxPrefix;
+    private final byte[] windowMillis;
+    private final byte[] maxEntries;
+
+    SendScript(String sha, RedisKeys keys, long windowMillis, int maxEntries) {
+        this.script = new LuaScript(SOURCE, ScriptOutputType.INTEGER, sha);
+        this.boxPrefix = RedisKeys.utf8(keys.boxPrefix());
+        this.windowMillis = RedisKeys.utf8(Long.toString(Math.max(1, windowMillis)));
+        this.maxEntries = RedisKeys.utf8(Integer.toString(maxEntries));
+    }
+
+    /** To every member of the room whose hash is {@code membersKey} but {@code from} (may be empty). */
+    CompletableFuture<Long> toRoom(RedisAsyncCommands<String, byte[]> redis, String membersKey, String channel,
+            byte[] envelope, String from) {
+        return script.run(redis, new String[] {membersKey}, RedisKeys.utf8(channel), envelope, RedisKeys.utf8(from),
+                boxPrefix, NONE, windowMillis, maxEntries);
+    }
+
+    /** To the one member {@code to}, on {@code channel} (its room's or its node's). */
+    CompletableFuture<Long> toMember(RedisAsyncCommands<String, byte[]> redis, String channel, byte[] envelope, String to) {
+        return script.run(redis, new String[0], RedisKeys.utf8(channel), envelope, NONE, boxPrefix,
+                RedisKeys.utf8(to), windowMillis, maxEntries);
+    }
+}
