@@ -37,6 +37,37 @@ class SessionLogTest {
     }
 
     @Test
+    void aTakenOverSessionsBoxComesBeforeWhatArrivedMeanwhileAndWhatIsInBothIsKeptOnce() {
+        SessionLog log = new SessionLog(WINDOW, 100, 1 << 20);
+        List<EnginePacket> a = event("m", 1);
+        List<EnginePacket> b = event("m", 2);
+        List<EnginePacket> c = event("m", 3);
+        List<EnginePacket> d = event("m", 4);
+        log.away();
+        // b and c reached this node's subscription while the box was read; c and d after it
+        log.add(b, 10);
+        log.add(c, 11);
+        log.add(d, 12);
+        log.seed(List.of(a, b, c), 13);
+        assertThat(log.size()).isEqualTo(4);
+        assertThat(log.after(offsetOf(a))).containsExactly(b.get(0), c.get(0), d.get(0));
+        assertThat(log.after(null)).containsExactly(a.get(0), b.get(0), c.get(0), d.get(0));
+    }
+
+    @Test
+    void aTakenOverSessionsMissedSendsAreThoseCaughtHereAndNotInItsBox() {
+        SessionLog log = new SessionLog(WINDOW, 2, 1 << 20);
+        log.away();
+        List<EnginePacket> a = event("m", 1);
+        List<EnginePacket> b = event("m", 2);
+        assertThat(log.add(a, 0)).isTrue();
+        assertThat(log.add(b, 1)).isTrue();
+        log.seed(List.of(a), 2); // a was in the box (the client may have seen it); b was not
+        assertThat(log.add(event("m", 3), 3)).as("b and this one: 2 missed").isTrue();
+        assertThat(log.add(event("m", 4), 4)).as("the third missed send is past the limit of 2").isFalse();
+    }
+
+    @Test
     void everyEventEncodedCarriesADistinctOffsetAsItsLastArgument() {
         String x = offsetOf(event("m", "a"));
         String y = offsetOf(event("m", "a"));
