@@ -80,11 +80,6 @@ final class RedisRecovery implements RecoveryStore {
     }
 
     @Override
-    public void sweep() {
-        local.sweep();
-    }
-
-    @Override
     public int size() {
         return local.size();
     }
@@ -164,7 +159,7 @@ final class RedisRecovery implements RecoveryStore {
     CompletableFuture<Takeover> takeOver(Member member, Moving from) {
         List<CompletableFuture<RedisRoom>> holds = new ArrayList<>();
         for (RoomKey key : from.rooms()) {
-            holds.add(rooms.hold(key, member));
+            holds.add(hold(key, member));
         }
         return CompletableFuture.allOf(holds.toArray(CompletableFuture[]::new))
                 .thenCompose(v -> takeover.run(rooms.redis, from.sid(), from.pid(), from.node(), rooms.node, from.rooms()))
@@ -177,7 +172,7 @@ final class RedisRecovery implements RecoveryStore {
                     }
                     if (e != null || answer == null || answer.size() < 2) {
                         for (RedisRoom r : held) {
-                            rooms.release(r, member);
+                            release(r, member);
                         }
                         if (e != null) {
                             log.warn("cluster: could not take over session {}: {}", from.sid(), e.toString());
@@ -213,6 +208,44 @@ final class RedisRecovery implements RecoveryStore {
             writes.add(rooms.redis.sadd(keys.nodeSessions(rooms.node), utf8(s.id())).toCompletableFuture());
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Subscribes to the room and holds {@code member} in it here, before Redis says it is this node's
+     * (a takeover): from then on what the room is sent reaches it. Completes with the room.
+     */
+    CompletableFuture<RedisRoom> hold(RoomKey key, Member member) {
+        String channel = rooms.keys.channel(key);
+        RedisRoom room = rooms.rooms.compute(channel, (c, r) -> {
+            if (r == null) {
+                r = new RedisRoom(key, rooms, c, rooms.keys.members(key));
+                r.subscribed = rooms.pubsub.async().ssubscribe(c).toCompletableFuture();
+            }
+            r.pending++;
+            return r;
+        });
+        return room.subscribed.handle((v, e) -> {
+            rooms.rooms.compute(channel, (c, r) -> {
+                r.pending--;
+                if (e == null) {
+                    r.addLocal(member);
+                    r.adopted(member.id());
+                }
+                return rooms.dropIfIdle(r);
+            });
+            if (e != null) {
+                throw new ClusterUnavailableException("subscribe " + key.name() + ": " + e.getMessage(), e);
+            }
+            return room;
+        });
+    }
+
+    /** Lets go of a member held for a takeover that did not happen (nothing in Redis changes). */
+    void release(RedisRoom room, Member member) {
+        rooms.rooms.computeIfPresent(room.channel, (c, r) -> {
+            r.removeLocal(member);
+            return rooms.dropIfIdle(r);
+        });
     }
 
     /** Deregisters this node's sessions (it is closing: they end, their rooms are told by the rooms). */

@@ -168,6 +168,48 @@ final class RedisRoom implements ClusterRoom {
         }
     }
 
+    /**
+     * An envelope from the room's channel, on the subscription's thread; {@code own} when this node sent
+     * it (its membership notices are not news here).
+     */
+    void receive(Envelope e, boolean own) {
+        switch (e.kind()) {
+            case MESSAGE -> deliverLocal(e.from().isEmpty() ? null : e.from(), e.packets());
+            case TARGETED -> {
+                Member m = localMember(e.arg());
+                if (m != null) {
+                    m.deliver(e.packets());
+                }
+            }
+            case JOINED -> {
+                if (!own) {
+                    remoteJoined(e.from(), e.origin(), e.arg());
+                }
+            }
+            case LEFT -> {
+                if (!own) {
+                    remoteLeft(e.from());
+                }
+                if (!e.packets().isEmpty()) {
+                    deliverLocal(e.from(), e.packets());
+                }
+            }
+            case DIRECT -> { }
+        }
+    }
+
+    /** Delivers a send to this node's members of the room directly, when Redis could not take it. */
+    void deliverHere(Envelope.Kind kind, String from, String to, List<EnginePacket> encoded) {
+        if (kind == Envelope.Kind.MESSAGE) {
+            deliverLocal(from.isEmpty() ? null : from, encoded);
+        } else if (kind == Envelope.Kind.TARGETED) {
+            Member m = localMember(to);
+            if (m != null) {
+                m.deliver(encoded);
+            }
+        }
+    }
+
     @Override
     public CompletableFuture<Void> broadcast(Member from, List<EnginePacket> encoded) {
         if (owner.sendScript != null) {

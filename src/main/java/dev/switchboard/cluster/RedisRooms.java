@@ -14,9 +14,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import io.lettuce.core.resource.NettyCustomizer;
-import io.netty.channel.Channel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import dev.switchboard.signaling.socketio.RecoveryStore;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -211,44 +208,6 @@ public final class RedisRooms implements RoomCluster {
         return recovery.takeOver(member, moving);
     }
 
-    /**
-     * Subscribes to the room and holds {@code member} in it here, before Redis says it is this node's
-     * (a takeover): from then on what the room is sent reaches it. Completes with the room.
-     */
-    CompletableFuture<RedisRoom> hold(RoomKey key, Member member) {
-        String channel = keys.channel(key);
-        RedisRoom room = rooms.compute(channel, (c, r) -> {
-            if (r == null) {
-                r = new RedisRoom(key, this, c, keys.members(key));
-                r.subscribed = pubsub.async().ssubscribe(c).toCompletableFuture();
-            }
-            r.pending++;
-            return r;
-        });
-        return room.subscribed.handle((v, e) -> {
-            rooms.compute(channel, (c, r) -> {
-                r.pending--;
-                if (e == null) {
-                    r.addLocal(member);
-                    r.adopted(member.id());
-                }
-                return dropIfIdle(r);
-            });
-            if (e != null) {
-                throw new ClusterUnavailableException("subscribe " + key.name() + ": " + e.getMessage(), e);
-            }
-            return room;
-        });
-    }
-
-    /** Lets go of a member held for a takeover that did not happen (nothing in Redis changes). */
-    void release(RedisRoom room, Member member) {
-        rooms.computeIfPresent(room.channel, (c, r) -> {
-            r.removeLocal(member);
-            return dropIfIdle(r);
-        });
-    }
-
     void leave(RedisRoom room, Member member, List<EnginePacket> farewell) {
         boolean[] removed = new boolean[1];
         rooms.computeIfPresent(room.channel, (c, r) -> {
@@ -307,7 +266,7 @@ public final class RedisRooms implements RoomCluster {
             if (e != null) {
                 liveness.dirty();
                 if (sendScript != null) {
-                    deliverHere(room, kind, from, arg, encoded); // not through Redis, as without recovery
+                    room.deliverHere(kind, from, arg, encoded); // not through Redis, as without recovery
                 }
                 throw new ClusterUnavailableException("publish: " + e.getMessage(), e);
             }
@@ -316,18 +275,6 @@ public final class RedisRooms implements RoomCluster {
             }
             return null;
         });
-    }
-
-    /** Delivers a send to this node's members of the room directly, when Redis could not take it. */
-    private static void deliverHere(RedisRoom room, Envelope.Kind kind, String from, String to, List<EnginePacket> encoded) {
-        if (kind == Envelope.Kind.MESSAGE) {
-            room.deliverLocal(from.isEmpty() ? null : from, encoded);
-        } else if (kind == Envelope.Kind.TARGETED) {
-            Member m = room.localMember(to);
-            if (m != null) {
-                m.deliver(encoded);
-            }
-        }
     }
 
     @Override
@@ -377,31 +324,8 @@ public final class RedisRooms implements RoomCluster {
             }
             return;
         }
-        if (own && sendScript == null) {
-            return; // delivered to this node's members when sent
-        }
-        switch (e.kind()) {
-            case MESSAGE -> room.deliverLocal(e.from().isEmpty() ? null : e.from(), e.packets());
-            case TARGETED -> {
-                Member m = room.localMember(e.arg());
-                if (m != null) {
-                    m.deliver(e.packets());
-                }
-            }
-            case JOINED -> {
-                if (!own) {
-                    room.remoteJoined(e.from(), e.origin(), e.arg());
-                }
-            }
-            case LEFT -> {
-                if (!own) {
-                    room.remoteLeft(e.from());
-                }
-                if (!e.packets().isEmpty()) {
-                    room.deliverLocal(e.from(), e.packets());
-                }
-            }
-            case DIRECT -> { }
+        if (!own || sendScript != null) { // without boxes, delivered to this node's members when sent
+            room.receive(e, own);
         }
     }
 
@@ -472,18 +396,5 @@ public final class RedisRooms implements RoomCluster {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         resources.shutdown(0, 2, TimeUnit.SECONDS);
-    }
-
-    /**
-     * Publishes come from every event loop, each a write and a flush on Redis's connection: flushes
-     * queued in one pass of that connection's loop leave as one write (fewer system calls here and reads
-     * in Redis), without delaying any publish past that pass.
-     */
-    private static final class ConsolidatedFlushes implements NettyCustomizer {
-        @Override
-        public void afterChannelInitialized(Channel channel) {
-            channel.pipeline().addFirst(new FlushConsolidationHandler(
-                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-        }
     }
 }

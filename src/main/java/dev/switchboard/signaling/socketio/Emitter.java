@@ -1,6 +1,9 @@
 package dev.switchboard.signaling.socketio;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -37,7 +40,7 @@ public final class Emitter {
 
     /** The event {@code event(args...)} of {@code namespace}, with a fresh offset when recovery is on. */
     public List<EnginePacket> event(String namespace, String event, Object... args) {
-        ArrayNode data = SioSocket.eventData(event, args);
+        ArrayNode data = eventData(event, args);
         if (offsets) {
             data.add(nextOffset());
         }
@@ -100,5 +103,25 @@ public final class Emitter {
             }
         }
         return dots == 1 && i > 0 && text.charAt(i - 1) == ',' ? i - 1 : -1;
+    }
+
+    /** An event's array: its name, then its arguments as JSON (byte arrays become binary attachments). */
+    static ArrayNode eventData(String event, Object... args) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode(args.length + 1);
+        a.add(event);
+        for (Object o : args) {
+            a.add(toJson(o));
+        }
+        return a;
+    }
+
+    static JsonNode toJson(Object o) {
+        if (o instanceof byte[] b) {
+            return BinaryNode.valueOf(b);
+        }
+        if (o instanceof JsonNode n) {
+            return n;
+        }
+        return SioCodec.JSON.valueToTree(o);
     }
 }

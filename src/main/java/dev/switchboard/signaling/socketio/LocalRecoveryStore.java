@@ -70,16 +70,6 @@ public final class LocalRecoveryStore implements RecoveryStore {
     }
 
     @Override
-    public void sweep() {
-        long now = clock.getAsLong();
-        for (Entry e : parked.values()) {
-            if (over(e, now) && parked.remove(e.session().pid(), e)) {
-                e.session().expired();
-            }
-        }
-    }
-
-    @Override
     public int size() {
         return parked.size();
     }

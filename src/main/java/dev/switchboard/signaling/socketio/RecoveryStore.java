@@ -44,9 +44,6 @@ public interface RecoveryStore {
      */
     boolean expire(String pid);
 
-    /** Expires every session whose window is over. */
-    void sweep();
-
     /** Sessions parked now. */
     int size();
 

@@ -93,7 +93,7 @@ public enum SioProtocol {
         ObjectNode err = JsonNodeFactory.instance.objectNode();
         err.put("message", message);
         if (detail != null) {
-            err.set("data", SioSocket.toJson(detail));
+            err.set("data", Emitter.toJson(detail));
         }
         return new SioPacket(SioPacket.Type.CONNECT_ERROR, namespace, SioPacket.NO_ACK, err);
     }

@@ -2,7 +2,6 @@ package dev.switchboard.signaling.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.engineio.Handshake;
@@ -64,12 +63,6 @@ public final class SioSocket implements RecoveryStore.Parked {
         this.id = id != null ? id : newId();
         this.log = log;
         this.pid = log == null ? null : pid != null ? pid : this.id + "." + newId();
-    }
-
-    /** The socket id inside a private id, or null when it holds none. */
-    static String sidOf(String pid) {
-        int dot = pid.indexOf('.');
-        return dot > 0 ? pid.substring(0, dot) : null;
     }
 
     private static String newId() {
@@ -172,7 +165,7 @@ public final class SioSocket implements RecoveryStore.Parked {
         runOnLoop(() -> {
             long ackId = nextAckId++;
             pendingAcks.put(ackId, onAck);
-            client.send(new SioPacket(SioPacket.Type.EVENT, namespace, ackId, eventData(event, args)));
+            client.send(new SioPacket(SioPacket.Type.EVENT, namespace, ackId, Emitter.eventData(event, args)));
         });
     }
 
@@ -303,11 +296,6 @@ public final class SioSocket implements RecoveryStore.Parked {
         done.accept(true);
     }
 
-    /** Encodes an event once so that it can be sent to many sockets of a namespace. */
-    public static List<EnginePacket> encodeEvent(String namespace, String event, Object... args) {
-        return SioCodec.encode(new SioPacket(SioPacket.Type.EVENT, namespace, SioPacket.NO_ACK, eventData(event, args)));
-    }
-
     /** Leaves the namespace, telling the client; with {@code closeConnection} the whole session ends. */
     public void disconnect(boolean closeConnection) {
         runOnLoop(() -> {
@@ -396,25 +384,6 @@ public final class SioSocket implements RecoveryStore.Parked {
         }
     }
 
-    static ArrayNode eventData(String event, Object... args) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode(args.length + 1);
-        a.add(event);
-        for (Object o : args) {
-            a.add(toJson(o));
-        }
-        return a;
-    }
-
-    static JsonNode toJson(Object o) {
-        if (o instanceof byte[] b) {
-            return BinaryNode.valueOf(b);
-        }
-        if (o instanceof JsonNode n) {
-            return n;
-        }
-        return SioCodec.JSON.valueToTree(o);
-    }
-
     private final class OnceAck implements Ack {
         private final long ackId;
         private boolean sent;
@@ -432,7 +401,7 @@ public final class SioSocket implements RecoveryStore.Parked {
                 sent = true;
                 ArrayNode a = JsonNodeFactory.instance.arrayNode(args.length);
                 for (Object o : args) {
-                    a.add(toJson(o));
+                    a.add(Emitter.toJson(o));
                 }
                 client.send(new SioPacket(SioPacket.Type.ACK, namespace, ackId, a));
             });

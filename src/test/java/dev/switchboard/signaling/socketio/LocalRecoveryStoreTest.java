@@ -74,18 +74,6 @@ class LocalRecoveryStoreTest {
     }
 
     @Test
-    void sweepExpiresEverySessionPastItsWindow() {
-        store.park(session("a"));
-        store.park(session("b"));
-        advance(Duration.ofSeconds(90));
-        store.park(session("c"));
-        advance(Duration.ofSeconds(30));
-        store.sweep();
-        assertThat(expired).containsExactlyInAnyOrder("a", "b");
-        assertThat(store.claim("c").join()).isNotNull();
-    }
-
-    @Test
     void aDroppedSessionCannotBeClaimedNorExpires() {
         RecoveryStore.Parked s = session("p1");
         store.park(s);
@@ -93,7 +81,7 @@ class LocalRecoveryStoreTest {
         assertThat(store.drop(s)).isFalse();
         assertThat(store.claim("p1").join()).isNull();
         advance(Duration.ofMinutes(3));
-        store.sweep();
+        assertThat(store.expire("p1")).isFalse();
         assertThat(expired).isEmpty();
     }
 

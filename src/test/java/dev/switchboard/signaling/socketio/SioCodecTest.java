@@ -55,7 +55,7 @@ class SioCodecTest {
 
     @Test
     void ackWithBinaryBecomesBinaryAck() {
-        ArrayNode args = SioSocket.eventData("x", new byte[] {9});
+        ArrayNode args = Emitter.eventData("x", new byte[] {9});
         args.remove(0);
         List<EnginePacket> wire = SioCodec.encode(new SioPacket(SioPacket.Type.ACK, "/", 789, args));
         assertThat(wire.get(0).text()).isEqualTo("61-789[{\"_placeholder\":true,\"num\":0}]");
@@ -63,7 +63,7 @@ class SioCodecTest {
 
     @Test
     void connectErrorCarriesAMessageObject() {
-        var err = SioSocket.toJson(java.util.Map.of("message", "Invalid namespace"));
+        var err = Emitter.toJson(java.util.Map.of("message", "Invalid namespace"));
         assertThat(SioCodec.encode(new SioPacket(SioPacket.Type.CONNECT_ERROR, "/random", -1, err)).get(0).text())
                 .isEqualTo("4/random,{\"message\":\"Invalid namespace\"}");
     }
