@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Signaling across nodes: one Switchboard node against two nodes sharing rooms through redis-server,
-# every room's two peers on different nodes, same load, same run (src/test/java/dev/switchboard/bench/ClusterBench.java).
+# every room's two peers on different nodes (with and without the recovery boxes), same load, same run
+# (src/test/java/dev/switchboard/bench/ClusterBench.java).
 #
 #   bash bench/cluster.sh [--rooms 250] [--warmup-s 8] [--measure-s 15] [--pace-ms 100]
 #

@@ -111,7 +111,8 @@ public final class Switchboard implements AutoCloseable {
         SignalingConfig sc = config.signaling();
         cluster = RoomClusters.create(config.cluster(),
                 Departures.farewells(sc.recoveryEnabled() ? Emitter.withOffsets() : Emitter.plain()),
-                sc.recoveryEnabled() ? sc.recoveryWindow() : Duration.ZERO, sc.recoveryMaxPackets());
+                sc.recoveryEnabled() && config.cluster().recoveryAcrossNodes() ? sc.recoveryWindow() : Duration.ZERO,
+                sc.recoveryMaxPackets());
         SioServer sio = cluster.recovery() != null ? new SioServer(sc, cluster.recovery()) : new SioServer(sc);
         engine.listener(sio);
         String bind = config.bind();

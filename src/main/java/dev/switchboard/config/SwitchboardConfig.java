@@ -163,10 +163,12 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
      * Several nodes sharing rooms: {@code redisUrl} empty keeps rooms in this process; otherwise a
      * {@code redis://} or {@code rediss://} URL (a password as {@code redis://:PASSWORD@HOST:PORT}), the
      * prefix of every key and channel, and how often a node proves it is alive and how long Redis
-     * waits before its members are removed.
+     * waits before its members are removed; {@code recoveryAcrossNodes}: with connection state recovery
+     * on, whether a node takes over the sessions of a node that died (every message is then also
+     * written to its recipient's box in Redis).
      */
     public record ClusterConfig(String redisUrl, String keyPrefix, Duration heartbeatInterval,
-                                Duration nodeTtl) {
+                                Duration nodeTtl, boolean recoveryAcrossNodes) {
         static ClusterConfig read(ConfigLoader.Reader r) {
             String url = r.string("cluster.redis-url", ClusterConfig::checkRedisUrl);
             String prefix = r.string("cluster.key-prefix",
@@ -176,7 +178,7 @@ public record SwitchboardConfig(String bind, Path dataDir, HttpConfig http, Sign
             if (heartbeat != null && ttl != null && ttl.compareTo(heartbeat.multipliedBy(2)) < 0) {
                 r.problem("cluster.node-ttl", "must be at least twice cluster.heartbeat-interval");
             }
-            return new ClusterConfig(url, prefix, heartbeat, ttl);
+            return new ClusterConfig(url, prefix, heartbeat, ttl, r.bool("cluster.recovery-across-nodes"));
         }
 
         static String checkRedisUrl(String value) {

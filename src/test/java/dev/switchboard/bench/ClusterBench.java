@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Signaling across nodes: the codelab load of {@link SignalingBench} against one Switchboard node (rooms
  * in memory), then against two nodes sharing rooms through a redis-server where every room's caller
- * sits on node A and its answerer on node B, so every message crosses Redis. Same run, same load
- * generator; CPU per relayed message counts every server process of the setup, Redis included.
+ * sits on node A and its answerer on node B, so every message crosses Redis; then the same two nodes
+ * with {@code cluster.recovery-across-nodes = false} (no recovery boxes), for what the boxes cost. Same
+ * run, same load generator; CPU per relayed message counts every server process of the setup, Redis
+ * included, and is also printed per process.
  *
  * <p>Run by {@code bench/cluster.sh}; options {@code --rooms 250 --warmup-s 8 --measure-s 15
  * --pace-ms 100 --jar target/switchboard.jar}. Paced points offer rooms x 2 / pace messages a second
@@ -86,6 +88,14 @@ public final class ClusterBench {
             points.add(point("2 nodes+redis", pids, a.port, b.port, rooms, 0, warmup, measure));
             points.add(point("2 nodes+redis", pids, a.port, b.port, rooms, pace, warmup, measure));
         }
+        // The same without the recovery boxes (cluster.recovery-across-nodes = false): what they cost.
+        try (RedisServer redis = RedisServer.start();
+             ServerProcess a = node(work, "node-a-nobox", redis.url(), false);
+             ServerProcess b = node(work, "node-b-nobox", redis.url(), false)) {
+            List<Long> pids = List.of(a.pid(), b.pid(), redis.pid());
+            points.add(point("2 nodes, no boxes", pids, a.port, b.port, rooms, 0, warmup, measure));
+            points.add(point("2 nodes, no boxes", pids, a.port, b.port, rooms, pace, warmup, measure));
+        }
         System.out.println();
         System.out.println("| setup | mode | msg/s | p50 ms | p99 ms | CPU us/msg (all server processes) | errors |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|");
@@ -96,6 +106,10 @@ public final class ClusterBench {
     }
 
     private ServerProcess node(Path work, String name, String redisUrl) throws Exception {
+        return node(work, name, redisUrl, true);
+    }
+
+    private ServerProcess node(Path work, String name, String redisUrl, boolean boxes) throws Exception {
         int port = freePort();
         Path data = Files.createDirectories(work.resolve(name));
         List<String> cmd = new ArrayList<>(List.of("java", "-jar", opts.get("jar"), "--http-port", Integer.toString(port),
@@ -103,7 +117,8 @@ public final class ClusterBench {
         if (redisUrl != null) {
             cmd.addAll(List.of("--redis-url", redisUrl));
         }
-        Map<String, String> env = Map.of("SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND", "1000000",
+        Map<String, String> env = Map.of("SWITCHBOARD_CLUSTER_RECOVERY_ACROSS_NODES", Boolean.toString(boxes),
+                "SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND", "1000000",
                 "SWITCHBOARD_SIGNALING_MESSAGE_BURST", "1000000",
                 "SWITCHBOARD_SIGNALING_NEW_SESSIONS_PER_SECOND", "1000000", "SWITCHBOARD_SIGNALING_NEW_SESSION_BURST", "1000000",
                 // every client comes from one loopback address: past the 128 connections an address may hold
@@ -115,6 +130,14 @@ public final class ClusterBench {
         long t = 0;
         for (long pid : pids) {
             t += ServerProcess.cpuOf(Path.of("/proc", Long.toString(pid), "stat")).total();
+        }
+        return t;
+    }
+
+    private long[] eachCpu(List<Long> pids) throws Exception {
+        long[] t = new long[pids.size()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = ServerProcess.cpuOf(Path.of("/proc", Long.toString(pids.get(i)), "stat")).total();
         }
         return t;
     }
@@ -140,11 +163,13 @@ public final class ClusterBench {
             }
             Thread.sleep(warmupS * 1000L);
             long cpu0 = cpuTicks(pids);
+            long[] each0 = eachCpu(pids);
             long t0 = System.nanoTime();
             load.measuring = true;
             Thread.sleep(measureS * 1000L);
             load.measuring = false;
             long cpu1 = cpuTicks(pids);
+            long[] each1 = eachCpu(pids);
             long t1 = System.nanoTime();
             load.running = false;
             double seconds = (t1 - t0) / 1e9;
@@ -156,6 +181,14 @@ public final class ClusterBench {
             System.out.printf(Locale.ROOT, "  %-14s %-6s %8.0f msg/s  p50 %6.2f ms  p99 %7.2f ms  %6.1f us CPU/msg  servers %.2f cores  errors %d%s%n",
                     setup, mode, p.messagesPerSecond(), p.p50Micros() / 1000.0, p.p99Micros() / 1000.0,
                     p.cpuMicrosPerMessage(), p.serverCores(), p.errors(), p.firstError() == null ? "" : " first: " + p.firstError());
+            if (pids.size() > 1 && relayed > 0) {
+                StringBuilder split = new StringBuilder("    per process (us/msg):");
+                for (int i = 0; i < pids.size(); i++) {
+                    split.append(String.format(Locale.ROOT, " %s %.1f", i == pids.size() - 1 ? "redis" : "node" + (char) ('A' + i),
+                            (each1[i] - each0[i]) * 1e6 / clockTicks / relayed));
+                }
+                System.out.println(split);
+            }
             return p;
         } finally {
             load.running = false;

@@ -19,6 +19,9 @@ class ClusterConfigTest {
         assertThat(c.cluster().keyPrefix()).isEqualTo("switchboard:");
         assertThat(c.cluster().heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.cluster().nodeTtl()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(c.cluster().recoveryAcrossNodes()).isTrue();
+        assertThat(ConfigLoader.load(null, Map.of("SWITCHBOARD_CLUSTER_RECOVERY_ACROSS_NODES", "false"), Map.of())
+                .cluster().recoveryAcrossNodes()).isFalse();
         try (var rooms = RoomClusters.create(c.cluster(), Departures.FAREWELLS)) {
             assertThat(rooms).isInstanceOf(LocalRooms.class);
         }
