@@ -29,7 +29,8 @@ start_switchboard() { # NAME JAR [JVM-OPTION]
     local port; port=$(free_port)
     mkdir -p "$work/$1"
     SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND=1000000 SWITCHBOARD_SIGNALING_MESSAGE_BURST=1000000 \
-    SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP=1000000 \
+    SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP=1000000 SWITCHBOARD_SIGNALING_NEW_SESSIONS_PER_SECOND=1000000 \
+    SWITCHBOARD_SIGNALING_NEW_SESSION_BURST=1000000 \
         java ${JAVA_OPTS:-} ${3:-} -jar "$2" --bind 127.0.0.1 --http-port "$port" --https-port 0 --turn-port 0 \
         --data-dir "$work/$1" >"$work/$1.log" 2>&1 & pids+=($!)
     servers+=("$1=http://127.0.0.1:$port@$!")
