@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class NodeLiveness {
     private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
     private static final byte[] ONE = {'1'};
+    /** How far before a cut of the subscription the boxes are read again (clocks of node and Redis differ). */
+    static final long CATCH_UP_MARGIN_MS = 2_000;
 
     private final RedisRooms rooms;
     private final Duration interval;
@@ -87,6 +89,14 @@ final class NodeLiveness {
         await(rooms.resubscribe());
         if (rooms.recovery != null) {
             await(rooms.recovery.reopen()); // before the rooms, which name each session's rooms in its record
+            long cut = rooms.subscriptionCutAt;
+            if (cut != 0) {
+                // subscribed again: what the cut kept from the sockets (from a little before it, for clocks)
+                await(rooms.recovery.catchUp(cut - CATCH_UP_MARGIN_MS));
+                if (rooms.subscriptionCutAt == cut) {
+                    rooms.subscriptionCutAt = 0;
+                }
+            }
         }
         int members = 0;
         for (RedisRoom room : rooms.rooms.values()) {

@@ -4,7 +4,9 @@ import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.socketio.LocalRecoveryStore;
 import dev.switchboard.signaling.socketio.RecoveryStore;
 import dev.switchboard.signaling.socketio.SioSocket;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -196,6 +198,31 @@ final class RedisRecovery implements RecoveryStore {
                             from.sid(), from.node(), held.size(), history.size());
                     return new Takeover(List.copyOf(held), name, history);
                 });
+    }
+
+    /**
+     * After this node's subscription was cut and made again: each of its sockets gets what its box holds
+     * from {@code sinceMillis} (Redis's clock) on and it was not sent ({@link SioSocket#catchUp}).
+     */
+    CompletableFuture<Void> catchUp(long sinceMillis) {
+        List<CompletableFuture<?>> reads = new ArrayList<>();
+        Range<String> since = Range.create(Math.max(0, sinceMillis) + "-0", "+");
+        for (SioSocket s : sockets.values()) {
+            reads.add(rooms.redis.xrange(rooms.keys.box(s.id()), since).toCompletableFuture()
+                    .thenAccept(entries -> {
+                        List<List<EnginePacket>> box = new ArrayList<>(entries.size());
+                        for (StreamMessage<String, byte[]> m : entries) {
+                            byte[] e = m.getBody().get("e");
+                            if (e != null) {
+                                box.add(Envelope.decode(e).packets());
+                            }
+                        }
+                        if (!box.isEmpty()) {
+                            s.catchUp(box);
+                        }
+                    }));
+        }
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new));
     }
 
     /** Writes the records of this node's sessions again (Redis lost its data). */

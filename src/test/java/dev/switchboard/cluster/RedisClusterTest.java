@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -271,6 +272,79 @@ class RedisClusterTest {
 
     @Test
     @Order(5)
+    void aNodeWhoseSubscriptionIsCutForAMomentGetsWhatItMissedFromTheBoxesOnce() throws Exception {
+        try (JavaSioClient a = mesh(node1); JavaSioClient b = mesh(node2)) {
+            call(a, "join", Map.of("room", "x-cut"));
+            call(b, "join", Map.of("room", "x-cut"));
+            a.next("peer-joined");
+            Signals toB = new Signals(b);
+            Signals toA = new Signals(a);
+            for (int seq = 0; seq < 300; seq++) {
+                if (seq == 50) {
+                    // One node's subscription only: the other node still reaches Redis and sends to it.
+                    killOnePubSubConnection();
+                }
+                toB.send(a, seq);
+                toA.send(b, seq);
+            }
+            for (Signals s : List.of(toB, toA)) {
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                        assertThat(s.received).as("every acked signal arrived").containsAll(s.acked));
+                assertThat(s.refusals).allMatch("cluster_unavailable"::equals);
+                assertThat(s.duplicates.get()).isZero();
+            }
+            System.out.printf("one subscription cut: to b %d acked, %d refused, %d received; to a %d acked, %d refused,"
+                    + " %d received; 0 duplicates%n", toB.acked.size(), toB.refusals.size(), toB.received.size(),
+                    toA.acked.size(), toA.refusals.size(), toA.received.size());
+        }
+    }
+
+    /** Numbered signals to one client: what the sender was told, and what arrived. */
+    static final class Signals {
+        final Set<Integer> received = ConcurrentHashMap.newKeySet();
+        final AtomicInteger duplicates = new AtomicInteger();
+        final List<Integer> acked = new ArrayList<>();
+        final List<String> refusals = new ArrayList<>();
+        private final JavaSioClient to;
+
+        Signals(JavaSioClient to) {
+            this.to = to;
+            to.socket.on("signal", args -> {
+                if (!received.add(((JSONObject) args[0]).optInt("data", -1))) {
+                    duplicates.incrementAndGet();
+                }
+            });
+        }
+
+        void send(JavaSioClient from, int seq) throws Exception {
+            JSONObject r = call(from, "signal", Map.of("room", "x-cut", "to", to.id(), "data", seq));
+            if (r.getBoolean("ok")) {
+                acked.add(seq);
+            } else {
+                refusals.add(r.getJSONObject("error").getString("code"));
+            }
+        }
+    }
+
+    /** Closes the first pub/sub connection Redis lists (one node's subscriptions). */
+    static void killOnePubSubConnection() throws Exception {
+        String list = redisCli("CLIENT", "LIST", "TYPE", "pubsub");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=(\\d+)").matcher(list);
+        assertThat(m.find()).as(list).isTrue();
+        assertThat(redisCli("CLIENT", "KILL", "ID", m.group(1))).as("connections closed").isEqualTo("1");
+    }
+
+    static String redisCli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(redis.port())));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    @Order(6)
     void redisRestartGivesErrorsNotSilentLossAndSignalingRecoversWithoutRestartingNodes() throws Exception {
         try (JavaSioClient a = mesh(node1); JavaSioClient b = mesh(node2)) {
             call(a, "join", Map.of("room", "x-restart"));

@@ -105,7 +105,29 @@ final class SessionLog {
         }
     }
 
-    private static String first(List<EnginePacket> send) {
+    /**
+     * The entries of {@code box} (what the session was sent since a moment, in order, as Redis holds it)
+     * that this log lacks: what a connection cut from Redis for a moment did not deliver. The box must
+     * start within the window, so that what the session was sent from there on is still logged here.
+     */
+    List<List<EnginePacket>> missing(List<List<EnginePacket>> box) {
+        Set<String> had = new HashSet<>();
+        for (int k = 0; k < size; k++) {
+            @SuppressWarnings("unchecked")
+            List<EnginePacket> send = (List<EnginePacket>) sends[(head + k) % sends.length];
+            had.add(first(send));
+        }
+        List<List<EnginePacket>> out = new ArrayList<>();
+        for (List<EnginePacket> entry : box) {
+            if (!had.contains(first(entry))) {
+                out.add(entry);
+            }
+        }
+        return out;
+    }
+
+    /** What a send is known by: the text of its first packet (it carries the send's offset). */
+    static String first(List<EnginePacket> send) {
         for (EnginePacket p : send) {
             if (!p.isBinary()) {
                 return p.text();

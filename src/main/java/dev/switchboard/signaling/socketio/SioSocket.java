@@ -11,8 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -51,6 +53,8 @@ public final class SioSocket implements RecoveryStore.Parked {
     private volatile State state = State.LIVE;
     private boolean recovered;
     private volatile Object data;
+    /** Sends made by {@link #catchUp} whose own delivery may still come: skipped once when it does. */
+    private Set<String> caughtUp;
 
     /**
      * {@code id} null: a fresh random one; {@code log} null: not recoverable; {@code pid} null: a fresh
@@ -187,6 +191,9 @@ public final class SioSocket implements RecoveryStore.Parked {
     }
 
     private void logAndSend(SioClient c, List<EnginePacket> encoded) {
+        if (caughtUp != null && caughtUp.remove(SessionLog.first(encoded))) {
+            return; // sent already by a catch-up
+        }
         switch (state) {
             case LIVE -> {
                 log.add(encoded, System.nanoTime());
@@ -231,6 +238,36 @@ public final class SioSocket implements RecoveryStore.Parked {
     /** On the loop: what the session was sent before this node took it over, in order. */
     void seed(List<List<EnginePacket>> history) {
         log.seed(history, System.nanoTime());
+    }
+
+    /**
+     * Sends (or, while away, logs) what the session's box holds and this socket was not sent: its node's
+     * subscription to Redis was cut for a moment. Later than the sends around them, but not lost.
+     */
+    public void catchUp(List<List<EnginePacket>> box) {
+        if (log == null) {
+            return;
+        }
+        runOnLoop(() -> {
+            List<List<EnginePacket>> missing = log.missing(box);
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (List<EnginePacket> missed : missing) {
+                logAndSend(client, missed);
+            }
+            // What the subscription still had on its way when the box was read would come twice.
+            Set<String> sent = new HashSet<>();
+            for (List<EnginePacket> missed : missing) {
+                sent.add(SessionLog.first(missed));
+            }
+            caughtUp = sent;
+            loop().schedule(() -> {
+                if (caughtUp == sent) {
+                    caughtUp = null;
+                }
+            }, 10, TimeUnit.SECONDS);
+        });
     }
 
     /** Parks again a socket claimed for a connection that could not take it. */

@@ -68,6 +68,24 @@ class SessionLogTest {
     }
 
     @Test
+    void whatABoxHoldsAndTheLogLacksIsWhatACutSubscriptionDidNotDeliver() {
+        SessionLog log = new SessionLog(WINDOW, 100, 1 << 20);
+        List<EnginePacket> a = event("m", 1);
+        List<EnginePacket> b = event("m", 2);
+        List<EnginePacket> c = event("m", 3);
+        List<EnginePacket> d = event("m", 4);
+        log.add(a, 0);
+        log.add(d, 1); // b and c went while the subscription was cut; d came after it was back
+        // the box's copies are other objects with the same text (decoded from Redis)
+        List<List<EnginePacket>> box = List.of(copy(a), copy(b), copy(c), copy(d));
+        assertThat(log.missing(box)).containsExactly(box.get(1), box.get(2));
+    }
+
+    private static List<EnginePacket> copy(List<EnginePacket> send) {
+        return List.of(EnginePacket.message(send.get(0).text()));
+    }
+
+    @Test
     void everyEventEncodedCarriesADistinctOffsetAsItsLastArgument() {
         String x = offsetOf(event("m", "a"));
         String y = offsetOf(event("m", "a"));
