@@ -8,6 +8,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +135,8 @@ final class RedisRecovery implements RecoveryStore {
         return rooms.redis.hgetall(keys.session(sid)).toCompletableFuture().thenCompose(fields -> {
             byte[] node = fields.get("node");
             byte[] stored = fields.get("pid");
-            if (node == null || stored == null || !pid.equals(str(stored)) || str(node).equals(rooms.node)) {
+            // the pid is the client's secret: compared in constant time
+            if (node == null || stored == null || !MessageDigest.isEqual(utf8(pid), stored) || str(node).equals(rooms.node)) {
                 return CompletableFuture.completedFuture(null);
             }
             List<RoomKey> in = new ArrayList<>();

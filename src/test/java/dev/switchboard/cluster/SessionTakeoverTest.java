@@ -139,7 +139,7 @@ class SessionTakeoverTest {
     }
 
     @Test
-    void aDeadNodesSessionIsTakenOverWithItsIdAndOnlyOnce() throws Exception {
+    void aDeadNodesSessionIsTakenOverWithItsIdAndOnlyOnceAndOnlyWithItsPid() throws Exception {
         Polling onA = new Polling(nodes.get(0));
         JsonNode first = onA.connect(null);
         onA.post("42[\"create or join\",\"takeover-room\"]");
@@ -148,6 +148,11 @@ class SessionTakeoverTest {
         // Redis drops the dead node's connections (and its subscription to its own channel) when the
         // kernel closes them.
         await().atMost(Duration.ofSeconds(10)).until(() -> nodeChannels() == 2);
+
+        // Its id with another secret is nobody's session, and takes nothing away.
+        String sid = first.get("sid").asText();
+        JsonNode forged = new Polling(nodes.get(1)).connect("{\"pid\":\"" + sid + ".forged\"}");
+        assertThat(forged.get("sid").asText()).as("a forged pid gets a new session").isNotEqualTo(sid);
 
         // The same pid at once on two nodes: one of them has it.
         Polling onB = new Polling(nodes.get(1));
