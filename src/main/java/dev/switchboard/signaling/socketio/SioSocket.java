@@ -44,12 +44,10 @@ public final class SioSocket implements RecoveryStore.Parked {
     private final String pid;
     private final SessionLog log;
     private final JsonNode auth;
-    private final Map<String, EventHandler> handlers = new HashMap<>();
-    private Map<String, RawEventHandler> rawHandlers = Map.of();
+    private final Handlers handlers = new Handlers();
     private final List<Consumer<String>> disconnectHandlers = new ArrayList<>(1);
     private final Map<Long, Consumer<ArrayNode>> pendingAcks = new HashMap<>();
     private long nextAckId;
-    private EventHandler fallback;
     private volatile State state = State.LIVE;
     private boolean recovered;
     private volatile Object data;
@@ -128,7 +126,7 @@ public final class SioSocket implements RecoveryStore.Parked {
     }
 
     public void on(String event, EventHandler handler) {
-        handlers.put(event, handler);
+        handlers.on(event, handler);
     }
 
     /**
@@ -136,15 +134,12 @@ public final class SioSocket implements RecoveryStore.Parked {
      * it unchanged; takes precedence over {@link #on} for such events.
      */
     public void onRaw(String event, RawEventHandler handler) {
-        if (rawHandlers.isEmpty()) {
-            rawHandlers = new HashMap<>(2);
-        }
-        rawHandlers.put(event, handler);
+        handlers.onRaw(event, handler);
     }
 
     /** Called for events that have no handler of their own. */
     public void onAny(EventHandler handler) {
-        fallback = handler;
+        handlers.onAny(handler);
     }
 
     public void onDisconnect(Consumer<String> handler) {
@@ -380,31 +375,16 @@ public final class SioSocket implements RecoveryStore.Parked {
 
     void onRawEvent(RawEvent e) throws SioProtocolException {
         Ack ack = e.wantsAck() ? new OnceAck(e.ackId()) : null;
-        RawEventHandler raw = rawHandlers.get(e.event());
+        RawEventHandler raw = handlers.raw(e.event());
         if (raw != null) {
             raw.handle(this, e, ack);
         } else {
-            onEvent(e.data(), ack);
+            handlers.dispatch(this, e.data(), ack);
         }
     }
 
     private void onEvent(SioPacket p) {
-        onEvent((ArrayNode) p.data(), p.wantsAck() ? new OnceAck(p.ackId()) : null);
-    }
-
-    private void onEvent(ArrayNode data, Ack ack) {
-        String event = data.get(0).asText();
-        ArrayNode args = JsonNodeFactory.instance.arrayNode(data.size() - 1);
-        for (int i = 1; i < data.size(); i++) {
-            args.add(data.get(i));
-        }
-        EventHandler h = handlers.get(event);
-        if (h == null) {
-            h = fallback;
-        }
-        if (h != null) {
-            h.handle(this, args, ack);
-        }
+        handlers.dispatch(this, (ArrayNode) p.data(), p.wantsAck() ? new OnceAck(p.ackId()) : null);
     }
 
     void closed(String reason) {
