@@ -1,10 +1,15 @@
 package dev.switchboard.cluster;
 
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.SetArgs;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +35,8 @@ final class NodeLiveness {
     private final ScheduledExecutorService timer;
     private volatile boolean reachable = true;
     private volatile boolean dirty;
+    /** When this node's subscription was last cut (wall-clock milliseconds), until it caught up; 0: not cut. */
+    private volatile long subscriptionCutAt;
 
     NodeLiveness(RedisRooms rooms, Duration interval, Duration ttl) {
         this.rooms = rooms;
@@ -53,6 +60,56 @@ final class NodeLiveness {
 
     boolean reachable() {
         return reachable;
+    }
+
+    /**
+     * Watches the subscription's connection: when it is cut, the time (for the catch-up); when it is back,
+     * a resync at the next beat (subscribe again, and catch up from the boxes).
+     */
+    RedisConnectionStateListener subscriptionWatch(Object pubsub) {
+        return new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (connection == pubsub) {
+                    dirty();
+                }
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection == pubsub && subscriptionCutAt == 0) {
+                    subscriptionCutAt = System.currentTimeMillis();
+                }
+            }
+        };
+    }
+
+    /**
+     * The nodes holding members of the room (as this node knows them) that are not subscribed to their
+     * own channel now and whose members the room's hash still names.
+     */
+    CompletableFuture<Integer> excusedNodes(RedisRoom room) {
+        Set<String> remote = room.remoteNodeIds();
+        if (remote.isEmpty()) {
+            return CompletableFuture.completedFuture(0);
+        }
+        String[] channels = remote.stream().map(rooms.keys::nodeChannel).toArray(String[]::new);
+        return rooms.redis.hvals(room.membersKey).toCompletableFuture()
+                .thenCombine(rooms.redis.pubsubShardNumsub(channels).toCompletableFuture(), (values, subs) -> {
+                    Set<String> named = new HashSet<>();
+                    for (byte[] v : values) {
+                        String s = new String(v, StandardCharsets.UTF_8);
+                        named.add(s.substring(0, Math.max(0, s.indexOf('\n'))));
+                    }
+                    int excused = 0;
+                    for (String other : remote) {
+                        Long subscribers = subs.get(rooms.keys.nodeChannel(other));
+                        if ((subscribers == null || subscribers == 0) && named.contains(other)) {
+                            excused++;
+                        }
+                    }
+                    return excused;
+                });
     }
 
     /** A write to Redis failed: register again at the next beat. */
@@ -89,12 +146,12 @@ final class NodeLiveness {
         await(rooms.resubscribe());
         if (rooms.recovery != null) {
             await(rooms.recovery.reopen()); // before the rooms, which name each session's rooms in its record
-            long cut = rooms.subscriptionCutAt;
+            long cut = subscriptionCutAt;
             if (cut != 0) {
                 // subscribed again: what the cut kept from the sockets (from a little before it, for clocks)
                 await(rooms.recovery.catchUp(cut - CATCH_UP_MARGIN_MS));
-                if (rooms.subscriptionCutAt == cut) {
-                    rooms.subscriptionCutAt = 0;
+                if (subscriptionCutAt == cut) {
+                    subscriptionCutAt = 0;
                 }
             }
         }

@@ -2,8 +2,6 @@ package dev.switchboard.cluster;
 
 import dev.switchboard.signaling.engineio.EnginePacket;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
@@ -18,16 +16,12 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import dev.switchboard.signaling.socketio.RecoveryStore;
 import java.io.IOException;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -69,8 +63,6 @@ public final class RedisRooms implements RoomCluster {
     final ConcurrentHashMap<String, RedisRoom> rooms = new ConcurrentHashMap<>();
     private final NodeLiveness liveness;
     private volatile boolean halted;
-    /** When this node's subscription was last cut (wall-clock milliseconds), until it caught up; 0: not cut. */
-    volatile long subscriptionCutAt;
 
     private RedisRooms(String url, String prefix, Duration heartbeat, Duration ttl, Farewells farewells, Duration recoveryWindow,
             int recoveryMaxPackets) throws IOException {
@@ -123,22 +115,7 @@ public final class RedisRooms implements RoomCluster {
             throw new IOException("cluster.redis-url: Redis at " + where + " refused the room script: " + e.getMessage(), e);
         }
         liveness = new NodeLiveness(this, heartbeat, ttl);
-        // The subscription was cut and is back: subscribe again (and catch up from the boxes) at the next beat.
-        client.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (connection == pubsub) {
-                    liveness.dirty();
-                }
-            }
-
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (connection == pubsub && subscriptionCutAt == 0) {
-                    subscriptionCutAt = System.currentTimeMillis();
-                }
-            }
-        });
+        client.addListener(liveness.subscriptionWatch(pubsub));
         liveness.start();
         log.info("cluster: node {} sharing rooms through Redis at {} (key prefix \"{}\")", node, where, prefix);
     }
@@ -306,37 +283,9 @@ public final class RedisRooms implements RoomCluster {
             if (sendScript == null) {
                 return Delivery.unavailable("publish reached " + n + " of " + expected + " nodes", null);
             }
-            return excusedNodes(room).thenCompose(excused -> n >= expected - excused ? Delivery.DONE
+            return liveness.excusedNodes(room).thenCompose(excused -> n >= expected - excused ? Delivery.DONE
                     : Delivery.unavailable("publish reached " + n + " of " + (expected - excused) + " nodes", null));
         });
-    }
-
-    /**
-     * The nodes holding members of the room (as this node knows them) that are not subscribed to their
-     * own channel now and whose members the room's hash still names.
-     */
-    private CompletableFuture<Integer> excusedNodes(RedisRoom room) {
-        Set<String> remote = room.remoteNodeIds();
-        if (remote.isEmpty()) {
-            return CompletableFuture.completedFuture(0);
-        }
-        String[] channels = remote.stream().map(keys::nodeChannel).toArray(String[]::new);
-        return redis.hvals(room.membersKey).toCompletableFuture()
-                .thenCombine(redis.pubsubShardNumsub(channels).toCompletableFuture(), (values, subs) -> {
-                    Set<String> named = new HashSet<>();
-                    for (byte[] v : values) {
-                        String s = new String(v, StandardCharsets.UTF_8);
-                        named.add(s.substring(0, Math.max(0, s.indexOf('\n'))));
-                    }
-                    int excused = 0;
-                    for (String other : remote) {
-                        Long subscribers = subs.get(keys.nodeChannel(other));
-                        if ((subscribers == null || subscribers == 0) && named.contains(other)) {
-                            excused++;
-                        }
-                    }
-                    return excused;
-                });
     }
 
     @Override
