@@ -90,9 +90,15 @@ final class RedisRecovery implements RecoveryStore {
     @Override
     public void opened(SioSocket socket) {
         sockets.put(socket.id(), socket);
+        record(socket);
+    }
+
+    /** Writes the socket's record (pid, this node) and its place in this node's set. */
+    private CompletableFuture<?> record(SioSocket socket) {
         RedisKeys keys = rooms.keys;
-        rooms.redis.hset(keys.session(socket.id()), Map.of("pid", utf8(socket.pid()), "node", utf8(rooms.node)));
-        rooms.redis.sadd(keys.nodeSessions(rooms.node), utf8(socket.id()));
+        CompletableFuture<?> session = rooms.redis.hset(keys.session(socket.id()),
+                Map.of("pid", utf8(socket.pid()), "node", utf8(rooms.node))).toCompletableFuture();
+        return CompletableFuture.allOf(session, rooms.redis.sadd(keys.nodeSessions(rooms.node), utf8(socket.id())).toCompletableFuture());
     }
 
     @Override
@@ -109,7 +115,7 @@ final class RedisRecovery implements RecoveryStore {
     @Override
     public void emit(SioSocket socket, List<EnginePacket> encoded) {
         byte[] message = new Envelope(Envelope.Kind.DIRECT, rooms.node, "", socket.id(), encoded).encode();
-        rooms.sendScript.toMember(rooms.redis, rooms.nodeChannel, message, socket.id()).whenComplete((n, e) -> {
+        rooms.sendScript.toMember(rooms.redis, RedisKeys.utf8(rooms.nodeChannel), message, socket.id()).whenComplete((n, e) -> {
             if (e != null || n == 0) {
                 socket.send(encoded); // Redis could not take it (or this node is not subscribed): at once
             }
@@ -230,11 +236,8 @@ final class RedisRecovery implements RecoveryStore {
     /** Writes the records of this node's sessions again (Redis lost its data). */
     CompletableFuture<Void> reopen() {
         List<CompletableFuture<?>> writes = new ArrayList<>();
-        RedisKeys keys = rooms.keys;
         for (SioSocket s : sockets.values()) {
-            writes.add(rooms.redis.hset(keys.session(s.id()), Map.of("pid", utf8(s.pid()), "node", utf8(rooms.node)))
-                    .toCompletableFuture());
-            writes.add(rooms.redis.sadd(keys.nodeSessions(rooms.node), utf8(s.id())).toCompletableFuture());
+            writes.add(record(s));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }

@@ -29,6 +29,8 @@ final class RedisRoom implements ClusterRoom {
     private final RoomKey key;
     private final RedisRooms owner;
     final String channel;
+    /** The channel's name encoded once, for the scripts that publish on it. */
+    final byte[] channelBytes;
     final String membersKey;
     private volatile Member[] local = EMPTY;
     private final Map<String, Remote> remote = new LinkedHashMap<>();
@@ -43,6 +45,7 @@ final class RedisRoom implements ClusterRoom {
         this.key = key;
         this.owner = owner;
         this.channel = channel;
+        this.channelBytes = RedisKeys.utf8(channel);
         this.membersKey = membersKey;
     }
 

@@ -263,9 +263,9 @@ public final class RedisRooms implements RoomCluster {
         if (sendScript == null || kind == Envelope.Kind.JOINED) {
             sent = redis.spublish(room.channel, message).toCompletableFuture();
         } else if (kind == Envelope.Kind.TARGETED) {
-            sent = sendScript.toMember(redis, room.channel, message, arg);
+            sent = sendScript.toMember(redis, room.channelBytes, message, arg);
         } else {
-            sent = sendScript.toRoom(redis, room.membersKey, room.channel, message, from);
+            sent = sendScript.toRoom(redis, room.membersKey, room.channelBytes, message, from);
         }
         return sent.handle((n, e) -> {
             if (e != null) {
@@ -299,7 +299,7 @@ public final class RedisRooms implements RoomCluster {
         }
         byte[] message = new Envelope(Envelope.Kind.MESSAGE, node, "", "", encoded).encode();
         CompletableFuture<Long> sent = sendScript == null ? redis.spublish(keys.channel(key), message).toCompletableFuture()
-                : sendScript.toRoom(redis, keys.members(key), keys.channel(key), message, "");
+                : sendScript.toRoom(redis, keys.members(key), RedisKeys.utf8(keys.channel(key)), message, "");
         return sent.handle((n, e) -> {
             if (e != null) {
                 if (room != null && sendScript != null) {

@@ -37,6 +37,7 @@ final class SendScript {
             return redis.call('SPUBLISH', ARGV[1], ARGV[2])
             """;
     private static final byte[] NONE = {};
+    private static final String[] NO_KEYS = {};
 
     private final LuaScript script;
     private final byte[] boxPrefix;
@@ -51,15 +52,15 @@ final class SendScript {
     }
 
     /** To every member of the room whose hash is {@code membersKey} but {@code from} (may be empty). */
-    CompletableFuture<Long> toRoom(RedisAsyncCommands<String, byte[]> redis, String membersKey, String channel,
+    CompletableFuture<Long> toRoom(RedisAsyncCommands<String, byte[]> redis, String membersKey, byte[] channel,
             byte[] envelope, String from) {
-        return script.run(redis, new String[] {membersKey}, RedisKeys.utf8(channel), envelope, RedisKeys.utf8(from),
+        return script.run(redis, new String[] {membersKey}, channel, envelope, RedisKeys.utf8(from),
                 boxPrefix, NONE, windowMillis, maxEntries);
     }
 
     /** To the one member {@code to}, on {@code channel} (its room's or its node's). */
-    CompletableFuture<Long> toMember(RedisAsyncCommands<String, byte[]> redis, String channel, byte[] envelope, String to) {
-        return script.run(redis, new String[0], RedisKeys.utf8(channel), envelope, NONE, boxPrefix,
+    CompletableFuture<Long> toMember(RedisAsyncCommands<String, byte[]> redis, byte[] channel, byte[] envelope, String to) {
+        return script.run(redis, NO_KEYS, channel, envelope, NONE, boxPrefix,
                 RedisKeys.utf8(to), windowMillis, maxEntries);
     }
 }

@@ -80,10 +80,8 @@ final class SessionLog {
         }
         List<List<EnginePacket>> since = new ArrayList<>(size);
         for (int k = 0; k < size; k++) {
-            @SuppressWarnings("unchecked")
-            List<EnginePacket> send = (List<EnginePacket>) sends[(head + k) % sends.length];
-            if (!had.contains(first(send))) {
-                since.add(send);
+            if (!had.contains(first(entry(k)))) {
+                since.add(entry(k));
             }
         }
         sends = NO_SENDS;
@@ -113,9 +111,7 @@ final class SessionLog {
     List<List<EnginePacket>> missing(List<List<EnginePacket>> box) {
         Set<String> had = new HashSet<>();
         for (int k = 0; k < size; k++) {
-            @SuppressWarnings("unchecked")
-            List<EnginePacket> send = (List<EnginePacket>) sends[(head + k) % sends.length];
-            had.add(first(send));
+            had.add(first(entry(k)));
         }
         List<List<EnginePacket>> out = new ArrayList<>();
         for (List<EnginePacket> entry : box) {
@@ -124,6 +120,12 @@ final class SessionLog {
             }
         }
         return out;
+    }
+
+    /** The k-th send held, oldest first. */
+    @SuppressWarnings("unchecked")
+    private List<EnginePacket> entry(int k) {
+        return (List<EnginePacket>) sends[(head + k) % sends.length];
     }
 
     /** What a send is known by: the text of its first packet (it carries the send's offset). */
