@@ -51,7 +51,7 @@ public final class SioSocket implements RecoveryStore.Parked {
     private volatile State state = State.LIVE;
     private boolean recovered;
     private volatile Object data;
-    /** Sends made by {@link #catchUp} whose own delivery may still come: skipped once when it does. */
+    /** Sends this socket holds already (a box read) whose delivery may still come: skipped once when it does. */
     private Set<String> caughtUp;
 
     /**
@@ -230,9 +230,14 @@ public final class SioSocket implements RecoveryStore.Parked {
         log.away();
     }
 
-    /** On the loop: what the session was sent before this node took it over, in order. */
+    /**
+     * On the loop: what the session was sent before this node took it over, in order. A send the box
+     * holds may still be on its way through this node's subscription (run by Redis before the box was
+     * read, not yet delivered here): it is skipped once when it comes.
+     */
     void seed(List<List<EnginePacket>> history) {
         log.seed(history, System.nanoTime());
+        skipOnce(history);
     }
 
     /**
@@ -252,17 +257,25 @@ public final class SioSocket implements RecoveryStore.Parked {
                 logAndSend(client, missed);
             }
             // What the subscription still had on its way when the box was read would come twice.
-            Set<String> sent = new HashSet<>();
-            for (List<EnginePacket> missed : missing) {
-                sent.add(SessionLog.first(missed));
-            }
-            caughtUp = sent;
-            loop().schedule(() -> {
-                if (caughtUp == sent) {
-                    caughtUp = null;
-                }
-            }, 10, TimeUnit.SECONDS);
+            skipOnce(missing);
         });
+    }
+
+    /** On the loop: these sends, if they come again within 10 s, are dropped once (see {@link #logAndSend}). */
+    private void skipOnce(List<List<EnginePacket>> sends) {
+        if (sends.isEmpty()) {
+            return;
+        }
+        Set<String> texts = new HashSet<>();
+        for (List<EnginePacket> send : sends) {
+            texts.add(SessionLog.first(send));
+        }
+        caughtUp = texts;
+        loop().schedule(() -> {
+            if (caughtUp == texts) {
+                caughtUp = null;
+            }
+        }, 10, TimeUnit.SECONDS);
     }
 
     /** Parks again a socket claimed for a connection that could not take it. */
