@@ -112,7 +112,7 @@ public final class Switchboard implements AutoCloseable {
         cluster = RoomClusters.create(config.cluster(),
                 Departures.farewells(sc.recoveryEnabled() ? Emitter.withOffsets() : Emitter.plain()),
                 sc.recoveryEnabled() && config.cluster().recoveryAcrossNodes() ? sc.recoveryWindow() : Duration.ZERO,
-                sc.recoveryMaxPackets());
+                sc.recoveryMaxPackets(), loops);
         SioServer sio = cluster.recovery() != null ? new SioServer(sc, cluster.recovery()) : new SioServer(sc);
         engine.listener(sio);
         String bind = config.bind();
@@ -324,11 +324,13 @@ public final class Switchboard implements AutoCloseable {
             storageExecutor.close();
         }
         listeners.close();
+        if (cluster != null) {
+            // Members still registered in Redis are removed, other nodes told; before the loops, on
+            // which the Redis connections may run.
+            cluster.close();
+        }
         if (loops != null) {
             loops.close();
-        }
-        if (cluster != null) {
-            cluster.close(); // members still registered in Redis are removed, other nodes told
         }
         if (media != null) {
             media.close();

@@ -14,6 +14,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.channel.EventLoopGroup;
 import dev.switchboard.signaling.socketio.RecoveryStore;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -65,17 +66,20 @@ public final class RedisRooms implements RoomCluster {
     private volatile boolean halted;
 
     private RedisRooms(String url, String prefix, Duration heartbeat, Duration ttl, Farewells farewells, Duration recoveryWindow,
-            int recoveryMaxPackets) throws IOException {
+            int recoveryMaxPackets, EventLoopGroup loops) throws IOException {
         this.node = newNodeId();
         this.keys = new RedisKeys(prefix);
         this.nodeChannel = keys.nodeChannel(node);
         this.farewells = farewells;
         RedisURI uri = RedisURI.create(url);
         String where = uri.getHost() + ":" + uri.getPort();
-        resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+        var builder = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .nettyCustomizer(new ConsolidatedFlushes())
-                .build();
+                .nettyCustomizer(new ConsolidatedFlushes());
+        if (loops != null) {
+            builder.eventLoopGroupProvider(new SharedLoops(loops));
+        }
+        resources = builder.build();
         client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -117,22 +121,19 @@ public final class RedisRooms implements RoomCluster {
         liveness = new NodeLiveness(this, heartbeat, ttl);
         client.addListener(liveness.subscriptionWatch(pubsub));
         liveness.start();
-        log.info("cluster: node {} sharing rooms through Redis at {} (key prefix \"{}\")", node, where, prefix);
+        log.info("cluster: node {} sharing rooms through Redis at {} (key prefix \"{}\", {})", node, where, prefix,
+                loops != null ? "on the server's event loops" : "on threads of its own");
     }
 
     /**
      * Connects, registers this node and starts its heartbeat; fails when Redis cannot be reached. A
      * non-zero {@code recoveryWindow} turns on connection state recovery across nodes ({@link #recovery()}).
+     * With {@code loops}, Redis's connections run on those event loops (the server's), which must then
+     * outlive this object: {@link #close()} it first.
      */
     public static RedisRooms connect(String url, String prefix, Duration heartbeat, Duration ttl, Farewells farewells,
-            Duration recoveryWindow, int recoveryMaxPackets) throws IOException {
-        return new RedisRooms(url, prefix, heartbeat, ttl, farewells, recoveryWindow, recoveryMaxPackets);
-    }
-
-    /** Rooms without connection state recovery across nodes. */
-    public static RedisRooms connect(String url, String prefix, Duration heartbeat, Duration ttl, Farewells farewells)
-            throws IOException {
-        return connect(url, prefix, heartbeat, ttl, farewells, Duration.ZERO, 0);
+            Duration recoveryWindow, int recoveryMaxPackets, EventLoopGroup loops) throws IOException {
+        return new RedisRooms(url, prefix, heartbeat, ttl, farewells, recoveryWindow, recoveryMaxPackets, loops);
     }
 
     @Override

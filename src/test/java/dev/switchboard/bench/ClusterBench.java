@@ -88,6 +88,14 @@ public final class ClusterBench {
             points.add(point("2 nodes+redis", pids, a.port, b.port, rooms, 0, warmup, measure));
             points.add(point("2 nodes+redis", pids, a.port, b.port, rooms, pace, warmup, measure));
         }
+        // The same with Lettuce on threads of its own instead of the nodes' event loops: what sharing them saves.
+        try (RedisServer redis = RedisServer.start();
+             ServerProcess a = node(work, "node-a-own", redis.url(), true, OWN_THREADS);
+             ServerProcess b = node(work, "node-b-own", redis.url(), true, OWN_THREADS)) {
+            List<Long> pids = List.of(a.pid(), b.pid(), redis.pid());
+            points.add(point("2 nodes, Lettuce threads", pids, a.port, b.port, rooms, 0, warmup, measure));
+            points.add(point("2 nodes, Lettuce threads", pids, a.port, b.port, rooms, pace, warmup, measure));
+        }
         // The same without the recovery boxes (cluster.recovery-across-nodes = false): what they cost.
         try (RedisServer redis = RedisServer.start();
              ServerProcess a = node(work, "node-a-nobox", redis.url(), false);
@@ -110,9 +118,20 @@ public final class ClusterBench {
     }
 
     private ServerProcess node(Path work, String name, String redisUrl, boolean boxes) throws Exception {
+        return node(work, name, redisUrl, boxes, null);
+    }
+
+    /** Lettuce on its own threads (the nodes' default is their event loops): RoomClusters' switch. */
+    private static final String OWN_THREADS = "-Dswitchboard.cluster.lettuce-own-threads=true";
+
+    private ServerProcess node(Path work, String name, String redisUrl, boolean boxes, String javaOption) throws Exception {
         int port = freePort();
         Path data = Files.createDirectories(work.resolve(name));
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", opts.get("jar"), "--http-port", Integer.toString(port),
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        if (javaOption != null) {
+            cmd.add(javaOption);
+        }
+        cmd.addAll(List.of("-jar", opts.get("jar"), "--http-port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--turn-port", "0", "--https-port", "0", "--data-dir", data.toString()));
         if (redisUrl != null) {
             cmd.addAll(List.of("--redis-url", redisUrl));
