@@ -3,6 +3,7 @@ package dev.switchboard.signaling.engineio;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.SignalingConfig;
+import dev.switchboard.net.ChannelMove;
 import dev.switchboard.web.HttpHandler;
 import dev.switchboard.web.HttpPipeline;
 import dev.switchboard.web.HttpResponses;
@@ -11,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -267,12 +269,28 @@ public final class EngineServer implements HttpHandler {
                         refuseSecondWebSocket(ctx, copy, origin);
                     } else if (!handshakeWebSocket(ctx, copy, session)) {
                         session.loop().execute(() -> session.onWebSocketClosed(ch));
+                    } else {
+                        joinSessionLoop(ch, session);
                     }
                 } finally {
                     copy.release();
                 }
             });
         });
+    }
+
+    /**
+     * An upgraded connection moves to its session's loop (the loop of the poll that opened the session),
+     * before it reads its first frame: else every frame read would be handed to the session's loop and
+     * every packet sent handed back, a thread wake-up each way.
+     */
+    private static void joinSessionLoop(Channel ch, EngineSocket session) {
+        if (!ChannelMove.possible(ch, session.loop())) {
+            return;
+        }
+        ch.config().setAutoRead(false);
+        ChannelMove.move(ch, (EventLoop) session.loop(), () -> ch.config().setAutoRead(true),
+                () -> session.loop().execute(() -> session.onWebSocketClosed(ch)));
     }
 
     /**

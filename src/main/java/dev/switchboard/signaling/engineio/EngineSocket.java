@@ -71,6 +71,11 @@ public final class EngineSocket {
                 server.config().pingTimeout().toMillis(), () -> sendNow(EnginePacket.PING), () -> closeNow("ping timeout"));
     }
 
+    /** The upgraded or WebSocket connection, or null; read on the session's loop (tests). */
+    Channel webSocket() {
+        return ws;
+    }
+
     public String id() {
         return id;
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.turn.transport;
 
 import dev.switchboard.config.TurnConfig;
+import dev.switchboard.net.ChannelMove;
 import dev.switchboard.net.EventLoops;
 import dev.switchboard.stun.ErrorCode;
 import dev.switchboard.stun.TransportAddress;
@@ -228,24 +229,8 @@ final class UdpRelays implements RelayFactory {
             }
             // Nothing flows yet (the owner learns the relay from the answer sent by attached), so the
             // socket can leave its loop and join the owner's; datagrams wait in the kernel meanwhile.
-            channel.deregister().addListener((io.netty.channel.ChannelFutureListener) off -> {
-                if (!off.isSuccess()) {
-                    notMoved(target, attached);
-                    return;
-                }
-                target.register(channel).addListener((io.netty.channel.ChannelFutureListener) on -> {
-                    if (on.isSuccess()) {
-                        attached.relay(this, null);
-                    } else {
-                        notMoved(target, attached);
-                    }
-                });
-            });
-        }
-
-        private void notMoved(EventLoop target, Opened attached) {
-            channel.close();
-            target.execute(() -> attached.failed(ErrorCode.INSUFFICIENT_CAPACITY));
+            ChannelMove.move(channel, target, () -> attached.relay(this, null),
+                    () -> target.execute(() -> attached.failed(ErrorCode.INSUFFICIENT_CAPACITY)));
         }
 
         /** The loop this relay's socket is registered on. */
