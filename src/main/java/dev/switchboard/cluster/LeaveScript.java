@@ -9,11 +9,11 @@ import java.util.concurrent.CompletableFuture;
  * node holds it (a session another node took over is not removed by its old node or by the sweeper of
  * that node), drops it from that node's set and from its session's rooms, then tells the room: the
  * farewell envelope goes on the channel, and, with recovery across nodes, into the remaining members'
- * boxes ({@link SendScript}). Answers -1 when the member was not removed (nothing is published), else the
+ * boxes ({@link Boxes}). Answers -1 when the member was not removed (nothing is published), else the
  * number of nodes that received the farewell.
  */
 final class LeaveScript {
-    static final String SOURCE = """
+    static final String SOURCE = Boxes.LUA + """
             local v = redis.call('HGET', KEYS[1], ARGV[1])
             redis.call('SREM', KEYS[2], ARGV[3])
             if not v or string.sub(v, 1, #ARGV[2] + 1) ~= ARGV[2] .. '\\n' then
@@ -22,12 +22,9 @@ final class LeaveScript {
             redis.call('HDEL', KEYS[1], ARGV[1])
             redis.call('HDEL', KEYS[3], 'r:' .. ARGV[4])
             if ARGV[7] ~= '' then
-              local t = redis.call('TIME')
-              local cutoff = string.format('%d-0', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[8]))
+              local since = window_start(ARGV[8])
               for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
-                local k = ARGV[7] .. id
-                redis.call('XADD', k, 'MINID', '~', cutoff, '*', 'e', ARGV[6])
-                redis.call('PEXPIRE', k, ARGV[8])
+                box(ARGV[7] .. id, ARGV[6], since, ARGV[8], ARGV[9])
               end
             end
             return redis.call('SPUBLISH', ARGV[5], ARGV[6])
@@ -38,13 +35,15 @@ final class LeaveScript {
     private final RedisKeys keys;
     private final byte[] boxPrefix;
     private final byte[] windowMillis;
+    private final byte[] maxEntries;
 
     /** {@code windowMillis} zero: no boxes (recovery across nodes off). */
-    LeaveScript(String sha, RedisKeys keys, long windowMillis) {
+    LeaveScript(String sha, RedisKeys keys, long windowMillis, int maxEntries) {
         this.script = new LuaScript(SOURCE, ScriptOutputType.INTEGER, sha);
         this.keys = keys;
         this.boxPrefix = windowMillis > 0 ? RedisKeys.utf8(keys.boxPrefix()) : NONE;
         this.windowMillis = RedisKeys.utf8(Long.toString(windowMillis));
+        this.maxEntries = RedisKeys.utf8(Integer.toString(maxEntries));
     }
 
     /**
@@ -55,6 +54,7 @@ final class LeaveScript {
             byte[] farewell, boolean hasPackets) {
         String[] k = {keys.members(room), keys.nodeMembers(node), keys.session(member)};
         return script.run(redis, k, RedisKeys.utf8(member), RedisKeys.utf8(node), new RedisKeys.Entry(room, member).bytes(),
-                RedisKeys.utf8(RedisKeys.tag(room)), RedisKeys.utf8(keys.channel(room)), farewell, hasPackets ? boxPrefix : NONE, windowMillis);
+                RedisKeys.utf8(RedisKeys.tag(room)), RedisKeys.utf8(keys.channel(room)), farewell, hasPackets ? boxPrefix : NONE, windowMillis,
+                maxEntries);
     }
 }

@@ -106,7 +106,8 @@ public final class RedisRooms implements RoomCluster {
             var sync = connection.sync();
             joinScript = new JoinScript(sync.scriptLoad(JoinScript.SOURCE));
             boolean boxes = !recoveryWindow.isZero();
-            leaveScript = new LeaveScript(sync.scriptLoad(LeaveScript.SOURCE), keys, boxes ? recoveryWindow.toMillis() : 0);
+            leaveScript = new LeaveScript(sync.scriptLoad(LeaveScript.SOURCE), keys, boxes ? recoveryWindow.toMillis() : 0,
+                    recoveryMaxPackets);
             sendScript = boxes ? new SendScript(sync.scriptLoad(SendScript.SOURCE), keys, recoveryWindow.toMillis(),
                     recoveryMaxPackets) : null;
             recovery = boxes ? new RedisRecovery(this, recoveryWindow, sync.scriptLoad(TakeoverScript.SOURCE),

@@ -9,28 +9,17 @@ import java.util.concurrent.CompletableFuture;
  * envelope goes to the box stream of every member of the room but the sender (or of the one recipient
  * named), then on the channel; answers the number of nodes that received it. Everything a recoverable
  * session is sent passes here, so its box and its connection see one order: the order Redis ran the
- * scripts in, which is the order its node's subscription delivers them. A box keeps the window's entries
- * (trimmed approximately, so the newest older one stays) and at most {@code max} entries, and expires a
- * window after its last entry.
+ * scripts in, which is the order its node's subscription delivers them. How a box is kept: {@link Boxes}.
  */
 final class SendScript {
-    static final String SOURCE = """
-            local t = redis.call('TIME')
-            local cutoff = string.format('%d-0', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[6]))
-            local function box(id)
-              local k = ARGV[4] .. id
-              redis.call('XADD', k, 'MINID', '~', cutoff, '*', 'e', ARGV[2])
-              if redis.call('XLEN', k) > tonumber(ARGV[7]) then
-                redis.call('XTRIM', k, 'MAXLEN', '~', ARGV[7])
-              end
-              redis.call('PEXPIRE', k, ARGV[6])
-            end
+    static final String SOURCE = Boxes.LUA + """
+            local since = window_start(ARGV[6])
             if ARGV[5] ~= '' then
-              box(ARGV[5])
+              box(ARGV[4] .. ARGV[5], ARGV[2], since, ARGV[6], ARGV[7])
             else
               for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
                 if id ~= ARGV[3] then
-                  box(id)
+                  box(ARGV[4] .. id, ARGV[2], since, ARGV[6], ARGV[7])
                 end
               end
             end
