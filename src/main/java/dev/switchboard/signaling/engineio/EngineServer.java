@@ -3,17 +3,13 @@ package dev.switchboard.signaling.engineio;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.SignalingConfig;
-import dev.switchboard.net.ChannelMove;
 import dev.switchboard.web.HttpHandler;
-import dev.switchboard.web.HttpPipeline;
 import dev.switchboard.web.HttpResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -22,11 +18,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import dev.switchboard.log.LogLimiter;
 import dev.switchboard.net.PerSourceRate;
 import java.net.InetSocketAddress;
@@ -64,6 +55,7 @@ public final class EngineServer implements HttpHandler {
     private final LongSupplier nanoClock;
     private final String preflightMethods;
     private volatile EngineListener listener;
+    private final WebSocketHandshakes webSockets;
 
     /** The methods a CORS preflight is told, the ones this server answers. */
     public static final String OWN_METHODS = "GET, POST, OPTIONS";
@@ -91,6 +83,7 @@ public final class EngineServer implements HttpHandler {
         this.preflightMethods = preflightMethods;
         this.newSessions = new PerSourceRate(config.newSessionsPerSecond(), config.newSessionBurst(),
                 SESSION_BUDGET_SOURCES);
+        this.webSockets = new WebSocketHandshakes(this, path);
     }
 
     public void listener(EngineListener l) {
@@ -181,7 +174,7 @@ public final class EngineServer implements HttpHandler {
                 writeError(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
                 return;
             }
-            probe(ctx, req, session, origin, keepAlive);
+            webSockets.probe(ctx, req, session, origin);
         } else if (req.method().equals(HttpMethod.GET)) {
             session.loop().execute(() -> session.onPoll(ctx, keepAlive, origin));
             ctx.channel().closeFuture().addListener(f -> session.loop().execute(() -> session.onPollClosed(ctx)));
@@ -246,7 +239,7 @@ public final class EngineServer implements HttpHandler {
         EngineSocket s = newSession(ctx, q, origin, req.headers().get(HttpHeaderNames.HOST),
                 EngineSocket.Transport.WEBSOCKET, protocol);
         Channel ch = ctx.channel();
-        if (!handshakeWebSocket(ctx, req, s)) {
+        if (!webSockets.handshake(ctx, req, s)) {
             sessions.remove(s.id());
             return;
         }
@@ -255,81 +248,6 @@ public final class EngineServer implements HttpHandler {
             s.opened(openPacket(false, s.id(), protocol));
             listener.onOpen(s);
         });
-    }
-
-    private void probe(ChannelHandlerContext ctx, FullHttpRequest req, EngineSocket session, String origin, boolean keepAlive) {
-        // Decide on the session's loop; the handshake itself must run on the connection's loop.
-        Channel ch = ctx.channel();
-        FullHttpRequest copy = req.retainedDuplicate();
-        session.loop().execute(() -> {
-            boolean ok = session.startProbe(ch);
-            ch.eventLoop().execute(() -> {
-                try {
-                    if (!ok) {
-                        refuseSecondWebSocket(ctx, copy, origin);
-                    } else if (!handshakeWebSocket(ctx, copy, session)) {
-                        session.loop().execute(() -> session.onWebSocketClosed(ch));
-                    } else {
-                        joinSessionLoop(ch, session);
-                    }
-                } finally {
-                    copy.release();
-                }
-            });
-        });
-    }
-
-    /**
-     * An upgraded connection moves to its session's loop (the loop of the poll that opened the session),
-     * before it reads its first frame: else every frame read would be handed to the session's loop and
-     * every packet sent handed back, a thread wake-up each way.
-     */
-    private static void joinSessionLoop(Channel ch, EngineSocket session) {
-        if (!ChannelMove.possible(ch, session.loop())) {
-            return;
-        }
-        ch.config().setAutoRead(false);
-        ChannelMove.move(ch, (EventLoop) session.loop(), () -> ch.config().setAutoRead(true),
-                () -> session.loop().execute(() -> session.onWebSocketClosed(ch)));
-    }
-
-    /**
-     * A WebSocket for a session that already has one (or is probing one): as the reference server does,
-     * the WebSocket handshake completes and the new connection is closed at once, leaving the session alone.
-     */
-    private void refuseSecondWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, String origin) {
-        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + path;
-        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, true, config.maxPayload())
-                .newHandshaker(req);
-        if (hs == null) {
-            writeError(ctx, false, origin, EngineError.BAD_REQUEST);
-            return;
-        }
-        Channel ch = ctx.channel();
-        hs.handshake(ch, req).addListener(f -> {
-            if (f.isSuccess()) {
-                hs.close(ch, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION));
-            } else {
-                ch.close();
-            }
-        });
-    }
-
-    private boolean handshakeWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, EngineSocket session) {
-        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + path;
-        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, true, config.maxPayload())
-                .newHandshaker(req);
-        if (hs == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return false;
-        }
-        Channel ch = ctx.channel();
-        int q = config.outboundQueueBytes();
-        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(q / 2, q));
-        hs.handshake(ch, req);
-        HttpPipeline.handOverToWebSocket(ch, new WebSocketFrameAggregator(config.maxPayload()),
-                new EngineWebSocketHandler(session));
-        return true;
     }
 
     private EngineSocket newSession(ChannelHandlerContext ctx, QueryStringDecoder q, String origin, String host,
