@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Signaling across nodes: one Switchboard node against two nodes sharing rooms through redis-server,
-# every room's two peers on different nodes (with and without the recovery boxes), same load, same run
+# every room's two peers on different nodes (with the recovery boxes, again with Lettuce on threads of its
+# own instead of the nodes' event loops, and without the boxes), same load, same run
 # (src/test/java/dev/switchboard/bench/ClusterBench.java).
 #
 #   bash bench/cluster.sh [--rooms 250] [--warmup-s 8] [--measure-s 15] [--pace-ms 100]

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * Signaling across nodes: the codelab load of {@link SignalingBench} against one Switchboard node (rooms
  * in memory), then against two nodes sharing rooms through a redis-server where every room's caller
  * sits on node A and its answerer on node B, so every message crosses Redis; then the same two nodes
+ * with Lettuce on threads of its own instead of the nodes' event loops, for what sharing them saves; then
  * with {@code cluster.recovery-across-nodes = false} (no recovery boxes), for what the boxes cost. Same
  * run, same load generator; CPU per relayed message counts every server process of the setup, Redis
  * included, and is also printed per process.
