@@ -78,6 +78,32 @@ class RedisClusterTest {
     }
 
     @Test
+    @Order(0)
+    void aNodeThatClosesDeregistersFromRedisAtOnce() throws Exception {
+        // Its Redis connections run on the node's event loops: the node must close them before its loops
+        // stop, or its deregistering commands have no loop to run on (they time out and the node's keys
+        // linger until they expire).
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.url());
+        try (var connection = client.connect()) {
+            var sync = connection.sync();
+            Set<String> before = sync.smembers("test:nodes");
+            TestServer node3 = node();
+            Set<String> with = new java.util.HashSet<>(sync.smembers("test:nodes"));
+            with.removeAll(before);
+            assertThat(with).as("the new node's registration").hasSize(1);
+            String id = with.iterator().next();
+            assertThat(sync.exists("test:node:" + id + ":alive")).isEqualTo(1L);
+            long start = System.nanoTime();
+            node3.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to close").isLessThan(RedisRooms.COMMAND_TIMEOUT);
+            assertThat(sync.exists("test:node:" + id + ":alive")).as("its heartbeat key").isZero();
+            assertThat(sync.smembers("test:nodes")).as("registered nodes").isEqualTo(before);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     @Order(1)
     void codelabFlowAcrossNodesStaysInItsRoom() throws Exception {
         try (JavaSioClient a = codelab(node1); JavaSioClient b = codelab(node2); JavaSioClient other = codelab(node2)) {
