@@ -98,8 +98,10 @@ final class NodeLiveness {
                 .thenCombine(rooms.redis.pubsubShardNumsub(channels).toCompletableFuture(), (values, subs) -> {
                     Set<String> named = new HashSet<>();
                     for (byte[] v : values) {
-                        String s = new String(v, StandardCharsets.UTF_8);
-                        named.add(s.substring(0, Math.max(0, s.indexOf('\n'))));
+                        RedisKeys.MemberValue m = RedisKeys.MemberValue.parse(v);
+                        if (m != null) {
+                            named.add(m.node());
+                        }
                     }
                     int excused = 0;
                     for (String other : remote) {

@@ -92,8 +92,18 @@ record RedisKeys(String prefix) {
         return kind == null ? null : new RoomKey(kind, tag.substring(colon + 1));
     }
 
-    static byte[] memberValue(String node, String name) {
-        return (node + "\n" + name).getBytes(StandardCharsets.UTF_8);
+    /** A member's value in its room's hash: the node that holds it and its name ({@code NODE\nNAME}). */
+    record MemberValue(String node, String name) {
+        byte[] bytes() {
+            return (node + "\n" + name).getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** Null when {@code b} is not one (no node before the line break). */
+        static MemberValue parse(byte[] b) {
+            String s = new String(b, StandardCharsets.UTF_8);
+            int nl = s.indexOf('\n');
+            return nl <= 0 ? null : new MemberValue(s.substring(0, nl), s.substring(nl + 1));
+        }
     }
 
     static byte[] utf8(String s) {

@@ -115,7 +115,7 @@ final class RedisRecovery implements RecoveryStore {
     @Override
     public void emit(SioSocket socket, List<EnginePacket> encoded) {
         byte[] message = new Envelope(Envelope.Kind.DIRECT, rooms.node, "", socket.id(), encoded).encode();
-        rooms.sendScript.toMember(rooms.redis, RedisKeys.utf8(rooms.nodeChannel), message, socket.id()).whenComplete((n, e) -> {
+        rooms.sendScript.toMember(rooms.redis, rooms.nodeChannelBytes, message, socket.id()).whenComplete((n, e) -> {
             if (e != null || n == 0) {
                 socket.send(encoded); // Redis could not take it (or this node is not subscribed): at once
             }

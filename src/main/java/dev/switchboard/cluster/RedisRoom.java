@@ -117,10 +117,9 @@ final class RedisRoom implements ClusterRoom {
     void mergeSnapshot(List<Object> all, String self) {
         for (int i = 0; i + 1 < all.size(); i += 2) {
             String id = new String((byte[]) all.get(i), StandardCharsets.UTF_8);
-            String value = new String((byte[]) all.get(i + 1), StandardCharsets.UTF_8);
-            int nl = value.indexOf('\n');
-            if (nl > 0 && !value.substring(0, nl).equals(self)) {
-                remoteJoined(id, value.substring(0, nl), value.substring(nl + 1));
+            RedisKeys.MemberValue v = RedisKeys.MemberValue.parse((byte[]) all.get(i + 1));
+            if (v != null && !v.node().equals(self)) {
+                remoteJoined(id, v.node(), v.name());
             }
         }
     }

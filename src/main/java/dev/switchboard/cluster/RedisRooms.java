@@ -61,6 +61,8 @@ public final class RedisRooms implements RoomCluster {
     final SendScript sendScript;
     final RedisRecovery recovery;
     final String nodeChannel;
+    /** {@link #nodeChannel} encoded once, for the script that sends a socket its own events. */
+    final byte[] nodeChannelBytes;
     final ConcurrentHashMap<String, RedisRoom> rooms = new ConcurrentHashMap<>();
     private final NodeLiveness liveness;
     private volatile boolean halted;
@@ -70,6 +72,7 @@ public final class RedisRooms implements RoomCluster {
         this.node = newNodeId();
         this.keys = new RedisKeys(prefix);
         this.nodeChannel = keys.nodeChannel(node);
+        this.nodeChannelBytes = RedisKeys.utf8(nodeChannel);
         this.farewells = farewells;
         RedisURI uri = RedisURI.create(url);
         String where = uri.getHost() + ":" + uri.getPort();
@@ -169,7 +172,7 @@ public final class RedisRooms implements RoomCluster {
         });
         return room.subscribed
                 .thenCompose(v -> joinScript.run(redis, keys, node, key, member.id(),
-                        RedisKeys.memberValue(node, member.name()), capacity))
+                        new RedisKeys.MemberValue(node, member.name()).bytes(), capacity))
                 .handle((all, error) -> {
                     boolean ok = error == null && all != null && all.size() >= 2 && all.get(0) != null;
                     rooms.compute(channel, (c, r) -> {
@@ -301,7 +304,8 @@ public final class RedisRooms implements RoomCluster {
         }
         byte[] message = new Envelope(Envelope.Kind.MESSAGE, node, "", "", encoded).encode();
         CompletableFuture<Long> sent = sendScript == null ? redis.spublish(keys.channel(key), message).toCompletableFuture()
-                : sendScript.toRoom(redis, keys.members(key), RedisKeys.utf8(keys.channel(key)), message, "");
+                : sendScript.toRoom(redis, keys.members(key), room != null ? room.channelBytes : RedisKeys.utf8(keys.channel(key)),
+                        message, "");
         return sent.handle((n, e) -> {
             if (e != null) {
                 if (room != null && sendScript != null) {
@@ -351,7 +355,7 @@ public final class RedisRooms implements RoomCluster {
 
     /** Registers a local member again (Redis lost it), whatever the room's size now. */
     CompletableFuture<List<Object>> reregister(RedisRoom room, Member m) {
-        return joinScript.run(redis, keys, node, room.key(), m.id(), RedisKeys.memberValue(node, m.name()), Integer.MAX_VALUE)
+        return joinScript.run(redis, keys, node, room.key(), m.id(), new RedisKeys.MemberValue(node, m.name()).bytes(), Integer.MAX_VALUE)
                 .thenApply(all -> {
                     publish(room, Envelope.Kind.JOINED, m.id(), m.name(), List.of());
                     return all;
