@@ -42,6 +42,8 @@ export class Photos {
       card.upload.setState('pending');
       show($('send-message'), t('room.photoPending'), true);
       $('send-message').dataset.code = 'pending';
+      // The sender must see why nothing went out: on a phone the message can sit below the fold.
+      $('send-message').scrollIntoView({ block: 'nearest' });
       return;
     }
     this.sendNow(id, entry);
