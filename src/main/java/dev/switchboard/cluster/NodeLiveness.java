@@ -213,7 +213,7 @@ final class NodeLiveness {
                 RedisRoom room = rooms.rooms.get(keys.channel(e.room()));
                 if (room != null) {
                     room.remoteLeft(e.member());
-                    if (rooms.sendScript == null) {
+                    if (rooms.boxedSend == null) {
                         room.deliverLocal(e.member(), farewell); // with boxes it comes through the channel
                     }
                 }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * A server under test, run as its own process: started, waited for, measured through /proc (CPU
  * ticks, resident set) and through its runtime (live heap), and stopped.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     enum Kind { SWITCHBOARD, NODE }
 
     final Kind kind;
@@ -67,8 +67,8 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** CPU time of the process so far, in clock ticks: user and system (/proc/PID/stat fields 14, 15). */
-    record Cpu(long user, long system) {
-        long total() {
+    public record Cpu(long user, long system) {
+        public long total() {
             return user + system;
         }
     }
@@ -77,7 +77,7 @@ final class ServerProcess implements AutoCloseable {
         return cpuOf(Path.of("/proc", Long.toString(pid()), "stat"));
     }
 
-    static Cpu cpuOf(Path stat) throws IOException {
+    public static Cpu cpuOf(Path stat) throws IOException {
         return parseStat(Files.readString(stat));
     }
 
