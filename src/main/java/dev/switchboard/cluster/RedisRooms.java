@@ -14,6 +14,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.EventLoopGroup;
 import dev.switchboard.signaling.socketio.RecoveryStore;
 import java.io.IOException;
@@ -53,6 +54,8 @@ public final class RedisRooms implements RoomCluster {
     final Farewells farewells;
     private final ClientResources resources;
     private final RedisClient client;
+    private final ClientResources publishResources;
+    private final RedisClient publishClient;
     private final StatefulRedisConnection<String, byte[]> connection;
     final StatefulRedisPubSubConnection<String, byte[]> pubsub;
     /** Every publish leaves here, in order. */
@@ -76,25 +79,15 @@ public final class RedisRooms implements RoomCluster {
         this.farewells = farewells;
         RedisURI uri = RedisURI.create(url);
         String where = uri.getHost() + ":" + uri.getPort();
-        var builder = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .nettyCustomizer(new ConsolidatedFlushes());
-        if (loops != null) {
-            builder.eventLoopGroupProvider(new SharedLoops(loops));
-        }
-        resources = builder.build();
-        client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // While disconnected a command fails at once: the sender hears cluster_unavailable
-                // instead of a publish waiting in a queue that may be replayed out of order.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .build());
+        resources = resources(loops, new ConsolidatedFlushes());
+        client = client(resources, uri);
+        publisher = new Publisher();
+        publishResources = resources(loops, publisher);
+        publishClient = client(publishResources, uri);
         try {
             connection = client.connect(CODEC);
             pubsub = client.connectPubSub(CODEC);
-            publisher = new Publisher(client.connect(CODEC));
+            publisher.connected(publishClient.connect(CODEC));
         } catch (RuntimeException e) {
             shutdownClient();
             throw new IOException("cluster.redis-url: cannot connect to Redis at " + where + ": " + e.getMessage(), e);
@@ -127,6 +120,28 @@ public final class RedisRooms implements RoomCluster {
         liveness.start();
         log.info("cluster: node {} sharing rooms through Redis at {} (key prefix \"{}\", {})", node, where, prefix,
                 loops != null ? "on the server's event loops" : "on threads of its own");
+    }
+
+    private static ClientResources resources(EventLoopGroup loops, NettyCustomizer customizer) {
+        var builder = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .nettyCustomizer(customizer);
+        if (loops != null) {
+            builder.eventLoopGroupProvider(new SharedLoops(loops));
+        }
+        return builder.build();
+    }
+
+    private static RedisClient client(ClientResources resources, RedisURI uri) {
+        RedisClient c = RedisClient.create(resources, uri);
+        c.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // While disconnected a command fails at once: the sender hears cluster_unavailable
+                // instead of a publish waiting in a queue that may be replayed out of order.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+        return c;
     }
 
     /**
@@ -417,9 +432,9 @@ public final class RedisRooms implements RoomCluster {
     }
 
     private void shutdownClient() {
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        publishClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
+        publishResources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

@@ -117,7 +117,8 @@ public final class RedisPathBench {
             }
             String script = conn.sync().scriptLoad(SEND_SCRIPT);
             SendTransaction transaction = new SendTransaction(keys, WINDOW_MILLIS, MAX_ENTRIES);
-            Publisher publisher = new Publisher(conn);
+            Publisher publisher = new Publisher(); // one sending thread: no loop to hand over to
+            publisher.connected(conn);
             byte[] windowArg = RedisKeys.utf8(Long.toString(WINDOW_MILLIS));
             byte[] maxArg = RedisKeys.utf8(Integer.toString(MAX_ENTRIES));
             byte[] boxPrefix = RedisKeys.utf8(keys.boxPrefix());

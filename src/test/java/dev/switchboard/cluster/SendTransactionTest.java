@@ -11,6 +11,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,11 +68,14 @@ class SendTransactionTest {
             }
         });
         sub.sync().ssubscribe(channel);
-        StatefulRedisConnection<String, byte[]> shared = client.connect(RedisRooms.CODEC);
-        // one connection, as a node's publisher has; a plain publish now and then between the transactions
-        Publisher publisher = new Publisher(shared);
+        // a publisher as a node has; a plain publish now and then between the transactions
+        Publisher publisher = new Publisher();
+        RedisClient own = RedisClient.create(ClientResources.builder().nettyCustomizer(publisher).build(), redis.url());
+        StatefulRedisConnection<String, byte[]> shared = own.connect(RedisRooms.CODEC);
+        publisher.connected(shared);
         int threads = 4;
         int each = 400;
+        byte[] room = "c:r".getBytes(StandardCharsets.UTF_8);
         List<CompletableFuture<Long>> answers = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<Long>> elsewhere = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch go = new CountDownLatch(1);
@@ -86,7 +90,14 @@ class SendTransactionTest {
                 }
                 for (int i = 0; i < each; i++) {
                     byte[] m = (thread + ":" + i).getBytes(StandardCharsets.UTF_8);
-                    answers.add(publisher.send(send, List.of("alice", "bob"), channel, m, "c:r".getBytes(StandardCharsets.UTF_8)));
+                    CompletableFuture<Long> sent = publisher.send(send, List.of("alice", "bob"), channel, m, room);
+                    answers.add(sent);
+                    if (i % 10 == 0) {
+                        // the next send made from the connection's own event loop (where Lettuce completes
+                        // commands), as a node's loops make theirs, between the other threads' sends
+                        byte[] next = (thread + ":" + i + "+").getBytes(StandardCharsets.UTF_8);
+                        answers.add(sent.thenCompose(n -> publisher.send(send, List.of("alice", "bob"), channel, next, room)));
+                    }
                     if (i % 50 == 0) {
                         elsewhere.add(publisher.publish("order:elsewhere", m));
                     }
@@ -105,7 +116,7 @@ class SendTransactionTest {
         for (CompletableFuture<Long> a : elsewhere) {
             assertThat(a.get(5, TimeUnit.SECONDS)).as("a plain publish to a channel nobody hears").isZero();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == threads * each);
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == threads * (each + each / 10));
         for (String box : List.of("alice", "bob")) {
             List<StreamMessage<String, byte[]>> entries = shared.sync().xrange(keys.box(box), Range.create("-", "+"));
             List<String> boxed = new ArrayList<>();
@@ -118,14 +129,15 @@ class SendTransactionTest {
                     .isBetween(1L, 60_000L);
         }
         sub.close();
-        shared.close();
+        own.shutdown();
     }
 
     @Test
     void aBoxKeepsAboutItsCapAndLetsGoOfWhatIsOlderThanTheWindow() throws Exception {
         RedisKeys keys = new RedisKeys("cap:");
         StatefulRedisConnection<String, byte[]> c = client.connect(RedisRooms.CODEC);
-        Publisher publisher = new Publisher(c);
+        Publisher publisher = new Publisher();
+        publisher.connected(c); // its channel unknown: writes from the calling thread
         SendTransaction send = new SendTransaction(keys, 60_000, 100);
         byte[] room = "c:r".getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < 1000; i++) {
