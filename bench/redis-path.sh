@@ -12,4 +12,4 @@ flock /tmp/sb-build.lock mvn -o -B -q dependency:build-classpath -Dmdep.outputFi
     -Dmdep.includeScope=test >/dev/null
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); $(redis-server --version)"
 flock /tmp/sb-build.lock java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-    dev.switchboard.cluster.RedisPathBench "$@" 2>&1 | grep -v ' WARN \|^SLF4J' | tee target/bench-redis-path.txt
+    dev.switchboard.cluster.RedisPathBench "$@" 2>&1 | grep --line-buffered -v ' WARN \|^SLF4J' | tee target/bench-redis-path.txt

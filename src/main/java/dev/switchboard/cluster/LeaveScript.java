@@ -1,5 +1,7 @@
 package dev.switchboard.cluster;
 
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -8,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * that node), drops it from that node's set and from its session's rooms, then tells the room: the
  * farewell envelope goes on the channel, and, with recovery across nodes, into the remaining members'
  * boxes ({@link Boxes}). Answers -1 when the member was not removed (nothing is published), else the
- * number of nodes that received the farewell. Sent by {@link Publisher}, after the member's last send.
+ * number of nodes that received the farewell.
  */
 final class LeaveScript {
     static final String SOURCE = Boxes.LUA + """
@@ -22,20 +24,22 @@ final class LeaveScript {
             if ARGV[7] ~= '' then
               local since = window_start(ARGV[8])
               for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
-                box(ARGV[7] .. id, ARGV[6], ARGV[4], since, ARGV[8], ARGV[9])
+                box(ARGV[7] .. id, ARGV[6], since, ARGV[8], ARGV[9])
               end
             end
             return redis.call('SPUBLISH', ARGV[5], ARGV[6])
             """;
     private static final byte[] NONE = {};
 
+    private final LuaScript script;
     private final RedisKeys keys;
     private final byte[] boxPrefix;
     private final byte[] windowMillis;
     private final byte[] maxEntries;
 
     /** {@code windowMillis} zero: no boxes (recovery across nodes off). */
-    LeaveScript(RedisKeys keys, long windowMillis, int maxEntries) {
+    LeaveScript(String sha, RedisKeys keys, long windowMillis, int maxEntries) {
+        this.script = new LuaScript(SOURCE, ScriptOutputType.INTEGER, sha);
         this.keys = keys;
         this.boxPrefix = windowMillis > 0 ? RedisKeys.utf8(keys.boxPrefix()) : NONE;
         this.windowMillis = RedisKeys.utf8(Long.toString(windowMillis));
@@ -46,10 +50,10 @@ final class LeaveScript {
      * Removes {@code member}, held by {@code node}, from {@code room}, and publishes {@code farewell} (boxed
      * when it has packets for the others).
      */
-    CompletableFuture<Long> run(Publisher publisher, RoomKey room, String member, String node, byte[] farewell,
-            boolean hasPackets) {
+    CompletableFuture<Long> run(RedisAsyncCommands<String, byte[]> redis, RoomKey room, String member, String node,
+            byte[] farewell, boolean hasPackets) {
         String[] k = {keys.members(room), keys.nodeMembers(node), keys.session(member)};
-        return publisher.eval(SOURCE, k, RedisKeys.utf8(member), RedisKeys.utf8(node), new RedisKeys.Entry(room, member).bytes(),
+        return script.run(redis, k, RedisKeys.utf8(member), RedisKeys.utf8(node), new RedisKeys.Entry(room, member).bytes(),
                 RedisKeys.utf8(RedisKeys.tag(room)), RedisKeys.utf8(keys.channel(room)), farewell, hasPackets ? boxPrefix : NONE, windowMillis,
                 maxEntries);
     }

@@ -213,7 +213,7 @@ final class NodeLiveness {
                 RedisRoom room = rooms.rooms.get(keys.channel(e.room()));
                 if (room != null) {
                     room.remoteLeft(e.member());
-                    if (rooms.boxedSend == null) {
+                    if (rooms.sendScript == null) {
                         room.deliverLocal(e.member(), farewell); // with boxes it comes through the channel
                     }
                 }

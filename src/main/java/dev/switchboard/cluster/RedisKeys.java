@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  *       says whether the node is connected</li>
  *   <li>with connection state recovery: {@code Psession:SID}: hash of a recoverable session ({@code pid},
  *       {@code node}, and {@code r:K:ROOM} per room); {@code Pbox:SID}: stream of what it was sent
- *       ({@link SendTransaction}); {@code Pnode:ID:sessions}: set of the session ids the node holds</li>
+ *       ({@link SendScript}); {@code Pnode:ID:sessions}: set of the session ids the node holds</li>
  * </ul>
  * Keys of one session and its rooms sit in different slots: recovery across nodes needs one Redis
  * (a primary, with replicas if wanted), not Redis Cluster.

@@ -11,11 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Connection state recovery shared by the nodes of {@link RedisRooms}. A session parked on a live node
  * waits in that node's memory, as on one node ({@link LocalRecoveryStore}). Each recoverable session also
- * has a record in Redis (its pid, its node, its rooms) and a box of what it was sent ({@link SendTransaction}),
+ * has a record in Redis (its pid, its node, its rooms) and a box of what it was sent ({@link SendScript}),
  * so that when its node dies (its subscription to its own channel is gone) the client, reconnecting to
  * another node within the window and before the dead node's members are swept, is taken over there
  * ({@link TakeoverScript}): same id, same rooms, and the events after its offset from the box.
@@ -42,9 +39,6 @@ final class RedisRecovery implements RecoveryStore {
             end
             return 0
             """;
-
-    /** What a box entry of a socket's own events is marked with instead of a room. */
-    private static final byte[] NO_ROOM = {};
 
     /** A session its node lost, found by {@link #elsewhere}: to be taken over here. */
     record Moving(String sid, String pid, String node, List<RoomKey> rooms) implements Elsewhere {}
@@ -121,7 +115,7 @@ final class RedisRecovery implements RecoveryStore {
     @Override
     public void emit(SioSocket socket, List<EnginePacket> encoded) {
         byte[] message = new Envelope(Envelope.Kind.DIRECT, rooms.node, "", socket.id(), encoded).encode();
-        rooms.publisher.send(rooms.boxedSend, List.of(socket.id()), rooms.nodeChannel, message, NO_ROOM).whenComplete((n, e) -> {
+        rooms.sendScript.toMember(rooms.redis, rooms.nodeChannelBytes, message, socket.id()).whenComplete((n, e) -> {
             if (e != null || n == 0) {
                 socket.send(encoded); // Redis could not take it (or this node is not subscribed): at once
             }
@@ -198,21 +192,11 @@ final class RedisRecovery implements RecoveryStore {
                     @SuppressWarnings("unchecked")
                     List<Object> names = (List<Object>) answer.get(0);
                     String name = names.isEmpty() ? null : str((byte[]) names.get(0));
-                    Set<String> in = new HashSet<>();
-                    for (RoomKey room : from.rooms()) {
-                        in.add(RedisKeys.tag(room));
-                    }
                     List<List<EnginePacket>> history = new ArrayList<>();
                     for (Object entry : (List<?>) answer.get(1)) {
-                        List<?> fields = (List<?>) ((List<?>) entry).get(1);
-                        Map<String, byte[]> body = new HashMap<>();
-                        for (int i = 0; i + 1 < fields.size(); i += 2) {
-                            body.put(str((byte[]) fields.get(i)), (byte[]) fields.get(i + 1));
-                        }
-                        List<EnginePacket> packets = boxed(body, in);
-                        if (packets != null) {
-                            history.add(packets);
-                        }
+                        List<?> idAndFields = (List<?>) entry;
+                        List<?> fields = (List<?>) idAndFields.get(1);
+                        history.add(Envelope.decode((byte[]) fields.get(1)).packets());
                     }
                     for (int i = 0; i < held.size(); i++) {
                         RedisRoom r = held.get(i);
@@ -232,19 +216,13 @@ final class RedisRecovery implements RecoveryStore {
         List<CompletableFuture<?>> reads = new ArrayList<>();
         Range<String> since = Range.create(Math.max(0, sinceMillis) + "-0", "+");
         for (SioSocket s : sockets.values()) {
-            Set<String> in = new HashSet<>();
-            for (RedisRoom r : rooms.rooms.values()) {
-                if (r.localMember(s.id()) != null) {
-                    in.add(RedisKeys.tag(r.key()));
-                }
-            }
             reads.add(rooms.redis.xrange(rooms.keys.box(s.id()), since).toCompletableFuture()
                     .thenAccept(entries -> {
                         List<List<EnginePacket>> box = new ArrayList<>(entries.size());
                         for (StreamMessage<String, byte[]> m : entries) {
-                            List<EnginePacket> packets = boxed(m.getBody(), in);
-                            if (packets != null) {
-                                box.add(packets);
+                            byte[] e = m.getBody().get("e");
+                            if (e != null) {
+                                box.add(Envelope.decode(e).packets());
                             }
                         }
                         if (!box.isEmpty()) {
@@ -253,24 +231,6 @@ final class RedisRecovery implements RecoveryStore {
                     }));
         }
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new));
-    }
-
-    /**
-     * The packets of a box entry ({@code e}: the envelope, {@code r}: the tag of its room, empty for the
-     * socket's own events); null when it is malformed or from a room the session is not in ({@code in}):
-     * a send its node addressed before it heard that the session had left ({@link SendTransaction}).
-     */
-    static List<EnginePacket> boxed(Map<String, byte[]> body, Set<String> in) {
-        byte[] e = body.get("e");
-        byte[] room = body.get("r");
-        if (e == null || (room != null && room.length > 0 && !in.contains(str(room)))) {
-            return null;
-        }
-        try {
-            return Envelope.decode(e).packets();
-        } catch (RuntimeException malformed) {
-            return null;
-        }
     }
 
     /** Writes the records of this node's sessions again (Redis lost its data). */

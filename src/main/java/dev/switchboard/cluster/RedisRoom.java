@@ -29,9 +29,9 @@ final class RedisRoom implements ClusterRoom {
     private final RoomKey key;
     private final RedisRooms owner;
     final String channel;
+    /** The channel's name encoded once, for the scripts that publish on it. */
+    final byte[] channelBytes;
     final String membersKey;
-    /** The room's tag ({@link RedisKeys#tag}) encoded once: what its box entries are marked with. */
-    final byte[] tag;
     private volatile Member[] local = EMPTY;
     private final Map<String, Remote> remote = new LinkedHashMap<>();
     /** Ids known to have left: a snapshot that arrives after their leave notice must not revive them. */
@@ -45,8 +45,8 @@ final class RedisRoom implements ClusterRoom {
         this.key = key;
         this.owner = owner;
         this.channel = channel;
+        this.channelBytes = RedisKeys.utf8(channel);
         this.membersKey = membersKey;
-        this.tag = RedisKeys.utf8(RedisKeys.tag(key));
     }
 
     @Override
@@ -161,25 +161,6 @@ final class RedisRoom implements ClusterRoom {
         return out;
     }
 
-    /** The ids of the members, here and on other nodes, but {@code except}: who a send to the room boxes. */
-    List<String> membersBut(String except) {
-        Member[] here = local;
-        List<String> ids = new ArrayList<>(here.length + 1);
-        for (Member m : here) {
-            if (!m.id().equals(except)) {
-                ids.add(m.id());
-            }
-        }
-        synchronized (this) {
-            for (String id : remote.keySet()) {
-                if (!id.equals(except)) {
-                    ids.add(id);
-                }
-            }
-        }
-        return ids;
-    }
-
     /** Delivers to the members on this node but {@code except} (null: all). */
     void deliverLocal(String except, List<EnginePacket> encoded) {
         for (Member m : local) {
@@ -233,7 +214,7 @@ final class RedisRoom implements ClusterRoom {
 
     @Override
     public CompletableFuture<Void> broadcast(Member from, List<EnginePacket> encoded) {
-        if (owner.boxedSend != null) {
+        if (owner.sendScript != null) {
             return owner.publish(this, Envelope.Kind.MESSAGE, from == null ? "" : from.id(), "", encoded);
         }
         for (Member m : local) {
@@ -250,7 +231,7 @@ final class RedisRoom implements ClusterRoom {
     @Override
     public CompletableFuture<Boolean> sendTo(Member from, String to, List<EnginePacket> encoded) {
         Member m = localMember(to);
-        if (m != null && owner.boxedSend == null) {
+        if (m != null && owner.sendScript == null) {
             m.deliver(encoded);
             return Delivery.SENT;
         }

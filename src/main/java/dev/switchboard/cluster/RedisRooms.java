@@ -14,7 +14,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.EventLoopGroup;
 import dev.switchboard.signaling.socketio.RecoveryStore;
 import java.io.IOException;
@@ -34,19 +33,18 @@ import org.slf4j.LoggerFactory;
  * Rooms shared by every node that points at one Redis. Membership is a hash per room changed by an
  * atomic script (capacity holds across nodes); fan-out is sharded pub/sub, one channel per room, to
  * which a node subscribes while it has members in the room; members on this node are delivered to
- * directly, without a hop. All publishes leave on one connection ({@link Publisher}), so each sender's
- * order is kept.
+ * directly, without a hop. All publishes leave on one connection, so each sender's order is kept.
  * A publish that reaches fewer nodes than hold members of the room fails (the sender is told), so
  * nothing is lost silently while Redis restarts. Node liveness and recovery: {@link NodeLiveness}.
  *
  * <p>With connection state recovery across nodes ({@link RedisRecovery}), every send also goes into
- * each recipient's box ({@link SendTransaction}) and reaches even this node's members through the
+ * each recipient's box ({@link SendScript}) and reaches even this node's members through the
  * subscription, so that a box and its socket see the same order; a socket's own events go the same way
  * over its node's channel.
  */
 public final class RedisRooms implements RoomCluster {
     private static final Logger log = LoggerFactory.getLogger(RedisRooms.class);
-    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     final String node;
@@ -54,19 +52,17 @@ public final class RedisRooms implements RoomCluster {
     final Farewells farewells;
     private final ClientResources resources;
     private final RedisClient client;
-    private final ClientResources publishResources;
-    private final RedisClient publishClient;
     private final StatefulRedisConnection<String, byte[]> connection;
     final StatefulRedisPubSubConnection<String, byte[]> pubsub;
-    /** Every publish leaves here, in order. */
-    final Publisher publisher;
     final RedisAsyncCommands<String, byte[]> redis;
     private final JoinScript joinScript;
     final LeaveScript leaveScript;
     /** With recovery across nodes: sends go through boxes; else null. */
-    final SendTransaction boxedSend;
+    final SendScript sendScript;
     final RedisRecovery recovery;
     final String nodeChannel;
+    /** {@link #nodeChannel} encoded once, for the script that sends a socket its own events. */
+    final byte[] nodeChannelBytes;
     final ConcurrentHashMap<String, RedisRoom> rooms = new ConcurrentHashMap<>();
     private final NodeLiveness liveness;
     private volatile boolean halted;
@@ -76,18 +72,28 @@ public final class RedisRooms implements RoomCluster {
         this.node = newNodeId();
         this.keys = new RedisKeys(prefix);
         this.nodeChannel = keys.nodeChannel(node);
+        this.nodeChannelBytes = RedisKeys.utf8(nodeChannel);
         this.farewells = farewells;
         RedisURI uri = RedisURI.create(url);
         String where = uri.getHost() + ":" + uri.getPort();
-        resources = resources(loops, new ConsolidatedFlushes());
-        client = client(resources, uri);
-        publisher = new Publisher();
-        publishResources = resources(loops, publisher);
-        publishClient = client(publishResources, uri);
+        var builder = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .nettyCustomizer(new ConsolidatedFlushes());
+        if (loops != null) {
+            builder.eventLoopGroupProvider(new SharedLoops(loops));
+        }
+        resources = builder.build();
+        client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // While disconnected a command fails at once: the sender hears cluster_unavailable
+                // instead of a publish waiting in a queue that may be replayed out of order.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
         try {
             connection = client.connect(CODEC);
             pubsub = client.connectPubSub(CODEC);
-            publisher.connected(publishClient.connect(CODEC));
         } catch (RuntimeException e) {
             shutdownClient();
             throw new IOException("cluster.redis-url: cannot connect to Redis at " + where + ": " + e.getMessage(), e);
@@ -103,9 +109,10 @@ public final class RedisRooms implements RoomCluster {
             var sync = connection.sync();
             joinScript = new JoinScript(sync.scriptLoad(JoinScript.SOURCE));
             boolean boxes = !recoveryWindow.isZero();
-            leaveScript = new LeaveScript(keys, boxes ? recoveryWindow.toMillis() : 0,
+            leaveScript = new LeaveScript(sync.scriptLoad(LeaveScript.SOURCE), keys, boxes ? recoveryWindow.toMillis() : 0,
                     recoveryMaxPackets);
-            boxedSend = boxes ? new SendTransaction(keys, recoveryWindow.toMillis(), recoveryMaxPackets) : null;
+            sendScript = boxes ? new SendScript(sync.scriptLoad(SendScript.SOURCE), keys, recoveryWindow.toMillis(),
+                    recoveryMaxPackets) : null;
             recovery = boxes ? new RedisRecovery(this, recoveryWindow, sync.scriptLoad(TakeoverScript.SOURCE),
                     sync.scriptLoad(RedisRecovery.END_SOURCE)) : null;
             // This node's own channel: events for one of its sockets, and its subscriber count tells the
@@ -120,28 +127,6 @@ public final class RedisRooms implements RoomCluster {
         liveness.start();
         log.info("cluster: node {} sharing rooms through Redis at {} (key prefix \"{}\", {})", node, where, prefix,
                 loops != null ? "on the server's event loops" : "on threads of its own");
-    }
-
-    private static ClientResources resources(EventLoopGroup loops, NettyCustomizer customizer) {
-        var builder = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .nettyCustomizer(customizer);
-        if (loops != null) {
-            builder.eventLoopGroupProvider(new SharedLoops(loops));
-        }
-        return builder.build();
-    }
-
-    private static RedisClient client(ClientResources resources, RedisURI uri) {
-        RedisClient c = RedisClient.create(resources, uri);
-        c.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // While disconnected a command fails at once: the sender hears cluster_unavailable
-                // instead of a publish waiting in a queue that may be replayed out of order.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .build());
-        return c;
     }
 
     /**
@@ -241,7 +226,7 @@ public final class RedisRooms implements RoomCluster {
         if (!removed[0]) {
             return;
         }
-        if (farewell != null && boxedSend == null) {
+        if (farewell != null && sendScript == null) {
             room.deliverLocal(member.id(), farewell);
         }
         forget(node, room.key(), member.id(), farewell);
@@ -259,7 +244,7 @@ public final class RedisRooms implements RoomCluster {
         }
         List<EnginePacket> packets = farewell == null ? List.of() : farewell;
         byte[] message = new Envelope(Envelope.Kind.LEFT, node, member, "", packets).encode();
-        return leaveScript.run(publisher, key, member, holder, message, !packets.isEmpty()).exceptionally(e -> {
+        return leaveScript.run(redis, key, member, holder, message, !packets.isEmpty()).exceptionally(e -> {
             liveness.dirty();
             return -1L;
         });
@@ -280,17 +265,17 @@ public final class RedisRooms implements RoomCluster {
         int expected = room.remoteNodes() + 1;
         byte[] message = new Envelope(kind, node, from, arg, encoded).encode();
         CompletableFuture<Long> sent;
-        if (boxedSend == null || kind == Envelope.Kind.JOINED) {
-            sent = publisher.publish(room.channel, message);
+        if (sendScript == null || kind == Envelope.Kind.JOINED) {
+            sent = redis.spublish(room.channel, message).toCompletableFuture();
         } else if (kind == Envelope.Kind.TARGETED) {
-            sent = publisher.send(boxedSend, List.of(arg), room.channel, message, room.tag);
+            sent = sendScript.toMember(redis, room.channelBytes, message, arg);
         } else {
-            sent = publisher.send(boxedSend, room.membersBut(from), room.channel, message, room.tag);
+            sent = sendScript.toRoom(redis, room.membersKey, room.channelBytes, message, from);
         }
         return sent.handle((n, e) -> {
             if (e != null) {
                 liveness.dirty();
-                if (boxedSend != null) {
+                if (sendScript != null) {
                     room.deliverHere(kind, from, arg, encoded); // not through Redis, as without recovery
                 }
                 throw new ClusterUnavailableException("publish: " + e.getMessage(), e);
@@ -300,7 +285,7 @@ public final class RedisRooms implements RoomCluster {
             if (kind == Envelope.Kind.JOINED || n >= expected) {
                 return Delivery.DONE;
             }
-            if (boxedSend == null) {
+            if (sendScript == null) {
                 return Delivery.unavailable("publish reached " + n + " of " + expected + " nodes", null);
             }
             return liveness.excusedNodes(room).thenCompose(excused -> n >= expected - excused ? Delivery.DONE
@@ -311,27 +296,19 @@ public final class RedisRooms implements RoomCluster {
     @Override
     public CompletableFuture<Void> publish(RoomKey key, List<EnginePacket> encoded) {
         RedisRoom room = rooms.get(keys.channel(key));
-        if (room != null && boxedSend == null) {
+        if (room != null && sendScript == null) {
             room.deliverLocal(null, encoded);
         }
         if (halted) {
             return Delivery.unavailable("halted", null);
         }
         byte[] message = new Envelope(Envelope.Kind.MESSAGE, node, "", "", encoded).encode();
-        String channel = keys.channel(key);
-        byte[] tag = RedisKeys.utf8(RedisKeys.tag(key));
-        CompletableFuture<Long> sent;
-        if (boxedSend == null) {
-            sent = publisher.publish(channel, message);
-        } else if (room != null) {
-            sent = publisher.send(boxedSend, room.membersBut(""), channel, message, tag);
-        } else { // a room this node has no member in: who is in it, then the send
-            sent = redis.hkeys(keys.members(key)).toCompletableFuture()
-                    .thenCompose(ids -> publisher.send(boxedSend, ids, channel, message, tag));
-        }
+        CompletableFuture<Long> sent = sendScript == null ? redis.spublish(keys.channel(key), message).toCompletableFuture()
+                : sendScript.toRoom(redis, keys.members(key), room != null ? room.channelBytes : RedisKeys.utf8(keys.channel(key)),
+                        message, "");
         return sent.handle((n, e) -> {
             if (e != null) {
-                if (room != null && boxedSend != null) {
+                if (room != null && sendScript != null) {
                     room.deliverLocal(null, encoded);
                 }
                 throw new ClusterUnavailableException("publish: " + e.getMessage(), e);
@@ -364,7 +341,7 @@ public final class RedisRooms implements RoomCluster {
             }
             return;
         }
-        if (!own || boxedSend != null) { // without boxes, delivered to this node's members when sent
+        if (!own || sendScript != null) { // without boxes, delivered to this node's members when sent
             room.receive(e, own);
         }
     }
@@ -392,7 +369,7 @@ public final class RedisRooms implements RoomCluster {
 
     @Override
     public Health health() {
-        return new Health("redis", !halted && connection.isOpen() && publisher.isOpen() && liveness.reachable());
+        return new Health("redis", !halted && connection.isOpen() && liveness.reachable());
     }
 
     /**
@@ -432,9 +409,9 @@ public final class RedisRooms implements RoomCluster {
     }
 
     private void shutdownClient() {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        publishClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
         resources.shutdown(0, 2, TimeUnit.SECONDS);
-        publishResources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

@@ -4,7 +4,6 @@ import dev.switchboard.bench.ServerProcess;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.testing.RedisServer;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -22,18 +21,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * What Redis itself spends per cross-node message, for the ways a message and its recovery box could be
- * written (bench/redis-path.sh; not run by CI). One producer connection sends paced messages the size of a
- * relayed ICE candidate to 250 rooms of two members, a second connection receives them, and the CPU of the
- * redis-server process over the measured part is divided by the messages received. Rounds alternate the
- * paths so that each round compares them on the same machine state.
+ * What Redis itself spends per cross-node message, and what the sending client does, for the ways a message
+ * and its recovery box could be written (bench/redis-path.sh; not run by CI). One producer connection sends
+ * paced messages the size of a relayed ICE candidate to 250 rooms of two members, a second connection
+ * receives them, and the CPU of the redis-server process (and of this JVM: the sender, the receiver and the
+ * pacing) over the measured part is divided by the messages received. Rounds alternate the ways so that
+ * each round compares them on the same machine state.
  *
  * <ul>
  *   <li>{@code publish}: SPUBLISH alone (recovery across nodes off);</li>
- *   <li>{@code send-script}: the box's writes ({@link Boxes}: XADD, XTRIM, PEXPIRE) and SPUBLISH in one EVALSHA,
- *       with the recipients read from the room's hash: how sends were written before {@link SendTransaction};</li>
- *   <li>{@code transaction}: the same writes as one MULTI/EXEC, recipients named by the sender
- *       ({@link SendTransaction}, what nodes send now);</li>
+ *   <li>{@code send-script}: what nodes send ({@link SendScript}: the box's writes of {@link Boxes} and SPUBLISH
+ *       in one EVALSHA, the recipients read from the room's hash);</li>
+ *   <li>{@code transaction}: the same writes as MULTI, XADD, XTRIM, PEXPIRE, SPUBLISH, EXEC from one thread,
+ *       the recipient named by the sender;</li>
  *   <li>{@code pipelined}: the same commands without MULTI/EXEC (not atomic: two nodes' sends to one
  *       recipient could reach its box and its connection in different orders; shown as the floor);</li>
  *   <li>{@code node-stream}: no pub/sub; XADD to the recipient node's stream, read with XREAD BLOCK.</li>
@@ -44,17 +44,6 @@ public final class RedisPathBench {
     private static final int ROOMS = 250;
     private static final long WINDOW_MILLIS = 120_000;
     private static final int MAX_ENTRIES = 1000;
-
-    /** The send as a script (recipients from the room's hash), as nodes sent it before {@link SendTransaction}. */
-    private static final String SEND_SCRIPT = Boxes.LUA + """
-            local since = window_start(ARGV[5])
-            for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
-              if id ~= ARGV[3] then
-                box(ARGV[4] .. id, ARGV[2], ARGV[7], since, ARGV[5], ARGV[6])
-              end
-            end
-            return redis.call('SPUBLISH', ARGV[1], ARGV[2])
-            """;
 
     enum Way { PUBLISH, SEND_SCRIPT, TRANSACTION, PIPELINED, NODE_STREAM }
 
@@ -72,18 +61,19 @@ public final class RedisPathBench {
         }
         System.out.printf("redis path: %d rooms of two, %d msg/s paced, %d s measured after %d s warm-up, %d round(s)%n",
                 ROOMS, rate, seconds, seconds / 4, rounds);
-        System.out.printf("%-6s %-12s %16s%n", "round", "path", "redis CPU us/msg");
+        System.out.printf("%-6s %-12s %16s %24s%n", "round", "path", "redis CPU us/msg", "client (this JVM) us/msg");
         try (RedisServer redis = RedisServer.start()) {
             for (int round = 1; round <= rounds; round++) {
                 for (Way way : Way.values()) {
-                    double us = run(redis, way, rate, seconds);
-                    System.out.printf("%-6d %-12s %16.2f%n", round, way.name().toLowerCase().replace('_', '-'), us);
+                    double[] us = run(redis, way, rate, seconds);
+                    System.out.printf("%-6d %-12s %16.2f %24.2f%n", round, way.name().toLowerCase().replace('_', '-'), us[0], us[1]);
                 }
             }
         }
     }
 
-    private static double run(RedisServer server, Way way, int rate, int seconds) throws Exception {
+    /** Redis's CPU and this JVM's (the sending client and the receiving one) per message, in µs. */
+    private static double[] run(RedisServer server, Way way, int rate, int seconds) throws Exception {
         RedisClient client = RedisClient.create(server.url());
         try {
             StatefulRedisConnection<String, byte[]> conn = client.connect(CODEC);
@@ -115,46 +105,45 @@ public final class RedisPathBench {
             } else {
                 sub.sync().ssubscribe(rooms.stream().map(keys::channel).toArray(String[]::new));
             }
-            String script = conn.sync().scriptLoad(SEND_SCRIPT);
-            SendTransaction transaction = new SendTransaction(keys, WINDOW_MILLIS, MAX_ENTRIES);
-            Publisher publisher = new Publisher(); // one sending thread: no loop to hand over to
-            publisher.connected(conn);
-            byte[] windowArg = RedisKeys.utf8(Long.toString(WINDOW_MILLIS));
-            byte[] maxArg = RedisKeys.utf8(Integer.toString(MAX_ENTRIES));
-            byte[] boxPrefix = RedisKeys.utf8(keys.boxPrefix());
+            SendScript script = new SendScript(conn.sync().scriptLoad(SendScript.SOURCE), keys, WINDOW_MILLIS, MAX_ENTRIES);
             byte[][] channels = new byte[ROOMS][];
-            byte[][] tags = new byte[ROOMS][];
             for (int i = 0; i < ROOMS; i++) {
                 channels[i] = RedisKeys.utf8(keys.channel(rooms.get(i)));
-                tags[i] = RedisKeys.utf8(RedisKeys.tag(rooms.get(i)));
             }
-            XAddArgs capped = XAddArgs.Builder.maxlen(MAX_ENTRIES).approximateTrimming();
+            // the trim by age of the script, with this client's clock
+            XAddArgs capped = XAddArgs.Builder.minId((System.currentTimeMillis() - WINDOW_MILLIS) + "-0").approximateTrimming();
             long interval = 1_000_000_000L / rate;
             long warm = (long) rate * seconds / 4;
             long total = warm + (long) rate * seconds;
             long cpu0 = 0;
+            long self0 = 0;
             long got0 = 0;
             long next = System.nanoTime();
             for (long i = 0; i < total; i++) {
                 if (i == warm) {
                     Thread.sleep(200);
                     cpu0 = cpu(server);
+                    self0 = self();
                     got0 = received.get();
                 }
                 int r = (int) (i % ROOMS);
                 String box = keys.box("b" + r);
-                Map<String, byte[]> entry = Map.of("e", envelope, "r", tags[r]);
+                Map<String, byte[]> entry = Map.of("e", envelope);
                 switch (way) {
                     case PUBLISH -> redis.spublish(keys.channel(rooms.get(r)), envelope);
-                    case SEND_SCRIPT -> redis.evalsha(script, ScriptOutputType.INTEGER, new String[] {keys.members(rooms.get(r))},
-                            channels[r], envelope, RedisKeys.utf8("a" + r), boxPrefix, windowArg, maxArg, tags[r]);
-                    case TRANSACTION -> publisher.send(transaction, List.of("b" + r), keys.channel(rooms.get(r)), envelope, tags[r]);
-                    case PIPELINED -> {
+                    case SEND_SCRIPT -> script.toRoom(redis, keys.members(rooms.get(r)), channels[r], envelope, "a" + r);
+                    case TRANSACTION, PIPELINED -> {
                         conn.setAutoFlushCommands(false);
+                        if (way == Way.TRANSACTION) {
+                            redis.multi();
+                        }
                         redis.xadd(box, capped, entry);
                         redis.xtrim(box, true, MAX_ENTRIES);
                         redis.pexpire(box, WINDOW_MILLIS);
                         redis.spublish(keys.channel(rooms.get(r)), envelope);
+                        if (way == Way.TRANSACTION) {
+                            redis.exec();
+                        }
                         conn.flushCommands();
                         conn.setAutoFlushCommands(true);
                     }
@@ -169,6 +158,7 @@ public final class RedisPathBench {
             Thread.sleep(300);
             long got = received.get() - got0;
             long ticks = cpu(server) - cpu0;
+            long selfTicks = self() - self0;
             if (reader != null) {
                 reader.interrupt();
             }
@@ -176,7 +166,7 @@ public final class RedisPathBench {
             if (got < (long) rate * seconds) {
                 throw new IllegalStateException(way + ": received " + got + " of " + (long) rate * seconds);
             }
-            return ticks * 10_000.0 / got; // 100 ticks a second
+            return new double[] {ticks * 10_000.0 / got, selfTicks * 10_000.0 / got}; // 100 ticks a second
         } finally {
             client.shutdown();
         }
@@ -200,6 +190,10 @@ public final class RedisPathBench {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    private static long self() throws java.io.IOException {
+        return ServerProcess.cpuOf(Path.of("/proc/self/stat")).total();
     }
 
     private static long cpu(RedisServer server) throws java.io.IOException {
