@@ -6,8 +6,11 @@ import io.lettuce.core.SetArgs;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -86,7 +89,10 @@ final class NodeLiveness {
 
     /**
      * The nodes holding members of the room (as this node knows them) that are not subscribed to their
-     * own channel now and whose members the room's hash still names.
+     * own channel now, whose members the room's hash still names, and all of whose members there can be
+     * recovered (each has a session record, so what it is sent meanwhile waits in its box). A Socket.IO 2.x
+     * client has no recovery: a node holding one is not excused, and the sender hears that its message
+     * could not be delivered instead of being told it was.
      */
     CompletableFuture<Integer> excusedNodes(RedisRoom room) {
         Set<String> remote = room.remoteNodeIds();
@@ -94,24 +100,28 @@ final class NodeLiveness {
             return CompletableFuture.completedFuture(0);
         }
         String[] channels = remote.stream().map(rooms.keys::nodeChannel).toArray(String[]::new);
-        return rooms.redis.hvals(room.membersKey).toCompletableFuture()
-                .thenCombine(rooms.redis.pubsubShardNumsub(channels).toCompletableFuture(), (values, subs) -> {
-                    Set<String> named = new HashSet<>();
-                    for (byte[] v : values) {
+        return rooms.redis.hgetall(room.membersKey).toCompletableFuture()
+                .thenCombine(rooms.redis.pubsubShardNumsub(channels).toCompletableFuture(), (members, subs) -> {
+                    Map<String, List<String>> named = new HashMap<>();
+                    members.forEach((id, v) -> {
                         RedisKeys.MemberValue m = RedisKeys.MemberValue.parse(v);
                         if (m != null) {
-                            named.add(m.node());
+                            named.computeIfAbsent(m.node(), n -> new ArrayList<>()).add(id);
                         }
-                    }
-                    int excused = 0;
+                    });
+                    List<CompletableFuture<Boolean>> checks = new ArrayList<>();
                     for (String other : remote) {
                         Long subscribers = subs.get(rooms.keys.nodeChannel(other));
-                        if ((subscribers == null || subscribers == 0) && named.contains(other)) {
-                            excused++;
+                        List<String> ids = named.get(other);
+                        if ((subscribers == null || subscribers == 0) && ids != null) {
+                            String[] records = ids.stream().map(rooms.keys::session).toArray(String[]::new);
+                            checks.add(rooms.redis.exists(records).toCompletableFuture().thenApply(n -> n == records.length));
                         }
                     }
-                    return excused;
-                });
+                    return checks;
+                })
+                .thenCompose(checks -> CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                        .thenApply(v -> (int) checks.stream().filter(CompletableFuture::join).count()));
     }
 
     /** A write to Redis failed: register again at the next beat. */

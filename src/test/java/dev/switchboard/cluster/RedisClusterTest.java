@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.testing.JavaSioClient;
+import dev.switchboard.testing.LegacySioClient;
 import dev.switchboard.testing.RedisServer;
 import dev.switchboard.testing.TestServer;
 import java.net.URI;
@@ -261,6 +262,43 @@ class RedisClusterTest {
             // the place is free again on the surviving node's view
             JSONObject none = call(a, "signal", Map.of("room", "x-doom", "to", bId, "data", 1));
             assertThat(none.getJSONObject("error").getString("code")).isEqualTo("no_such_peer");
+        } finally {
+            doomed.close();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aMessageToASocketIo2PeerOnADeadNodeIsRefusedWhileARecoverablePeerThereIsExcused() throws Exception {
+        TestServer doomed = node();
+        try (JavaSioClient a = codelab(node1); JavaSioClient c = codelab(node1); JavaSioClient modern = codelab(doomed);
+             LegacySioClient legacy = LegacySioClient.connect(doomed.url(), new String[] {"websocket"}, null, CODELAB)) {
+            // a with a 2.x client (no recovery, no box) on the node that dies; c with a 4.x one (boxed)
+            a.socket.emit("create or join", "x-legacy-lab");
+            a.next("created");
+            legacy.emit("create or join", "x-legacy-lab");
+            legacy.next("joined");
+            a.next("join");
+            a.next("ready");
+            c.socket.emit("create or join", "x-modern-lab");
+            c.next("created");
+            modern.socket.emit("create or join", "x-modern-lab");
+            modern.next("joined");
+            c.next("join");
+            c.next("ready");
+
+            int nodes = redisCli("PUBSUB", "SHARDCHANNELS", "test:{n:*").split("\n").length;
+            doomed.server().halt();
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    redisCli("PUBSUB", "SHARDCHANNELS", "test:{n:*").split("\n").length == nodes - 1);
+            c.socket.emit("message", "kept in its box");
+            a.socket.emit("message", "nowhere to keep it");
+            JavaSioClient.Event refused = awaitRaw(a, "error", 5);
+            JSONObject error = (JSONObject) refused.arg(0);
+            assertThat(error.getString("code")).isEqualTo("cluster_unavailable");
+            assertThat(error.getString("event")).isEqualTo("message");
+            JavaSioClient.Event toModern = c.poll(1500);
+            assertThat(toModern).as("the message to the recoverable peer is accepted: it waits in its box").isNull();
         } finally {
             doomed.close();
         }
