@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.media.ServerChild;
 import dev.switchboard.testing.NginxServer;
-import dev.switchboard.testing.RedisServer;
 import dev.switchboard.testing.TestServer;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,51 +38,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFailoverTest {
     static final int NODES = 3;
-    static RedisServer redis;
-    static final List<ServerChild> nodes = new ArrayList<>();
-    static final List<Path> dirs = new ArrayList<>();
-    static NginxServer nginx;
+    static NodesBehindNginx cluster;
+    static List<ServerChild> nodes;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        for (String why : new String[] {RedisServer.unavailable(), NginxServer.unavailable()}) {
-            assumeTrue(why == null, why);
-        }
-        redis = RedisServer.start();
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < NODES; i++) {
-            Path dir = Files.createTempDirectory("switchboard-node");
-            dirs.add(dir);
-            int port = TestServer.freePort();
-            Map<String, String> env = new HashMap<>();
-            env.put("SWITCHBOARD_CLUSTER_REDIS_URL", redis.url());
-            env.put("SWITCHBOARD_CLUSTER_HEARTBEAT_INTERVAL", "500ms");
-            env.put("SWITCHBOARD_CLUSTER_NODE_TTL", "2s");
-            env.put("SWITCHBOARD_HTTPS_PORT", "0");
-            env.put("SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND", "100000");
-            env.put("SWITCHBOARD_SIGNALING_MESSAGE_BURST", "100000");
-            env.put("SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP", "100000"); // every connection comes from nginx
-            env.put("SWITCHBOARD_STORAGE_MIN_FREE_BYTES", "0");
-            nodes.add(ServerChild.start(ServerChild.javaCommand(), dir, port, env, dir.resolve("node.log")));
-            ports.add(port);
-        }
-        nginx = NginxServer.start(TestServer.freePort(), NginxServer.upstreamFrom(NginxServer.CLUSTER_CONF, ports));
+        String why = NodesBehindNginx.unavailable();
+        assumeTrue(why == null, why);
+        cluster = NodesBehindNginx.start(NODES, Duration.ofMillis(500), Duration.ofSeconds(2), null);
+        nodes = cluster.nodes;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (nginx != null) {
-            nginx.close();
-        }
-        for (ServerChild n : nodes) {
-            n.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        for (Path d : dirs) {
-            TestServer.deleteTree(d);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -109,8 +77,8 @@ class ClusterFailoverTest {
         List<MeshPeer> peers = new ArrayList<>();
         for (int r = 0; r < rooms; r++) {
             String room = prefix + r;
-            peers.add(new MeshPeer(nginx.url(), transports, source(firstSource + 2 * r), room, room + "-a", room + "-b"));
-            peers.add(new MeshPeer(nginx.url(), transports, source(firstSource + 2 * r + 1), room, room + "-b", room + "-a"));
+            peers.add(new MeshPeer(cluster.url(), transports, source(firstSource + 2 * r), room, room + "-a", room + "-b"));
+            peers.add(new MeshPeer(cluster.url(), transports, source(firstSource + 2 * r + 1), room, room + "-b", room + "-a"));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> peers.stream().allMatch(p -> p.joined() && p.peerId != null));
         return peers;
@@ -145,7 +113,7 @@ class ClusterFailoverTest {
     @Test
     @Order(2)
     void withoutStickySessionsLongPollingBreaks() throws Exception {
-        List<Integer> ports = nodes.stream().map(n -> URI.create(n.url()).getPort()).toList();
+        List<Integer> ports = cluster.ports();
         StringBuilder roundRobin = new StringBuilder();
         for (int p : ports) {
             roundRobin.append("server 127.0.0.1:").append(p).append(";\n");

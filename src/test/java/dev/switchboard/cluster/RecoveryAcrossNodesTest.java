@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.media.ServerChild;
-import dev.switchboard.testing.NginxServer;
-import dev.switchboard.testing.RedisServer;
-import dev.switchboard.testing.TestServer;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -53,10 +48,8 @@ class RecoveryAcrossNodesTest {
     static final Duration NODE_TTL = Duration.ofSeconds(10);
     static final Duration HEARTBEAT = Duration.ofMillis(500);
     static final HttpClient http = HttpClient.newHttpClient();
-    static RedisServer redis;
-    static final List<ServerChild> nodes = new ArrayList<>();
-    static final List<Path> dirs = new ArrayList<>();
-    static NginxServer nginx;
+    static NodesBehindNginx cluster;
+    static List<ServerChild> nodes;
     static int victimNode = -1;
     static int[] sessionsAfter;
     static JsonNode result;
@@ -64,39 +57,16 @@ class RecoveryAcrossNodesTest {
 
     @BeforeAll
     static void killTheVictimsNodeUnderLoad() throws Exception {
-        for (String why : new String[] {RedisServer.unavailable(), NginxServer.unavailable()}) {
-            assumeTrue(why == null, why);
-        }
+        String why = NodesBehindNginx.unavailable();
+        assumeTrue(why == null, why);
         Path root = Path.of(System.getProperty("project.basedir", "."));
         Path logs = root.resolve("target/recovery-across-nodes");
         Files.createDirectories(logs);
-        redis = RedisServer.start();
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < NODES; i++) {
-            Path dir = Files.createTempDirectory("switchboard-node");
-            dirs.add(dir);
-            int port = TestServer.freePort();
-            Map<String, String> env = new HashMap<>();
-            env.put("SWITCHBOARD_CLUSTER_REDIS_URL", redis.url());
-            env.put("SWITCHBOARD_CLUSTER_HEARTBEAT_INTERVAL", HEARTBEAT.toMillis() + "ms");
-            env.put("SWITCHBOARD_CLUSTER_NODE_TTL", NODE_TTL.toSeconds() + "s");
-            env.put("SWITCHBOARD_HTTPS_PORT", "0");
-            env.put("SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND", "100000");
-            env.put("SWITCHBOARD_SIGNALING_MESSAGE_BURST", "100000");
-            // Every victim comes from nginx's address, and all of them reconnect at once.
-            env.put("SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP", "100000");
-            env.put("SWITCHBOARD_SIGNALING_NEW_SESSIONS_PER_SECOND", "100000");
-            env.put("SWITCHBOARD_SIGNALING_NEW_SESSION_BURST", "100000");
-            env.put("SWITCHBOARD_STORAGE_MIN_FREE_BYTES", "0");
-            Path log = logs.resolve("node-" + (i + 1) + ".log");
-            Files.deleteIfExists(log);
-            nodes.add(ServerChild.start(ServerChild.javaCommand(), dir, port, env, log));
-            ports.add(port);
-        }
-        nginx = NginxServer.start(TestServer.freePort(), NginxServer.upstreamFrom(NginxServer.CLUSTER_CONF, ports));
+        cluster = NodesBehindNginx.start(NODES, HEARTBEAT, NODE_TTL, i -> logs.resolve("node-" + (i + 1) + ".log"));
+        nodes = cluster.nodes;
 
         long sweptMs = NODE_TTL.plus(HEARTBEAT).toMillis() + 2000; // the dead node's members are gone by then
-        Map<String, String> env = Map.of("SB_NGINX", nginx.url(), "SB_VICTIMS", "" + VICTIMS, "SB_LATE", "" + LATE,
+        Map<String, String> env = Map.of("SB_NGINX", cluster.url(), "SB_VICTIMS", "" + VICTIMS, "SB_LATE", "" + LATE,
                 "SB_AFTER_KILL_MS", "5000", "SB_SWEPT_MS", "" + sweptMs);
         try (NodeScript script = NodeScript.start(root, "src/test/js/recovery-kill.mjs", env, logs.resolve("script.log"))) {
             script.expect("victims", Duration.ofSeconds(60));
@@ -140,17 +110,8 @@ class RecoveryAcrossNodesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (nginx != null) {
-            nginx.close();
-        }
-        for (ServerChild n : nodes) {
-            n.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        for (Path d : dirs) {
-            TestServer.deleteTree(d);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
