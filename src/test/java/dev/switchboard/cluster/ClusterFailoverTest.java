@@ -38,15 +38,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFailoverTest {
     static final int NODES = 3;
-    static NodesBehindNginx cluster;
+    static ClusterProcesses cluster;
     static List<ServerChild> nodes;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        String why = NodesBehindNginx.unavailable();
+        String why = ClusterProcesses.unavailable(true);
         assumeTrue(why == null, why);
-        cluster = NodesBehindNginx.start(NODES, Duration.ofMillis(500), Duration.ofSeconds(2), null);
+        cluster = ClusterProcesses.start(NODES, Duration.ofMillis(500), Duration.ofSeconds(2), null, true);
         nodes = cluster.nodes;
     }
 

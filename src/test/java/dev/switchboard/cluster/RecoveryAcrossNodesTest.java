@@ -48,7 +48,7 @@ class RecoveryAcrossNodesTest {
     static final Duration NODE_TTL = Duration.ofSeconds(10);
     static final Duration HEARTBEAT = Duration.ofMillis(500);
     static final HttpClient http = HttpClient.newHttpClient();
-    static NodesBehindNginx cluster;
+    static ClusterProcesses cluster;
     static List<ServerChild> nodes;
     static int victimNode = -1;
     static int[] sessionsAfter;
@@ -57,12 +57,12 @@ class RecoveryAcrossNodesTest {
 
     @BeforeAll
     static void killTheVictimsNodeUnderLoad() throws Exception {
-        String why = NodesBehindNginx.unavailable();
+        String why = ClusterProcesses.unavailable(true);
         assumeTrue(why == null, why);
         Path root = Path.of(System.getProperty("project.basedir", "."));
         Path logs = root.resolve("target/recovery-across-nodes");
         Files.createDirectories(logs);
-        cluster = NodesBehindNginx.start(NODES, HEARTBEAT, NODE_TTL, i -> logs.resolve("node-" + (i + 1) + ".log"));
+        cluster = ClusterProcesses.start(NODES, HEARTBEAT, NODE_TTL, i -> logs.resolve("node-" + (i + 1) + ".log"), true);
         nodes = cluster.nodes;
 
         long sweptMs = NODE_TTL.plus(HEARTBEAT).toMillis() + 2000; // the dead node's members are gone by then

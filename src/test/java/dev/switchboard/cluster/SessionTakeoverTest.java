@@ -7,18 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.media.ServerChild;
-import dev.switchboard.testing.RedisServer;
-import dev.switchboard.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,34 +28,21 @@ import org.junit.jupiter.api.Test;
 class SessionTakeoverTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
-    private RedisServer redis;
-    private final List<ServerChild> nodes = new ArrayList<>();
-    private final List<Path> dirs = new ArrayList<>();
+    private ClusterProcesses cluster;
+    private List<ServerChild> nodes;
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(RedisServer.unavailable() == null, RedisServer.unavailable());
-        redis = RedisServer.start();
-        for (int i = 0; i < 3; i++) {
-            Path dir = Files.createTempDirectory("switchboard-takeover");
-            dirs.add(dir);
-            Map<String, String> env = Map.of("SWITCHBOARD_CLUSTER_REDIS_URL", redis.url(),
-                    "SWITCHBOARD_CLUSTER_HEARTBEAT_INTERVAL", "500ms", "SWITCHBOARD_CLUSTER_NODE_TTL", "10s",
-                    "SWITCHBOARD_HTTPS_PORT", "0", "SWITCHBOARD_TURN_PORT", "0", "SWITCHBOARD_STORAGE_MIN_FREE_BYTES", "0");
-            nodes.add(ServerChild.start(ServerChild.javaCommand(), dir, TestServer.freePort(), env, dir.resolve("node.log")));
-        }
+        String why = ClusterProcesses.unavailable(false);
+        assumeTrue(why == null, why);
+        cluster = ClusterProcesses.start(3, Duration.ofMillis(500), Duration.ofSeconds(10), null, false);
+        nodes = cluster.nodes;
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (ServerChild n : nodes) {
-            n.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        for (Path d : dirs) {
-            TestServer.deleteTree(d);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -175,7 +156,7 @@ class SessionTakeoverTest {
 
     /** The nodes subscribed to their own channel now. */
     private int nodeChannels() throws Exception {
-        Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(redis.port()), "PUBSUB", "SHARDCHANNELS", "*{n:*")
+        Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(cluster.redis().port()), "PUBSUB", "SHARDCHANNELS", "*{n:*")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         p.waitFor();

@@ -15,29 +15,33 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * Switchboard nodes as child processes of this JVM sharing one redis-server, with nginx in front configured
- * by the project's deploy/ files: what the tests that kill a node start. Every node gets what a load through
- * one proxy needs (the limits per address, on new sessions and on messages lifted), no HTTPS port, no
- * free-space floor, and the heartbeat and node TTL given.
+ * Switchboard nodes as child processes of this JVM sharing one redis-server, and nginx in front configured by
+ * the project's deploy/ files when asked: what the tests that kill a node or take over its sessions start.
+ * Every node gets what a load through one proxy needs (the limits per address, on new sessions and on
+ * messages lifted), no HTTPS or TURN port, no free-space floor, and the heartbeat and node TTL given.
  */
-final class NodesBehindNginx implements AutoCloseable {
+final class ClusterProcesses implements AutoCloseable {
     final List<ServerChild> nodes = new ArrayList<>();
     private final List<Path> dirs = new ArrayList<>();
     private RedisServer redis;
     private NginxServer nginx;
 
-    private NodesBehindNginx() {
+    private ClusterProcesses() {
     }
 
-    /** Null when redis-server and nginx are installed; else why the tests that need them must skip. */
-    static String unavailable() {
+    /** Null when redis-server (and nginx, if {@code nginx}) are installed; else why the tests must skip. */
+    static String unavailable(boolean nginx) {
         String redis = RedisServer.unavailable();
-        return redis != null ? redis : NginxServer.unavailable();
+        return redis != null || !nginx ? redis : NginxServer.unavailable();
     }
 
-    /** Starts {@code count} nodes, each logging to {@code log.apply(i)} (null: a file in its data directory). */
-    static NodesBehindNginx start(int count, Duration heartbeat, Duration nodeTtl, IntFunction<Path> log) throws Exception {
-        NodesBehindNginx c = new NodesBehindNginx();
+    /**
+     * Starts {@code count} nodes, each logging to {@code log.apply(i)} (null: a file in its data directory),
+     * and nginx in front of them if {@code nginx}.
+     */
+    static ClusterProcesses start(int count, Duration heartbeat, Duration nodeTtl, IntFunction<Path> log, boolean nginx)
+            throws Exception {
+        ClusterProcesses c = new ClusterProcesses();
         try {
             c.redis = RedisServer.start();
             List<Integer> ports = new ArrayList<>();
@@ -50,6 +54,7 @@ final class NodesBehindNginx implements AutoCloseable {
                 env.put("SWITCHBOARD_CLUSTER_HEARTBEAT_INTERVAL", heartbeat.toMillis() + "ms");
                 env.put("SWITCHBOARD_CLUSTER_NODE_TTL", nodeTtl.toMillis() + "ms");
                 env.put("SWITCHBOARD_HTTPS_PORT", "0");
+                env.put("SWITCHBOARD_TURN_PORT", "0");
                 env.put("SWITCHBOARD_SIGNALING_MESSAGES_PER_SECOND", "100000");
                 env.put("SWITCHBOARD_SIGNALING_MESSAGE_BURST", "100000");
                 // Every connection comes from nginx's address, and after a kill many reconnect at once.
@@ -62,12 +67,18 @@ final class NodesBehindNginx implements AutoCloseable {
                 c.nodes.add(ServerChild.start(ServerChild.javaCommand(), dir, port, env, file));
                 ports.add(port);
             }
-            c.nginx = NginxServer.start(TestServer.freePort(), NginxServer.upstreamFrom(NginxServer.CLUSTER_CONF, ports));
+            if (nginx) {
+                c.nginx = NginxServer.start(TestServer.freePort(), NginxServer.upstreamFrom(NginxServer.CLUSTER_CONF, ports));
+            }
             return c;
         } catch (Exception | Error e) {
             c.close();
             throw e;
         }
+    }
+
+    RedisServer redis() {
+        return redis;
     }
 
     /** nginx's URL: where clients connect. */
