@@ -137,7 +137,9 @@ async function main() {
   let n = 0;
   for (let round = 0; round < opt.repeat; round++) {
     for (const rooms of opt.rooms) {
-      for (const s of opt.servers) {
+      // Each round starts with another server, so that none is always measured first or last.
+      const order = opt.servers.map((_, i) => opt.servers[(i + round) % opt.servers.length]);
+      for (const s of order) {
         // Rooms split over the workers (a room's two clients in the same worker).
         const share = workers.map((_, i) => Math.floor(rooms / opt.procs) + (i < rooms % opt.procs ? 1 : 0));
         await Promise.all(workers.map((w, i) => share[i] === 0 ? null : new Promise((r) => {
@@ -171,6 +173,24 @@ async function main() {
       for (const s of opt.servers.slice(1)) {
         const r = results.find((x) => x.round === round && x.rooms === rooms && x.server === s.name);
         console.log(`ratio ${s.name}/${base.server} CPU per message at ${rooms} rooms: ${(r.us / base.us).toFixed(2)}`);
+      }
+    }
+  }
+  if (opt.repeat > 1) {
+    // Over rounds, the spread is the figure to read: two identical servers in one round can differ by 1.5x here.
+    console.log(`ratios over ${opt.repeat} rounds (min / median / max)`);
+    for (const rooms of opt.rooms) {
+      for (const s of opt.servers.slice(1)) {
+        const ratios = [];
+        for (let round = 0; round < opt.repeat; round++) {
+          const at = (name) => results.find((x) => x.round === round && x.rooms === rooms && x.server === name);
+          ratios.push(at(s.name).us / at(opt.servers[0].name).us);
+        }
+        ratios.sort((x, y) => x - y);
+        const mid = ratios.length % 2 ? ratios[(ratios.length - 1) / 2]
+          : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+        console.log(`  ${String(rooms).padStart(5)} rooms  ${s.name.padEnd(12)} ${ratios[0].toFixed(2)} / ${mid.toFixed(2)}`
+          + ` / ${ratios[ratios.length - 1].toFixed(2)}`);
       }
     }
   }
