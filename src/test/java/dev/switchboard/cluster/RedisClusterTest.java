@@ -237,12 +237,7 @@ class RedisClusterTest {
             call(a, "join", Map.of("room", "x-doom"));
             call(b, "join", Map.of("room", "x-doom"));
             a.next("peer-joined");
-            la.socket.emit("create or join", "x-doom-lab");
-            la.next("created");
-            lb.socket.emit("create or join", "x-doom-lab");
-            lb.next("joined");
-            la.next("join");
-            la.next("ready");
+            codelabPair(la, lb, "x-doom-lab");
             String bId = b.id();
             String lbId = lb.id();
 
@@ -280,12 +275,7 @@ class RedisClusterTest {
             legacy.next("joined");
             a.next("join");
             a.next("ready");
-            c.socket.emit("create or join", "x-modern-lab");
-            c.next("created");
-            modern.socket.emit("create or join", "x-modern-lab");
-            modern.next("joined");
-            c.next("join");
-            c.next("ready");
+            codelabPair(c, modern, "x-modern-lab");
 
             int nodes = redisCli("PUBSUB", "SHARDCHANNELS", "test:{n:*").split("\n").length;
             doomed.server().halt();
@@ -302,6 +292,16 @@ class RedisClusterTest {
         } finally {
             doomed.close();
         }
+    }
+
+    /** {@code first} creates the codelab room, {@code second} joins it; both see the events that says. */
+    static void codelabPair(JavaSioClient first, JavaSioClient second, String room) throws InterruptedException {
+        first.socket.emit("create or join", room);
+        first.next("created");
+        second.socket.emit("create or join", room);
+        second.next("joined");
+        first.next("join");
+        first.next("ready");
     }
 
     /** The next event of that name within the wait, skipping nothing else silently. */

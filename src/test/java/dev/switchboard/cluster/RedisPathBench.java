@@ -106,12 +106,23 @@ public final class RedisPathBench {
                 sub.sync().ssubscribe(rooms.stream().map(keys::channel).toArray(String[]::new));
             }
             SendScript script = new SendScript(conn.sync().scriptLoad(SendScript.SOURCE), keys, WINDOW_MILLIS, MAX_ENTRIES);
+            // names built once, so that the client's figure is the sends' and not the loop's
+            String[] channelNames = new String[ROOMS];
             byte[][] channels = new byte[ROOMS][];
+            String[] membersKeys = new String[ROOMS];
+            String[] boxes = new String[ROOMS];
+            String[] senders = new String[ROOMS];
             for (int i = 0; i < ROOMS; i++) {
-                channels[i] = RedisKeys.utf8(keys.channel(rooms.get(i)));
+                channelNames[i] = keys.channel(rooms.get(i));
+                channels[i] = RedisKeys.utf8(channelNames[i]);
+                membersKeys[i] = keys.members(rooms.get(i));
+                boxes[i] = keys.box("b" + i);
+                senders[i] = "a" + i;
             }
+            Map<String, byte[]> entry = Map.of("e", envelope);
             // the trim by age of the script, with this client's clock
             XAddArgs capped = XAddArgs.Builder.minId((System.currentTimeMillis() - WINDOW_MILLIS) + "-0").approximateTrimming();
+            XAddArgs streamCap = XAddArgs.Builder.maxlen(100_000).approximateTrimming();
             long interval = 1_000_000_000L / rate;
             long warm = (long) rate * seconds / 4;
             long total = warm + (long) rate * seconds;
@@ -127,11 +138,10 @@ public final class RedisPathBench {
                     got0 = received.get();
                 }
                 int r = (int) (i % ROOMS);
-                String box = keys.box("b" + r);
-                Map<String, byte[]> entry = Map.of("e", envelope);
+                String box = boxes[r];
                 switch (way) {
-                    case PUBLISH -> redis.spublish(keys.channel(rooms.get(r)), envelope);
-                    case SEND_SCRIPT -> script.toRoom(redis, keys.members(rooms.get(r)), channels[r], envelope, "a" + r);
+                    case PUBLISH -> redis.spublish(channelNames[r], envelope);
+                    case SEND_SCRIPT -> script.toRoom(redis, membersKeys[r], channels[r], envelope, senders[r]);
                     case TRANSACTION, PIPELINED -> {
                         conn.setAutoFlushCommands(false);
                         if (way == Way.TRANSACTION) {
@@ -140,14 +150,14 @@ public final class RedisPathBench {
                         redis.xadd(box, capped, entry);
                         redis.xtrim(box, true, MAX_ENTRIES);
                         redis.pexpire(box, WINDOW_MILLIS);
-                        redis.spublish(keys.channel(rooms.get(r)), envelope);
+                        redis.spublish(channelNames[r], envelope);
                         if (way == Way.TRANSACTION) {
                             redis.exec();
                         }
                         conn.flushCommands();
                         conn.setAutoFlushCommands(true);
                     }
-                    case NODE_STREAM -> redis.xadd(nodeStream, XAddArgs.Builder.maxlen(100_000).approximateTrimming(), entry);
+                    case NODE_STREAM -> redis.xadd(nodeStream, streamCap, entry);
                 }
                 next += interval;
                 long wait = next - System.nanoTime();
