@@ -11,6 +11,9 @@ public interface ClusterRoom {
     /** The members (every node) as this node knows them now, the caller included. */
     List<MemberInfo> members();
 
+    /** A member connected to this node other than {@code self}, or null when there is none. */
+    Member neighbour(Member self);
+
     /**
      * Sends packets encoded once to every member but {@code from} (null: to all). Per-sender order is
      * kept. Completes when handed to every node that has members of the room.

@@ -41,6 +41,11 @@ final class LocalRoom implements ClusterRoom {
         return out;
     }
 
+    @Override
+    public Member neighbour(Member self) {
+        return RedisRoom.other(members, self);
+    }
+
     /** Under the registry's lock only. False when full or already a member. */
     boolean add(Member p, int capacity) {
         Member[] m = members;

@@ -85,6 +85,21 @@ final class RedisRoom implements ClusterRoom {
         return false;
     }
 
+    @Override
+    public Member neighbour(Member self) {
+        return other(local, self);
+    }
+
+    /** The first of {@code members} that is not {@code self}, or null. */
+    static Member other(Member[] members, Member self) {
+        for (Member m : members) {
+            if (m != self) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     Member localMember(String id) {
         for (Member m : local) {
             if (m.id().equals(id)) {

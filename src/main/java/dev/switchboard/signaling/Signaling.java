@@ -181,9 +181,27 @@ public final class Signaling {
             } else {
                 peer.entered(joined.room());
                 steps.entered(peer, joined.room(), joined, ack);
+                shareLoop(peer, joined.room());
             }
         });
     }
+
+    /**
+     * A peer that joined its only room moves to the event loop of a member already there on this node,
+     * so that the room's messages go from one to the other without a hand-over between threads (rooms
+     * are spread over the loops as their first members are). {@code -Dswitchboard.signaling.room-loops=false}
+     * turns this off, for benchmarks.
+     */
+    private static void shareLoop(Peer peer, ClusterRoom room) {
+        if (!ROOM_LOOPS || peer.roomsHeld() != 1) {
+            return; // a peer in several rooms stays where it is
+        }
+        if (room.neighbour(peer) instanceof Peer other) {
+            peer.socket().moveTo(other.socket().loop().current());
+        }
+    }
+
+    private static final boolean ROOM_LOOPS = !"false".equals(System.getProperty("switchboard.signaling.room-loops"));
 
     /**
      * Runs {@code then} with the outcome on the peer's event loop: at once when the future is already

@@ -1,11 +1,13 @@
 package dev.switchboard.signaling.engineio;
 
+import dev.switchboard.net.ChannelMove;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -17,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Engine.IO session: its transport (long-polling, WebSocket, or polling while a WebSocket probe is
- * under way), the packets waiting for a poll, and the heartbeat. All state is owned by one event loop;
- * public methods may be called from any thread.
+ * under way), the packets waiting for a poll, and the heartbeat. All state is owned by one event loop at
+ * a time (its {@link SessionLoop}); public methods may be called from any thread.
  */
 public final class EngineSocket {
     enum Transport { POLLING, WEBSOCKET }
@@ -36,7 +38,7 @@ public final class EngineSocket {
 
     private final String id;
     private final EngineServer server;
-    private final EventExecutor loop;
+    private final SessionLoop loop;
     private final Handshake handshake;
     private final EngineProtocol protocol;
     private final Heartbeat heartbeat;
@@ -57,17 +59,19 @@ public final class EngineSocket {
     /** Closed by the client over polling with no poll held: the next poll, racing the close, gets NOOP. */
     private boolean noopOwed;
     private volatile SessionListener listener;
+    /** Where {@link #moveTo} was asked to move the session during an upgrade. */
+    private EventExecutor moveAfterUpgrade;
 
     EngineSocket(String id, EngineServer server, EventExecutor loop, Handshake handshake, Transport transport,
                  EngineProtocol protocol) {
         this.id = id;
         this.server = server;
-        this.loop = loop;
+        this.loop = new SessionLoop(loop);
         this.handshake = handshake;
         this.transport = transport;
         this.protocol = protocol;
         this.base64 = protocol == EngineProtocol.V3 && handshake.param("b64") != null;
-        this.heartbeat = new Heartbeat(loop, protocol, server.config().pingInterval().toMillis(),
+        this.heartbeat = new Heartbeat(this.loop, protocol, server.config().pingInterval().toMillis(),
                 server.config().pingTimeout().toMillis(), () -> sendNow(EnginePacket.PING), () -> closeNow("ping timeout"));
     }
 
@@ -80,7 +84,8 @@ public final class EngineSocket {
         return id;
     }
 
-    public EventExecutor loop() {
+    /** Where the session runs; work handed to it runs in order, across a {@link #moveTo} too. */
+    public SessionLoop loop() {
         return loop;
     }
 
@@ -134,6 +139,47 @@ public final class EngineSocket {
             closeNow(reason);
         } else {
             loop.execute(() -> closeNow(reason));
+        }
+    }
+
+    /**
+     * On the session's loop: moves the session and its WebSocket to {@code target}, another loop of the
+     * same group, so that it shares a thread with the sessions it relays to. Work handed to it meanwhile
+     * waits, then runs there in order; reads wait in the kernel. The move starts after the caller's task;
+     * during an upgrade, once the upgrade is over. A connection that cannot move (io_uring) stays.
+     */
+    public void moveTo(EventExecutor target) {
+        EventExecutor from = loop.current();
+        if (closed || target == from || !from.inEventLoop()) {
+            return;
+        }
+        if (probe != null) {
+            moveAfterUpgrade = target;
+            return;
+        }
+        if (transport == Transport.POLLING) {
+            loop.moving();
+            from.execute(() -> loop.moved(target));
+            return;
+        }
+        Channel ch = ws;
+        if (!ChannelMove.possible(ch, target)) {
+            return;
+        }
+        loop.moving();
+        ch.config().setAutoRead(false);
+        ChannelMove.move(ch, (EventLoop) target, () -> {
+            ch.config().setAutoRead(true);
+            loop.moved(target);
+        }, () -> loop.moved(from)); // closed: the session hears it where it was
+    }
+
+    /** The upgrade ended (done or not): a move asked for meanwhile is made now. */
+    private void upgradeOver() {
+        EventExecutor target = moveAfterUpgrade;
+        if (target != null) {
+            moveAfterUpgrade = null;
+            moveTo(target);
         }
     }
 
@@ -309,6 +355,7 @@ public final class EngineSocket {
                 probe = null;
                 upgrading = false;
                 ch.close();
+                upgradeOver();
             }
             return;
         }
@@ -322,6 +369,7 @@ public final class EngineSocket {
         if (ch == probe) {
             probe = null;
             upgrading = false;
+            upgradeOver();
         } else if (ch == ws) {
             closeNow("transport close");
         }
@@ -359,6 +407,7 @@ public final class EngineSocket {
         }
         if (!closed) {
             ws.flush();
+            upgradeOver();
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.switchboard.signaling.engineio;
 
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,18 +14,18 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 final class Heartbeat {
-    private final EventExecutor loop;
+    private final SessionLoop loop;
     private final EngineProtocol protocol;
     private final long intervalNanos;
     private final long timeoutNanos;
     private final Runnable sendPing;
     private final Runnable timedOut;
-    private ScheduledFuture<?> pingTask;
-    private ScheduledFuture<?> timeoutTask;
+    private SessionLoop.Timer pingTask;
+    private SessionLoop.Timer timeoutTask;
     private long lastHeard;
     private boolean stopped;
 
-    Heartbeat(EventExecutor loop, EngineProtocol protocol, long intervalMillis, long timeoutMillis, Runnable sendPing,
+    Heartbeat(SessionLoop loop, EngineProtocol protocol, long intervalMillis, long timeoutMillis, Runnable sendPing,
               Runnable timedOut) {
         this.loop = loop;
         this.protocol = protocol;
@@ -54,7 +52,7 @@ final class Heartbeat {
     /** A PONG from the client (v4). */
     void onPong() {
         if (protocol.serverPings() && timeoutTask != null) {
-            timeoutTask.cancel(false);
+            timeoutTask.cancel();
             timeoutTask = null;
             if (pingTask != null && pingTask.isDone()) {
                 schedulePing();
@@ -65,10 +63,10 @@ final class Heartbeat {
     void stop() {
         stopped = true;
         if (pingTask != null) {
-            pingTask.cancel(false);
+            pingTask.cancel();
         }
         if (timeoutTask != null) {
-            timeoutTask.cancel(false);
+            timeoutTask.cancel();
         }
     }
 

@@ -60,11 +60,11 @@ final class WebSocketHandshakes {
      * every packet sent handed back, a thread wake-up each way.
      */
     private static void joinSessionLoop(Channel ch, EngineSocket session) {
-        if (!ChannelMove.possible(ch, session.loop())) {
+        if (!ChannelMove.possible(ch, session.loop().current())) {
             return;
         }
         ch.config().setAutoRead(false);
-        ChannelMove.move(ch, (EventLoop) session.loop(), () -> ch.config().setAutoRead(true),
+        ChannelMove.move(ch, (EventLoop) session.loop().current(), () -> ch.config().setAutoRead(true),
                 () -> session.loop().execute(() -> session.onWebSocketClosed(ch)));
     }
 

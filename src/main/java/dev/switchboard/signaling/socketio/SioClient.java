@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.engineio.EngineSocket;
 import dev.switchboard.signaling.engineio.SessionListener;
-import io.netty.util.concurrent.ScheduledFuture;
+import dev.switchboard.signaling.engineio.SessionLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +32,7 @@ final class SioClient implements SessionListener {
     private Set<String> resuming = Set.of();
     private SioCodec.Header pending;
     private List<byte[]> pendingBuffers;
-    private ScheduledFuture<?> connectTimer;
+    private SessionLoop.Timer connectTimer;
     private boolean closed;
 
     SioClient(SioServer server, EngineSocket engine) {
@@ -221,7 +221,7 @@ final class SioClient implements SessionListener {
     void adopt(SioSocket socket) {
         sockets.put(socket.namespace(), socket);
         if (connectTimer != null) {
-            connectTimer.cancel(false);
+            connectTimer.cancel();
             connectTimer = null;
         }
         send(protocol.connected(socket));
@@ -243,7 +243,7 @@ final class SioClient implements SessionListener {
             store.opened(socket);
         }
         if (connectTimer != null) {
-            connectTimer.cancel(false);
+            connectTimer.cancel();
             connectTimer = null;
         }
         send(protocol.connected(socket));
@@ -274,7 +274,7 @@ final class SioClient implements SessionListener {
     public void onClose(String reason) {
         closed = true;
         if (connectTimer != null) {
-            connectTimer.cancel(false);
+            connectTimer.cancel();
         }
         List<SioSocket> all = new ArrayList<>(sockets.values());
         sockets.clear();

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.signaling.engineio.EnginePacket;
 import dev.switchboard.signaling.engineio.Handshake;
+import dev.switchboard.signaling.engineio.EngineSocket;
+import dev.switchboard.signaling.engineio.SessionLoop;
 import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
@@ -112,8 +114,13 @@ public final class SioSocket implements RecoveryStore.Parked {
         return client.engine().handshake();
     }
 
-    public EventExecutor loop() {
+    public SessionLoop loop() {
         return client.engine().loop();
+    }
+
+    /** Moves this socket's session, with its other namespaces, to {@code loop} ({@link EngineSocket#moveTo}). */
+    public void moveTo(EventExecutor loop) {
+        client.engine().moveTo(loop);
     }
 
     /** Until the socket ends: also while its client is away and may come back. */
