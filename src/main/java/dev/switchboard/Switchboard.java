@@ -96,7 +96,7 @@ public final class Switchboard implements AutoCloseable {
         // are removed before anything is served; both counts go to the log and to /metrics.
         media.reconcile();
         // One loop per CPU this process may run on (availableProcessors follows taskset and cgroup limits).
-        loops = new EventLoops(Runtime.getRuntime().availableProcessors());
+        loops = EventLoops.forServer(Runtime.getRuntime().availableProcessors());
         if (config.auth().enabled()) {
             access = Access.tokens(new RoomTokens(config.auth().secret(), Clock.systemUTC()), metrics.registry());
         }

@@ -55,7 +55,7 @@ final class WebListeners {
                     ? routes.redirecting() : routes.app(), null, clientLimits());
             if (!ports.shared(ports.http())) {
                 httpAddress = web.start(config.bind(), config.http().port());
-                log.info("HTTP listening on {} ({})", httpAddress, loops.transport().label());
+                log.info("HTTP listening on {} ({}, {} loops)", httpAddress, loops.transport().label(), loops.placement().name().toLowerCase(java.util.Locale.ROOT));
             }
         }
         if (config.tls().httpsPort() != 0) {

@@ -28,6 +28,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ThreadPerTaskExecutor;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
@@ -41,13 +42,30 @@ public final class EventLoops implements AutoCloseable {
     private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final Placement placement;
 
-    /** On the transport named by {@code -Dswitchboard.transport} / {@code SWITCHBOARD_TRANSPORT}, else the best available. */
+    /**
+     * On the transport named by {@code -Dswitchboard.transport} / {@code SWITCHBOARD_TRANSPORT}, else the best
+     * available; new connections spread over every loop.
+     */
     public EventLoops(int workerThreads) {
         this(workerThreads, Transport.fromEnvironment());
     }
 
+    /** The server's loops: transport and {@link Placement} as the system properties or the environment say. */
+    public static EventLoops forServer(int workerThreads) {
+        return new EventLoops(workerThreads, Transport.fromEnvironment(), Placement.fromEnvironment());
+    }
+
+    public Placement placement() {
+        return placement;
+    }
+
     public EventLoops(int workerThreads, Transport transport) {
+        this(workerThreads, transport, Placement.SPREAD);
+    }
+
+    public EventLoops(int workerThreads, Transport transport, Placement placement) {
         this.transport = transport;
         IoHandlerFactory factory = switch (transport) {
             case IO_URING -> IoUringIoHandler.newFactory();
@@ -55,7 +73,9 @@ public final class EventLoops implements AutoCloseable {
             case NIO -> NioIoHandler.newFactory();
         };
         this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sb-accept", true), factory);
-        this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("sb-io", true), factory);
+        this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new ThreadPerTaskExecutor(new DefaultThreadFactory("sb-io", true)),
+                placement.chooser(workerThreads), factory);
+        this.placement = placement;
     }
 
     public Transport transport() {

@@ -10,6 +10,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
@@ -60,11 +61,11 @@ public final class TurnListener implements AutoCloseable {
      * listener shared with other protocols then hands TCP connections to {@link #serveTcp}); returns the port.
      */
     public int start(String bind, boolean tcp) throws InterruptedException {
-        int sockets = 1;
-        if (loops.linux()) {
-            sockets = 0;
-            for (EventExecutor ignored : loops.workers()) {
-                sockets++;
+        // One socket per loop, each registered on its own loop (not where new connections are placed).
+        List<EventLoop> socketLoops = new ArrayList<>();
+        for (EventExecutor e : loops.workers()) {
+            if (socketLoops.isEmpty() || loops.linux()) {
+                socketLoops.add((EventLoop) e);
             }
         }
         InetAddress bindAddress;
@@ -73,8 +74,8 @@ public final class TurnListener implements AutoCloseable {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("cannot resolve the TURN bind address " + bind, e);
         }
-        for (int i = 0; i < sockets; i++) {
-            Bootstrap b = new Bootstrap().group(loops.workers()).channelFactory(loops.datagramChannel(bindAddress))
+        for (EventLoop loop : socketLoops) {
+            Bootstrap b = new Bootstrap().group(loop).channelFactory(loops.datagramChannel(bindAddress))
                     .option(ChannelOption.SO_RCVBUF, 1 << 20)
                     .option(ChannelOption.SO_SNDBUF, 1 << 20)
                     // many clients share this socket: read what is queued (up to 16) per wake-up, not one
