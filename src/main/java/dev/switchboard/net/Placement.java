@@ -13,9 +13,10 @@ public enum Placement {
     /**
      * As few loops as carry the load ({@link PackedChooser}): when the loops taking new connections were
      * busy more than {@value #BUSY} of the time, on average, for {@value #PATIENCE} windows of a second in
-     * a row, one more loop takes them; below {@value #IDLE}, the last one stops (its connections stay). A loop that sleeps and wakes up for every few events costs more per event than one kept
-     * busy: the official-client benchmark at 200 rooms measured a third of the wake-ups and about a fifth
-     * less CPU per message on one loop than spread over two (docs/benchmarks.md).
+     * a row, one more loop takes them; below {@value #IDLE}, the last one stops (its connections stay).
+     * A loop that sleeps and wakes up for every few events costs more per event than one kept busy: the
+     * official-client benchmark at 200 rooms counted a quarter of the wake-ups on one loop that two loops
+     * made, and packed loops cost 12-24 % less CPU per message than spread ones (docs/benchmarks.md).
      */
     PACKED,
     /** Round robin over every loop. */

@@ -36,6 +36,8 @@ public final class Signaling {
     private static final Logger log = LoggerFactory.getLogger(Signaling.class);
 
     static final Map<String, Object> OK = Map.of("ok", true);
+    /** Whether a joiner moves to its room's loop ({@link #shareLoop}); off only to measure what it saves. */
+    private static final boolean ROOM_LOOPS = !"false".equals(System.getProperty("switchboard.signaling.room-loops"));
 
     private final RoomCluster cluster;
     private final RoomPolicy policy;
@@ -200,8 +202,6 @@ public final class Signaling {
             peer.socket().moveTo(other.socket().loop().current());
         }
     }
-
-    private static final boolean ROOM_LOOPS = !"false".equals(System.getProperty("switchboard.signaling.room-loops"));
 
     /**
      * Runs {@code then} with the outcome on the peer's event loop: at once when the future is already

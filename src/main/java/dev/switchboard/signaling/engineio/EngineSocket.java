@@ -1,14 +1,10 @@
 package dev.switchboard.signaling.engineio;
 
 import dev.switchboard.net.ChannelMove;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
@@ -34,7 +30,6 @@ public final class EngineSocket {
      * after this grace; a poll the upgrade overtakes is refused like any later one.
      */
     public static final long UPGRADE_GRACE_MS = 50;
-    private static final byte[] V3_BINARY_PREFIX = {(byte) (EnginePacket.Type.MESSAGE.code - '0')};
 
     private final String id;
     private final EngineServer server;
@@ -208,9 +203,7 @@ public final class EngineSocket {
                 closeNow("slow consumer");
                 return;
             }
-            Object frame = !p.isBinary() ? new TextWebSocketFrame(textFrame(p))
-                    : base64 ? new TextWebSocketFrame(EngineCodecV3.encodePacket(p))
-                    : new BinaryWebSocketFrame(binaryFrame(p));
+            Object frame = WebSocketFrames.of(p, protocol, base64, ws.alloc());
             if (flush) {
                 ws.writeAndFlush(frame, ws.voidPromise());
             } else {
@@ -223,23 +216,6 @@ public final class EngineSocket {
         if (bufferedBytes > server.config().outboundQueueBytes()) {
             closeNow("slow consumer");
         }
-    }
-
-    /** The bytes of a binary message; v3 puts the message type byte (4) before them. */
-    private ByteBuf binaryFrame(EnginePacket p) {
-        if (protocol == EngineProtocol.V4) {
-            return Unpooled.wrappedBuffer(p.bytesUnsafe());
-        }
-        return Unpooled.wrappedBuffer(V3_BINARY_PREFIX, p.bytesUnsafe());
-    }
-
-    /** The type digit and the text, encoded straight into a pooled buffer. */
-    private ByteBuf textFrame(EnginePacket p) {
-        String text = p.text();
-        ByteBuf buf = ws.alloc().buffer(1 + ByteBufUtil.utf8Bytes(text));
-        buf.writeByte(p.type().code);
-        ByteBufUtil.writeUtf8(buf, text);
-        return buf;
     }
 
     private void afterQueue() {
