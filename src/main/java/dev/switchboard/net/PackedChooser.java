@@ -9,6 +9,8 @@ import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link Placement#PACKED}: new connections go in turn to the first {@code open} loops only. Once a
@@ -17,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the last one (its connections stay where they are). Starts with one loop open.
  */
 final class PackedChooser implements EventExecutorChooserFactory {
+    private static final Logger log = LoggerFactory.getLogger(PackedChooser.class);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final long windowNanos;
@@ -72,9 +75,8 @@ final class PackedChooser implements EventExecutorChooserFactory {
             return k == 1 ? loops[0] : loops[(turn.getAndIncrement() & Integer.MAX_VALUE) % k];
         }
 
-        /** How many loops take new connections now. */
-        int open() {
-            return open;
+        private static long percent(double share) {
+            return Math.round(share * 100);
         }
 
         /** Once a window: opens or closes a loop when the load has said so long enough. */
@@ -98,9 +100,11 @@ final class PackedChooser implements EventExecutorChooserFactory {
             if (busyWindows >= patience && k < loops.length) {
                 open = k + 1;
                 busyWindows = 0;
+                log.info("new connections now go to {} of {} event loops (busy {} %)", k + 1, loops.length, percent(average));
             } else if (idleWindows >= patience && k > 1) {
                 open = k - 1;
                 idleWindows = 0;
+                log.info("new connections now go to {} of {} event loops (busy {} %)", k - 1, loops.length, percent(average));
             }
         }
     }
