@@ -43,7 +43,7 @@ final class LocalRoom implements ClusterRoom {
 
     @Override
     public Member neighbour(Member self) {
-        return RedisRoom.other(members, self);
+        return Member.otherThan(self, members);
     }
 
     /** Under the registry's lock only. False when full or already a member. */

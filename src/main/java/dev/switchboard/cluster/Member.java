@@ -11,4 +11,14 @@ public interface Member {
 
     /** Sends packets to the member's connection; callable from any thread, never blocks. */
     void deliver(List<EnginePacket> encoded);
+
+    /** The first of {@code among} that is not {@code self}, or null. */
+    static Member otherThan(Member self, Member[] among) {
+        for (Member m : among) {
+            if (m != self) {
+                return m;
+            }
+        }
+        return null;
+    }
 }

@@ -87,17 +87,7 @@ final class RedisRoom implements ClusterRoom {
 
     @Override
     public Member neighbour(Member self) {
-        return other(local, self);
-    }
-
-    /** The first of {@code members} that is not {@code self}, or null. */
-    static Member other(Member[] members, Member self) {
-        for (Member m : members) {
-            if (m != self) {
-                return m;
-            }
-        }
-        return null;
+        return Member.otherThan(self, local);
     }
 
     Member localMember(String id) {
