@@ -57,10 +57,6 @@ public final class EventLoops implements AutoCloseable {
         return new EventLoops(workerThreads, Transport.fromEnvironment(), Placement.fromEnvironment());
     }
 
-    public Placement placement() {
-        return placement;
-    }
-
     public EventLoops(int workerThreads, Transport transport) {
         this(workerThreads, transport, Placement.SPREAD);
     }
@@ -76,6 +72,10 @@ public final class EventLoops implements AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new ThreadPerTaskExecutor(new DefaultThreadFactory("sb-io", true)),
                 placement.chooser(workerThreads), factory);
         this.placement = placement;
+    }
+
+    public Placement placement() {
+        return placement;
     }
 
     public Transport transport() {

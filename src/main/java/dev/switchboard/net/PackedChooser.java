@@ -39,6 +39,10 @@ final class PackedChooser implements EventExecutorChooserFactory {
         return THREADS.isThreadCpuTimeSupported();
     }
 
+    private static long percent(double share) {
+        return Math.round(share * 100);
+    }
+
     @Override
     public EventExecutorChooser newChooser(EventExecutor[] executors) {
         return new Chooser(executors);
@@ -73,10 +77,6 @@ final class PackedChooser implements EventExecutorChooserFactory {
         public EventExecutor next() {
             int k = open;
             return k == 1 ? loops[0] : loops[(turn.getAndIncrement() & Integer.MAX_VALUE) % k];
-        }
-
-        private static long percent(double share) {
-            return Math.round(share * 100);
         }
 
         /** Once a window: opens or closes a loop when the load has said so long enough. */

@@ -7,10 +7,12 @@ import static org.awaitility.Awaitility.await;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ class PlacementTest {
     @Test
     void packedLoopsOpenOneMoreLoopWhileTheOpenOnesAreBusyAndCloseItWhenIdle() throws Exception {
         // windows of 100 ms here (a second in the server), two in a row before a change
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(4, (java.util.concurrent.Executor) null,
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(4, (Executor) null,
                 new PackedChooser(100, TimeUnit.MILLISECONDS, Placement.BUSY, Placement.IDLE, Placement.PATIENCE),
                 NioIoHandler.newFactory());
         try {
@@ -62,7 +64,7 @@ class PlacementTest {
     }
 
     /** The loops the next sixteen new connections would join. */
-    private static Set<EventExecutor> placed(io.netty.util.concurrent.EventExecutorGroup group) {
+    private static Set<EventExecutor> placed(EventExecutorGroup group) {
         Set<EventExecutor> s = new HashSet<>();
         for (int i = 0; i < 16; i++) {
             s.add(group.next());

@@ -64,8 +64,9 @@ public final class TurnListener implements AutoCloseable {
         // One socket per loop, each registered on its own loop (not where new connections are placed).
         List<EventLoop> socketLoops = new ArrayList<>();
         for (EventExecutor e : loops.workers()) {
-            if (socketLoops.isEmpty() || loops.linux()) {
-                socketLoops.add((EventLoop) e);
+            socketLoops.add((EventLoop) e);
+            if (!loops.linux()) {
+                break; // NIO has no SO_REUSEPORT: one socket
             }
         }
         InetAddress bindAddress;
